@@ -1,0 +1,1 @@
+//! `userscope demo-server` — being written.

@@ -1,0 +1,1 @@
+//! `userscope get` — being written.

@@ -1,0 +1,1 @@
+//! `userscope keys` — being written.

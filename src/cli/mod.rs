@@ -1,0 +1,131 @@
+//! The command line (design §6, names stable). Each subcommand lives in its own file.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub mod demo_server;
+pub mod get;
+pub mod keys;
+pub mod vendors;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "userscope",
+    version,
+    about = "Look up one customer's profile in the SaaS tools your company uses",
+    after_help = "Without a subcommand, userscope opens the terminal UI."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub tui: TuiArgs,
+}
+
+/// Startup arguments of the TUI (stable: scripts and tests start it this way).
+#[derive(Debug, Clone, Default, Args)]
+pub struct TuiArgs {
+    /// Run against the built-in demo vendors (no keys, no network).
+    #[arg(long)]
+    pub demo: bool,
+    /// Vendor or connection to pick at start.
+    #[arg(long, value_name = "VENDOR")]
+    pub vendor: Option<String>,
+    /// Run this lookup at once (needs --vendor).
+    #[arg(long, value_name = "ID", requires = "vendor")]
+    pub lookup: Option<String>,
+    /// Lookup kind for --lookup.
+    #[arg(long, value_name = "KIND", requires = "lookup")]
+    pub by: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Look a person up and print the profile.
+    Get(GetArgs),
+    /// Manage API keys in the OS keyring.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// List the vendors, their lookup kinds and whether a key is set.
+    Vendors,
+    /// Serve the built-in demo vendors on 127.0.0.1.
+    DemoServer(DemoServerArgs),
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// A readable summary for a person.
+    #[default]
+    Text,
+    /// The stable normalized model (design §3).
+    Json,
+    /// The vendor's body, byte for byte.
+    Raw,
+}
+
+/// Connection and HTTP flags shared by commands that talk to a vendor.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ConnectionArgs {
+    /// Replace the vendor's scheme, host and port (the documented path stays).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Coho region: eu or us.
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// User.com account subdomain (the part before .user.com).
+    #[arg(long, value_name = "NAME")]
+    pub subdomain: Option<String>,
+    /// Total request timeout in seconds (default 30, or [http] timeout_secs).
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<f64>,
+    /// Connect timeout in seconds (default 10, or [http] connect_timeout_secs).
+    #[arg(long, value_name = "SECS")]
+    pub connect_timeout: Option<f64>,
+    /// Largest response body accepted, in MiB (default 32, or [http] max_body_mib).
+    #[arg(long, value_name = "MIB")]
+    pub max_body_mib: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct GetArgs {
+    /// Vendor (coho, usercom, foldspace, chakra, vemetric) or a configured connection name.
+    pub vendor: String,
+    /// The user ID, cookie key, email or identifier to look up.
+    pub id: String,
+    /// Lookup kind (id, key, email, identifier); defaults to the vendor's first kind.
+    #[arg(long, value_name = "KIND")]
+    pub by: Option<String>,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+    /// Use the built-in demo vendors (in-process server, demo keys, no network).
+    #[arg(long)]
+    pub demo: bool,
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Store a key: read from a hidden prompt, or from stdin when stdin is not a terminal.
+    Set { connection: String },
+    /// Remove a stored key.
+    Delete { connection: String },
+    /// Show each connection: key set or not, and where from (never the key).
+    List,
+    /// Make one authenticated call and say whether the key is accepted.
+    Test {
+        connection: String,
+        /// A user ID to look up (a 404 still proves the key is accepted).
+        #[arg(long, value_name = "ID")]
+        id: Option<String>,
+        #[command(flatten)]
+        conn: ConnectionArgs,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct DemoServerArgs {
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 8787)]
+    pub port: u16,
+}

@@ -1,0 +1,1 @@
+//! `userscope vendors` — being written.

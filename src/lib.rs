@@ -1,0 +1,10 @@
+//! userscope: look up one customer's profile in the SaaS tools a company uses.
+
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod lookup;
+pub mod profile;
+pub mod sanitize;
+pub mod secrets;
+pub mod vendor;

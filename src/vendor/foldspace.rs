@@ -1,0 +1,27 @@
+//! Foldspace adapter — SKELETON, being written (see vendor-docs).
+
+use serde_json::Value;
+
+use super::{Connection, Lookup, RequestSpec, VendorAdapter, VendorKind};
+use crate::error::LookupError;
+use crate::profile::Normalized;
+
+pub struct Foldspace;
+
+impl VendorAdapter for Foldspace {
+    fn kind(&self) -> VendorKind {
+        VendorKind::Foldspace
+    }
+
+    fn build_request(&self, _conn: &Connection, _lookup: &Lookup) -> Result<RequestSpec, LookupError> {
+        Err(LookupError::Usage("not yet implemented".into()))
+    }
+
+    fn normalize(&self, _body: Value) -> Normalized {
+        Normalized::default()
+    }
+
+    fn error_message(&self, _status: u16, _body: &[u8]) -> Option<String> {
+        None
+    }
+}
