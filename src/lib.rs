@@ -2,9 +2,13 @@
 
 pub mod cli;
 pub mod config;
+pub mod demo;
+pub mod display;
 pub mod error;
+pub mod logging;
 pub mod lookup;
 pub mod profile;
 pub mod sanitize;
 pub mod secrets;
+pub mod tui;
 pub mod vendor;

@@ -1,8 +1,19 @@
+//! Entry point: parse the command line, set up file logging, dispatch.
+
 use clap::Parser;
 
-use userscope::cli::Cli;
+use userscope::cli::{Cli, Command};
 
-fn main() {
+#[tokio::main]
+async fn main() {
     let cli = Cli::parse();
-    println!("userscope: being built {cli:?}");
+    let _log_guard = userscope::logging::init();
+    let code = match cli.command {
+        None => userscope::tui::run(cli.tui).await,
+        Some(Command::Get(args)) => userscope::cli::get::run(args).await,
+        Some(Command::Keys(cmd)) => userscope::cli::keys::run(cmd).await,
+        Some(Command::Vendors) => userscope::cli::vendors::run().await,
+        Some(Command::DemoServer(args)) => userscope::cli::demo_server::run(args).await,
+    };
+    std::process::exit(code);
 }

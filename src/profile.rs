@@ -3,11 +3,25 @@
 use serde::Serialize;
 use serde_json::Value;
 
+/// How a value should be shown; set by the adapter from the vendor's documented types.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ValueHint {
+    #[default]
+    Plain,
+    /// Documented as an ISO 8601 string.
+    IsoTimestamp,
+    /// Documented as epoch milliseconds (`0` means unknown).
+    EpochMillis,
+}
+
 /// A key with the JSON value the vendor sent, type kept.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Field {
     pub key: String,
     pub value: Value,
+    /// Display hint only; not part of the stable JSON.
+    #[serde(skip)]
+    pub hint: ValueHint,
 }
 
 impl Field {
@@ -15,6 +29,15 @@ impl Field {
         Self {
             key: key.into(),
             value,
+            hint: ValueHint::Plain,
+        }
+    }
+
+    pub fn with_hint(key: impl Into<String>, value: Value, hint: ValueHint) -> Self {
+        Self {
+            key: key.into(),
+            value,
+            hint,
         }
     }
 }
