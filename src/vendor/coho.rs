@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{Connection, Lookup, RequestSpec, VendorAdapter, VendorKind};
+use super::{WrongShape, Connection, Lookup, RequestSpec, VendorAdapter, VendorKind};
 use crate::error::LookupError;
 use crate::profile::Normalized;
 
@@ -17,8 +17,8 @@ impl VendorAdapter for Coho {
         Err(LookupError::Usage("not yet implemented".into()))
     }
 
-    fn normalize(&self, _body: Value) -> Normalized {
-        Normalized::default()
+    fn normalize(&self, _body: Value) -> Result<Normalized, WrongShape> {
+        Ok(Normalized::default())
     }
 
     fn error_message(&self, _status: u16, _body: &[u8]) -> Option<String> {

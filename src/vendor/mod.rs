@@ -214,6 +214,11 @@ pub struct RequestSpec {
     pub auth: AuthPlacement,
 }
 
+/// A 2xx body that is JSON but not the documented top-level shape (e.g. an array or `null`).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct WrongShape(pub String);
+
 pub trait VendorAdapter: Sync {
     fn kind(&self) -> VendorKind;
 
@@ -221,8 +226,10 @@ pub trait VendorAdapter: Sync {
     /// change which endpoint is called; invalid input is `LookupError::Usage`.
     fn build_request(&self, conn: &Connection, lookup: &Lookup) -> Result<RequestSpec, LookupError>;
 
-    /// Normalize a 2xx body (already parsed JSON). Never fails: departures become warnings.
-    fn normalize(&self, body: Value) -> Normalized;
+    /// Normalize a 2xx body (already parsed JSON). Departures from the contract become
+    /// warnings; only a body whose top-level shape is unusable (not an object, or a wrapper
+    /// without its object) is `WrongShape`, so nothing partial is shown as a profile.
+    fn normalize(&self, body: Value) -> Result<Normalized, WrongShape>;
 
     /// The vendor's own human message from a documented error body, if any.
     fn error_message(&self, status: u16, body: &[u8]) -> Option<String>;
