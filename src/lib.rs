@@ -1,12 +1,15 @@
 //! userscope: look up one customer's profile in the SaaS tools a company uses.
 
 pub mod cli;
+pub mod coho_token;
 pub mod config;
 pub mod demo;
 pub mod display;
 pub mod error;
+pub mod http;
 pub mod logging;
 pub mod lookup;
+pub mod output;
 pub mod profile;
 pub mod sanitize;
 pub mod secrets;

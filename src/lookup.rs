@@ -1,15 +1,19 @@
 //! One lookup end to end: resolve the key, build the request, send it (with Coho's token
 //! exchange and bounded 429 retries), normalize the answer. Shared by `get` and the TUI.
-//! SKELETON: types are the contract; `Lookuper::run` is being written.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Serialize;
+use tokio::sync::mpsc::UnboundedSender;
+use tokio_util::sync::CancellationToken;
 
+use crate::coho_token::TokenCache;
+use crate::config::HttpSettings;
 use crate::error::LookupError;
+use crate::http::{Auth, HttpClient, Outgoing, Received, check_key_transport, status_error};
 use crate::profile::Profile;
-use crate::secrets::KeySource;
+use crate::secrets::{ApiKey, Credential, KeySource, api_key_var};
 use crate::vendor::{Connection, Lookup, VendorKind};
 
 /// What was sent and what came back, for the Request pane and `--format json`.
@@ -52,4 +56,185 @@ pub enum LookupEvent {
 #[derive(Clone)]
 pub struct Lookuper {
     pub keys: Arc<dyn KeySource>,
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: HttpClient,
+    tokens: TokenCache,
+}
+
+impl Lookuper {
+    pub fn new(settings: HttpSettings, keys: Arc<dyn KeySource>) -> Result<Self, LookupError> {
+        Ok(Lookuper {
+            keys,
+            inner: Arc::new(Inner {
+                http: HttpClient::new(&settings)?,
+                tokens: TokenCache::new(),
+            }),
+        })
+    }
+
+    pub fn settings(&self) -> &HttpSettings {
+        self.inner.http.settings()
+    }
+
+    /// How many Coho token exchanges this lookuper made.
+    pub fn token_exchanges(&self) -> u64 {
+        self.inner.tokens.exchange_count()
+    }
+
+    /// Run one lookup. Invalid input fails before anything is sent; a key never goes over
+    /// plain http to another machine; Coho client credentials are exchanged (and refreshed
+    /// once after a 401).
+    pub async fn run(
+        &self,
+        conn: &Connection,
+        lookup: &Lookup,
+        events: Option<UnboundedSender<LookupEvent>>,
+        cancel: CancellationToken,
+    ) -> Result<LookupOutcome, LookupError> {
+        let vendor = conn.vendor;
+        let adapter = vendor.adapter();
+        let spec = adapter.build_request(conn, lookup)?;
+        check_key_transport(&spec.url)?;
+        if let Some(auth_url) = &conn.auth_url {
+            check_key_transport(auth_url)?;
+        }
+        // Keyring reads block on D-Bus: keep them off the async workers.
+        let keys = self.keys.clone();
+        let for_keys = conn.clone();
+        let found = tokio::select! {
+            biased;
+            _ = cancel.cancelled() => return Err(LookupError::Cancelled),
+            found = tokio::task::spawn_blocking(move || keys.credential(&for_keys)) => found,
+        };
+        let (credential, _origin) = found
+            .map_err(|_| {
+                LookupError::KeyStore(format!("reading the key for {} failed", conn.name))
+            })?
+            .map_err(|e| {
+                LookupError::KeyStore(format!("cannot read the key for {}: {e}", conn.name))
+            })?
+            .ok_or_else(|| LookupError::NoKey {
+                connection: conn.name.clone(),
+                env_var: api_key_var(&conn.name),
+            })?;
+        let method = reqwest::Method::from_bytes(spec.method.as_bytes())
+            .map_err(|_| LookupError::Usage(format!("invalid HTTP method {}", spec.method)))?;
+        let http = &self.inner.http;
+        let events = events.as_ref();
+
+        let mut rejected: Option<ApiKey> = None;
+        let (received, key) = loop {
+            let key = match &credential {
+                Credential::Key(key) => key.clone(),
+                Credential::CohoClient { client_id, secret } => {
+                    self.inner
+                        .tokens
+                        .token(
+                            http,
+                            conn,
+                            client_id,
+                            secret,
+                            rejected.as_ref(),
+                            events,
+                            &cancel,
+                        )
+                        .await?
+                }
+            };
+            let mut secrets: Vec<&str> = vec![key.expose()];
+            if let Credential::CohoClient { secret, .. } = &credential {
+                secrets.push(secret.expose());
+            }
+            let out = Outgoing {
+                method: method.clone(),
+                url: &spec.url,
+                headers: &spec.headers,
+                auth: Some(Auth {
+                    placement: spec.auth,
+                    key: key.expose(),
+                }),
+                json_body: None,
+                secrets: &secrets,
+            };
+            let received = http.execute(&out, vendor, events, &cancel).await?;
+            tracing::info!(
+                vendor = vendor.as_str(),
+                url = %spec.url,
+                status = received.status,
+                elapsed_ms = received.elapsed.as_millis() as u64,
+                "lookup"
+            );
+            let may_refresh =
+                matches!(credential, Credential::CohoClient { .. }) && rejected.is_none();
+            if received.status == 401 && may_refresh {
+                // The cached token may have been revoked or expired early: one fresh token, one retry.
+                rejected = Some(key);
+                continue;
+            }
+            break (received, key);
+        };
+
+        let mut secrets: Vec<&str> = vec![key.expose()];
+        if let Credential::CohoClient { secret, .. } = &credential {
+            secrets.push(secret.expose());
+        }
+        if let Some(error) = status_error(vendor, &conn.name, &received, &secrets) {
+            return Err(error);
+        }
+        let (profile, warnings) = parse_and_normalize(vendor, &received, &secrets)?;
+        Ok(LookupOutcome {
+            vendor,
+            connection: conn.name.clone(),
+            lookup: lookup.clone(),
+            request: RequestInfo {
+                method: spec.method.to_owned(),
+                url: spec.url.to_string(),
+                status: received.status,
+                elapsed_ms: u64::try_from(received.elapsed.as_millis()).unwrap_or(u64::MAX),
+                response_headers: received.response_headers.clone(),
+                request_headers: received.request_headers.clone(),
+            },
+            profile,
+            raw: received.body,
+            warnings,
+        })
+    }
+}
+
+/// A 2xx body to a profile: must be JSON (not an HTML page), of the documented top-level shape.
+fn parse_and_normalize(
+    vendor: VendorKind,
+    received: &Received,
+    secrets: &[&str],
+) -> Result<(Profile, Vec<String>), LookupError> {
+    let invalid = |cause: String, excerpt: Option<String>| LookupError::InvalidBody {
+        vendor: vendor.display_name(),
+        status: received.status,
+        cause,
+        excerpt,
+    };
+    if received.is_html() {
+        return Err(invalid("it is an HTML page, not JSON".to_owned(), None));
+    }
+    let value: serde_json::Value = serde_json::from_slice(&received.body).map_err(|e| {
+        let cause = if received.body.is_empty() {
+            "the body is empty".to_owned()
+        } else if e.is_eof() {
+            format!(
+                "the JSON ends early (truncated?) after {} bytes",
+                received.body.len()
+            )
+        } else {
+            e.to_string()
+        };
+        invalid(cause, crate::http::excerpt(&received.body, secrets))
+    })?;
+    let normalized = vendor
+        .adapter()
+        .normalize(value)
+        .map_err(|shape| invalid(format!("JSON of the wrong shape: {shape}"), None))?;
+    Ok((normalized.profile, normalized.warnings))
 }

@@ -107,7 +107,13 @@ pub struct GetArgs {
 #[derive(Debug, Subcommand)]
 pub enum KeysCommand {
     /// Store a key: read from a hidden prompt, or from stdin when stdin is not a terminal.
-    Set { connection: String },
+    Set {
+        connection: String,
+        /// Coho: store client credentials (this id + the secret from the prompt or stdin)
+        /// instead of an access token. The id is not a secret; the secret never goes here.
+        #[arg(long, value_name = "ID")]
+        client_id: Option<String>,
+    },
     /// Remove a stored key.
     Delete { connection: String },
     /// Show each connection: key set or not, and where from (never the key).

@@ -1,7 +1,183 @@
-//! `userscope vendors` — being written.
+//! `userscope vendors`: every connection (each vendor's default one plus configured ones), its
+//! lookup kinds, whether a key is set and where from (never the key), and its endpoint.
+
+use unicode_width::UnicodeWidthStr;
+use url::Url;
+
+use crate::config::{Config, Overrides};
+use crate::error::LookupError;
+use crate::secrets::KeySource;
+use crate::vendor::{Connection, VendorKind};
 
 pub async fn run() -> i32 {
-    
-    eprintln!("not built yet");
-    1
+    match table() {
+        Ok(text) => {
+            print!("{text}");
+            0
+        }
+        Err(error) => {
+            eprintln!("userscope: {error}");
+            error.exit_code()
+        }
+    }
+}
+
+fn table() -> Result<String, LookupError> {
+    let config = Config::load()?;
+    let keys = super::get::key_source();
+    let env = |var: &str| std::env::var(var).ok();
+    let rows: Vec<Row> = config
+        .connection_names()
+        .into_iter()
+        .filter_map(|name| row(&config, &name, keys.as_ref(), &env))
+        .collect();
+    let mut text = render(&rows);
+    // A keyring problem is the same for every row: explain it once, under the table.
+    if let Some(problem) = rows.iter().find_map(|r| r.key_problem.as_deref()) {
+        text.push_str(&format!("\nkeyring: {problem}\n"));
+    }
+    Ok(text)
+}
+
+/// One line of the table, every cell already sanitized.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    pub name: String,
+    pub vendor: String,
+    pub kinds: String,
+    pub key: String,
+    pub endpoint: String,
+    /// Why the key store could not be read, if it could not.
+    pub key_problem: Option<String>,
+}
+
+fn row(
+    config: &Config,
+    name: &str,
+    keys: &dyn KeySource,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Option<Row> {
+    let clean = |s: &str| crate::sanitize::sanitize(s).into_owned();
+    let (conn, endpoint) = match config.resolve(name, &Overrides::default(), env) {
+        Ok(conn) => {
+            let endpoint = conn.base_url.as_str().trim_end_matches('/').to_owned();
+            (conn, endpoint)
+        }
+        Err(_) => {
+            // User.com without a subdomain: no endpoint yet, but the key can still be set.
+            let vendor = config
+                .connections
+                .get(name)
+                .and_then(|c| c.vendor)
+                .or_else(|| VendorKind::parse(name))?;
+            let placeholder = Url::parse("https://unresolved.invalid").ok()?;
+            let conn = Connection {
+                name: name.to_ascii_lowercase(),
+                vendor,
+                base_url: placeholder,
+                auth_url: None,
+            };
+            let endpoint = if vendor == VendorKind::Usercom {
+                "needs subdomain".to_owned()
+            } else {
+                "invalid settings (see `userscope get`)".to_owned()
+            };
+            (conn, endpoint)
+        }
+    };
+    let (key, key_problem) = match keys.credential(&conn) {
+        Ok(Some((_, origin))) => (format!("set via {origin}"), None),
+        Ok(None) => ("not set".to_owned(), None),
+        Err(e) => (
+            "not in env; keyring unreadable".to_owned(),
+            Some(clean(&e.to_string())),
+        ),
+    };
+    let kinds = conn
+        .vendor
+        .lookup_kinds()
+        .iter()
+        .map(|k| k.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    Some(Row {
+        name: clean(&conn.name),
+        vendor: conn.vendor.display_name().to_owned(),
+        kinds,
+        key: clean(&key),
+        endpoint: clean(&endpoint),
+        key_problem,
+    })
+}
+
+/// Columns aligned by display width.
+pub fn render(rows: &[Row]) -> String {
+    let header = Row {
+        name: "NAME".into(),
+        vendor: "VENDOR".into(),
+        kinds: "LOOKUP BY (default first)".into(),
+        key: "KEY".into(),
+        endpoint: "ENDPOINT".into(),
+        key_problem: None,
+    };
+    let all: Vec<&Row> = std::iter::once(&header).chain(rows).collect();
+    let width = |f: fn(&Row) -> &str| all.iter().map(|r| f(r).width()).max().unwrap_or(0);
+    let widths = [
+        width(|r| &r.name),
+        width(|r| &r.vendor),
+        width(|r| &r.kinds),
+        width(|r| &r.key),
+    ];
+    let mut out = String::new();
+    for r in all {
+        let cells = [&r.name, &r.vendor, &r.kinds, &r.key];
+        for (cell, w) in cells.iter().zip(widths) {
+            out.push_str(cell);
+            out.push_str(&" ".repeat(w.saturating_sub(cell.width()) + 2));
+        }
+        out.push_str(&r.endpoint);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secrets::EnvKeys;
+
+    #[test]
+    fn table_shows_where_keys_come_from_never_the_key() {
+        let config = Config::default();
+        let env =
+            |v: &str| (v == "USERSCOPE_FOLDSPACE_API_KEY").then(|| "fs-secret-123".to_owned());
+        let keys = EnvKeys::with_lookup(env);
+        let rows: Vec<Row> = config
+            .connection_names()
+            .iter()
+            .filter_map(|n| row(&config, n, &keys, &env))
+            .collect();
+        let text = render(&rows);
+        assert!(!text.contains("fs-secret-123"));
+        let line = |name: &str| {
+            text.lines()
+                .find(|l| l.starts_with(name))
+                .unwrap()
+                .to_owned()
+        };
+        let fold = line("foldspace");
+        assert!(fold.contains("Foldspace"), "{text}");
+        assert!(
+            fold.contains("set via env USERSCOPE_FOLDSPACE_API_KEY"),
+            "{text}"
+        );
+        assert!(fold.ends_with("https://api.foldspace.ai"), "{text}");
+        let usercom = line("usercom");
+        assert!(usercom.contains("key, id, email"), "{text}");
+        assert!(usercom.contains("not set"), "{text}");
+        assert!(usercom.ends_with("needs subdomain"), "{text}");
+        assert!(line("coho").ends_with("https://app.coho.ai"), "{text}");
+        assert!(line("vemetric").contains("id, identifier"), "{text}");
+        assert_eq!(text.lines().count(), 6);
+    }
 }

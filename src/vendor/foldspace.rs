@@ -1,27 +1,424 @@
-//! Foldspace adapter — SKELETON, being written (see vendor-docs).
+//! Foldspace — `GET {base}/v1/user/{identifyId}`, `X-FOLDSPACE-API-KEY: KEY`
+//! (vendor-docs/foldspace-get-user.txt, notes/vendor-facts.md).
 
 use serde_json::Value;
 
-use super::{WrongShape, Connection, Lookup, RequestSpec, VendorAdapter, VendorKind};
+use super::common::{self, Builder, Expect, Ident, Place};
+use super::{
+    AuthPlacement, Connection, Lookup, RequestSpec, VendorAdapter, VendorKind, WrongShape,
+};
 use crate::error::LookupError;
 use crate::profile::Normalized;
 
 pub struct Foldspace;
+
+/// The key travels in a custom header, bare (no scheme word).
+pub const AUTH: AuthPlacement = AuthPlacement {
+    header: "x-foldspace-api-key",
+    scheme: None,
+};
 
 impl VendorAdapter for Foldspace {
     fn kind(&self) -> VendorKind {
         VendorKind::Foldspace
     }
 
-    fn build_request(&self, _conn: &Connection, _lookup: &Lookup) -> Result<RequestSpec, LookupError> {
-        Err(LookupError::Usage("not yet implemented".into()))
+    fn build_request(
+        &self,
+        conn: &Connection,
+        lookup: &Lookup,
+    ) -> Result<RequestSpec, LookupError> {
+        common::check_kind(VendorKind::Foldspace, lookup.by)?;
+        common::check_value(VendorKind::Foldspace, lookup)?;
+        let path = format!("/v1/user/{}", common::encode_segment(&lookup.value)?);
+        Ok(RequestSpec {
+            method: "GET",
+            url: common::vendor_url(conn, &path, None)?,
+            headers: Vec::new(),
+            auth: AUTH,
+        })
     }
 
-    fn normalize(&self, _body: Value) -> Result<Normalized, WrongShape> {
-        Ok(Normalized::default())
+    /// `customAttributes` → attributes, `products` → segments, `location` + `timezone` →
+    /// location, `userType` → kind, epoch-millisecond dates → properties.
+    fn normalize(&self, body: Value) -> Result<Normalized, WrongShape> {
+        let body = common::expect_object(body, "the body")?;
+        let mut b = Builder::new();
+        b.require(&body, "", &["userType", "identifyId"]);
+        for (key, value) in body {
+            match key.as_str() {
+                "id" => b.identity(Ident::Id, &key, value, Expect::Str),
+                "userType" => {
+                    check_user_type(&mut b, &value);
+                    b.identity(Ident::Kind, &key, value, Expect::Str)
+                }
+                "email" => b.identity(Ident::Email, &key, value, Expect::Str),
+                "name" => b.identity(Ident::DisplayName, &key, value, Expect::Str),
+                "timezone" => b.location(Place::Timezone, &key, value),
+                "location" => location(&mut b, value),
+                "customAttributes" => b.attribute_map(&key, value, None),
+                "products" => b.items(&key, value, product),
+                "allSubscriptionIdentifiers" => b.string_items(&key, value),
+                "leadDate" | "signUpDate" | "lastModifiedDate" | "firstVisitDate"
+                | "lastSeenDate" => b.property(key, value, Expect::Epoch),
+                "numberOfVisits" => b.property(key, value, Expect::Int),
+                "pqlScore" => b.property(key, value, Expect::Num),
+                "identifyId" | "role" | "phone" | "lastSubscriptionIdentifier" | "image" => {
+                    b.property(key, value, Expect::Str)
+                }
+                _ => b.undocumented(key, value),
+            }
+        }
+        let fallback = b
+            .profile
+            .email
+            .clone()
+            .or_else(|| b.property_text("identifyId"));
+        b.fallback(Ident::DisplayName, fallback);
+        Ok(b.finish())
     }
 
-    fn error_message(&self, _status: u16, _body: &[u8]) -> Option<String> {
-        None
+    /// Documented: `{"error": "User not found"}` (401, 404, 429, 500).
+    fn error_message(&self, _status: u16, body: &[u8]) -> Option<String> {
+        let map = common::error_object(body)?;
+        common::message_member(&map, "error").or_else(|| common::message_member(&map, "message"))
+    }
+}
+
+const USER_TYPES: [&str; 3] = ["ANONYMOUS", "LEAD", "USER"];
+
+fn check_user_type(b: &mut Builder, value: &Value) {
+    if let Value::String(text) = value
+        && !USER_TYPES.contains(&text.as_str())
+    {
+        b.warn(format!(
+            "userType: unknown value \"{}\" (documented: ANONYMOUS, LEAD, USER)",
+            common::one_line(text).unwrap_or_default()
+        ));
+    }
+}
+
+/// `location` (may be null) → the location section; undocumented members stay in properties.
+fn location(b: &mut Builder, value: Value) {
+    let map = match value {
+        Value::Object(map) if !map.is_empty() => map,
+        other => return b.property("location", other, Expect::Object),
+    };
+    for (key, value) in map {
+        let path = common::member_key("location", &key);
+        let place = match key.as_str() {
+            "country" => Place::Country,
+            "region" => Place::Region,
+            "state" => Place::State,
+            "city" => Place::City,
+            "postalCode" => Place::PostalCode,
+            "countryCode" => Place::CountryCode,
+            _ => {
+                b.undocumented(path, value);
+                continue;
+            }
+        };
+        b.location(place, &path, value);
+    }
+}
+
+/// `{product, environment}` → a segment whose id is the product code; the environment
+/// (1=prod, 2=stage, 3=test, 4=dev) stays in its details.
+fn product(b: &mut Builder, index_key: String, item: Value) {
+    let map = match item {
+        Value::Object(map) if !map.is_empty() => map,
+        other => return b.property(index_key, other, Expect::Object),
+    };
+    for (key, value) in &map {
+        let path = common::member_key(&index_key, key);
+        match key.as_str() {
+            "product" => {
+                b.check(&path, value, Expect::Str);
+            }
+            "environment" => {
+                if b.check(&path, value, Expect::Int)
+                    && let Some(n) = value.as_i64()
+                    && !(1..=4).contains(&n)
+                {
+                    b.warn(format!("{path}: documented as 1 to 4, got {n}"));
+                }
+            }
+            _ => b.undocumented_warning(&path),
+        }
+    }
+    b.segment(common::segment_from(map, "product", None));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vendor::LookupKind;
+    use url::Url;
+
+    fn conn() -> Connection {
+        Connection {
+            name: "foldspace".into(),
+            vendor: VendorKind::Foldspace,
+            base_url: Url::parse("https://api.foldspace.ai").unwrap(),
+            auth_url: None,
+        }
+    }
+
+    #[test]
+    fn request_is_the_documented_one() {
+        let lookup = Lookup::new(LookupKind::Identifier, "bTMwUidOQiZhMazBDWGAAmuRnu9N2");
+        let spec = Foldspace.build_request(&conn(), &lookup).unwrap();
+        assert_eq!(spec.method, "GET");
+        assert_eq!(
+            spec.url.as_str(),
+            "https://api.foldspace.ai/v1/user/bTMwUidOQiZhMazBDWGAAmuRnu9N2"
+        );
+        assert!(spec.headers.is_empty());
+        assert_eq!(
+            spec.auth,
+            AuthPlacement {
+                header: "x-foldspace-api-key",
+                scheme: None
+            }
+        );
+        assert_eq!(spec.auth.header_value("k"), "k");
+    }
+
+    #[test]
+    fn hostile_ids_stay_one_path_segment() {
+        let cases = [
+            ("a/../b", "a%2F..%2Fb"),
+            ("../admin", "..%2Fadmin"),
+            ("x?y=1#z", "x%3Fy%3D1%23z"),
+            ("100%", "100%25"),
+            ("a b", "a%20b"),
+            ("Zoë 李 🎉", "Zo%C3%AB%20%E6%9D%8E%20%F0%9F%8E%89"),
+            ("a\r\nb\0c", "a%0D%0Ab%00c"),
+        ];
+        for (id, encoded) in cases {
+            let spec = Foldspace
+                .build_request(&conn(), &Lookup::new(LookupKind::Identifier, id))
+                .unwrap();
+            assert_eq!(
+                spec.url.as_str(),
+                format!("https://api.foldspace.ai/v1/user/{encoded}"),
+                "{id:?}"
+            );
+        }
+        for id in [".", "..", "", "\n"] {
+            let err = Foldspace
+                .build_request(&conn(), &Lookup::new(LookupKind::Identifier, id))
+                .unwrap_err();
+            assert_eq!(err.exit_code(), 2, "{id:?}");
+        }
+        let err = Foldspace
+            .build_request(&conn(), &Lookup::new(LookupKind::Id, "1"))
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "Foldspace cannot look users up by id; it supports identifier — use --by identifier"
+        );
+    }
+
+    #[test]
+    fn error_message_reads_documented_bodies() {
+        for (status, text) in [
+            (401, "Unauthorized"),
+            (404, "User not found"),
+            (429, "Rate limit exceeded for subscription"),
+            (500, "Internal server error"),
+        ] {
+            let body = serde_json::json!({ "error": text }).to_string();
+            assert_eq!(
+                Foldspace.error_message(status, body.as_bytes()).as_deref(),
+                Some(text)
+            );
+        }
+        assert_eq!(Foldspace.error_message(500, b"\"oops\""), None);
+        assert_eq!(Foldspace.error_message(500, b"not json"), None);
+    }
+}
+
+#[cfg(test)]
+mod normalize_tests {
+    use super::*;
+    use crate::profile::{Field, Location, Profile, Segment, ValueHint};
+    use serde_json::json;
+
+    /// vendor-docs/foldspace-get-user.txt, "Example Response", verbatim.
+    const DOC_EXAMPLE: &str = r#"{
+"id": "f63d4158-0171-4f0d-bc62-29112c0fc82c",
+"userType": "USER",
+"identifyId": "bTMwUidOQiZhMazBDWGAAmuRnu9N2",
+"email": "alice.johnson@foldspace.io",
+"name": "Alice Johnson",
+"role": null,
+"phone": null,
+"timezone": null,
+"leadDate": null,
+"signUpDate": 1734539909141,
+"lastModifiedDate": 1731863535216,
+"firstVisitDate": 1734539909141,
+"lastSeenDate": 1731863535216,
+"lastSubscriptionIdentifier": "3a7d6f3b-8f1e-46b5-8731-c3e981e9abf7",
+"allSubscriptionIdentifiers": [
+"3a7d6f3b-8f1e-46b5-8731-c3e981e9abf7",
+"562e6da7-13ad-4c16-adfc-572932ed3749"
+],
+"location": null,
+"customAttributes": {
+"key1": "value1",
+"key2": 6
+},
+"products": [
+{
+"product": "X7B69NRTTBM7",
+"environment": 1
+}
+],
+"numberOfVisits": 77,
+"image": "https://lh3.googleusercontent.com/a/AcBcqILXSthaPBfUYlnMPF9msfBbPUojM0_BYjtq0dG8vJshWF_wg=s96-c",
+"pqlScore": null
+}"#;
+
+    fn plain(key: &str, value: Value) -> Field {
+        Field::new(key, value)
+    }
+
+    fn epoch(key: &str, value: Value) -> Field {
+        Field::with_hint(key, value, ValueHint::EpochMillis)
+    }
+
+    #[test]
+    fn doc_example_is_normalized_field_by_field() {
+        let body: Value = serde_json::from_str(DOC_EXAMPLE).unwrap();
+        let normalized = Foldspace.normalize(body).unwrap();
+        let expected = Profile {
+            id: Some("f63d4158-0171-4f0d-bc62-29112c0fc82c".into()),
+            display_name: Some("Alice Johnson".into()),
+            email: Some("alice.johnson@foldspace.io".into()),
+            kind: Some("USER".into()),
+            properties: vec![
+                plain("identifyId", json!("bTMwUidOQiZhMazBDWGAAmuRnu9N2")),
+                plain("role", json!(null)),
+                plain("phone", json!(null)),
+                plain("timezone", json!(null)),
+                epoch("leadDate", json!(null)),
+                epoch("signUpDate", json!(1734539909141u64)),
+                epoch("lastModifiedDate", json!(1731863535216u64)),
+                epoch("firstVisitDate", json!(1734539909141u64)),
+                epoch("lastSeenDate", json!(1731863535216u64)),
+                plain(
+                    "lastSubscriptionIdentifier",
+                    json!("3a7d6f3b-8f1e-46b5-8731-c3e981e9abf7"),
+                ),
+                plain(
+                    "allSubscriptionIdentifiers[0]",
+                    json!("3a7d6f3b-8f1e-46b5-8731-c3e981e9abf7"),
+                ),
+                plain(
+                    "allSubscriptionIdentifiers[1]",
+                    json!("562e6da7-13ad-4c16-adfc-572932ed3749"),
+                ),
+                plain("location", json!(null)),
+                plain("numberOfVisits", json!(77)),
+                plain(
+                    "image",
+                    json!(
+                        "https://lh3.googleusercontent.com/a/AcBcqILXSthaPBfUYlnMPF9msfBbPUojM0_BYjtq0dG8vJshWF_wg=s96-c"
+                    ),
+                ),
+                plain("pqlScore", json!(null)),
+            ],
+            tags: vec![],
+            segments: vec![Segment {
+                id: Some("X7B69NRTTBM7".into()),
+                name: None,
+                details: vec![plain("environment", json!(1))],
+            }],
+            attributes: vec![plain("key1", json!("value1")), plain("key2", json!(6))],
+            location: Location::default(),
+        };
+        assert_eq!(normalized.profile, expected);
+        assert_eq!(normalized.warnings, Vec::<String>::new());
+    }
+
+    #[test]
+    fn location_object_and_timezone_fill_the_location() {
+        let body = json!({
+            "userType": "LEAD", "identifyId": "lead-1", "timezone": "Asia/Tokyo",
+            "location": {"country": "Japan", "region": "Kanto", "state": "Tokyo", "city": "Shibuya",
+                         "postalCode": "150-0002", "countryCode": "JP", "geo": [35.6, 139.7]}
+        });
+        let normalized = Foldspace.normalize(body).unwrap();
+        assert_eq!(
+            normalized.profile.location,
+            Location {
+                continent: None,
+                country: Some("Japan".into()),
+                country_code: Some("JP".into()),
+                region: Some("Kanto".into()),
+                state: Some("Tokyo".into()),
+                city: Some("Shibuya".into()),
+                postal_code: Some("150-0002".into()),
+                timezone: Some("Asia/Tokyo".into()),
+            }
+        );
+        assert_eq!(
+            normalized.profile.display_name.as_deref(),
+            Some("lead-1"),
+            "name → email → identifyId"
+        );
+        assert_eq!(
+            normalized.profile.properties.last(),
+            Some(&plain("location.geo", json!([35.6, 139.7])))
+        );
+        assert_eq!(
+            normalized.warnings,
+            ["location.geo: not in the documented payload"]
+        );
+    }
+
+    #[test]
+    fn departures_are_warnings() {
+        let body = json!({
+            "userType": "ADMIN", "signUpDate": "2024-12-18", "products": [{"product": "P", "environment": 9}],
+            "customAttributes": {}, "email": "", "name": null
+        });
+        let normalized = Foldspace.normalize(body).unwrap();
+        let p = &normalized.profile;
+        assert_eq!(p.kind.as_deref(), Some("ADMIN"));
+        assert_eq!(p.display_name, None);
+        assert_eq!(
+            p.properties,
+            vec![
+                epoch("signUpDate", json!("2024-12-18")),
+                plain("customAttributes", json!({})),
+                plain("email", json!("")),
+                plain("name", json!(null)),
+            ]
+        );
+        assert_eq!(
+            normalized.warnings,
+            [
+                "identifyId: required field missing",
+                "userType: unknown value \"ADMIN\" (documented: ANONYMOUS, LEAD, USER)",
+                "signUpDate: documented as epoch milliseconds, got a string",
+                "products[0].environment: documented as 1 to 4, got 9",
+            ]
+        );
+    }
+
+    #[test]
+    fn missing_user_type_and_wrong_shape() {
+        let normalized = Foldspace.normalize(json!({"identifyId": "x"})).unwrap();
+        assert_eq!(normalized.warnings, ["userType: required field missing"]);
+        assert_eq!(
+            Foldspace
+                .normalize(json!([{"identifyId": "x"}]))
+                .unwrap_err()
+                .0,
+            "expected the body to be a JSON object, got an array"
+        );
     }
 }

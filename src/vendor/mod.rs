@@ -10,6 +10,7 @@ use crate::profile::{Normalized, Section};
 
 pub mod chakra;
 pub mod coho;
+mod common;
 pub mod foldspace;
 pub mod usercom;
 pub mod vemetric;

@@ -1,0 +1,180 @@
+//! TUI benchmarks.
+//! - Frame render time on a 200×60 TestBackend for a profile with 100 and with 100,000
+//!   attributes, in one run: only visible rows are built, so the two must be within 1.2×.
+//! - Process start to first drawn frame (the `USERSCOPE_BENCH_STARTUP` hook), run under
+//!   `script` for a pseudo-terminal; target under 50 ms.
+
+use std::hint::black_box;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use serde_json::{Map, Value, json};
+use url::Url;
+
+use userscope::lookup::{LookupOutcome, RequestInfo};
+use userscope::profile::{Field, Profile};
+use userscope::tui::app::{App, AppInit, Clock, ConnEntry, Screen};
+use userscope::tui::message::KeyStatus;
+use userscope::tui::ui;
+use userscope::tui::view::{Pane, ProfileView};
+use userscope::vendor::{Connection, Lookup, LookupKind, VendorKind};
+
+fn outcome(attributes: usize) -> LookupOutcome {
+    let attrs: Vec<Field> = (0..attributes)
+        .map(|i| Field::new(format!("attribute_{i:06}"), json!(format!("value number {i} — ünïcødé 東京"))))
+        .collect();
+    let raw_attrs: Map<String, Value> = attrs.iter().map(|f| (f.key.clone(), f.value.clone())).collect();
+    let raw = serde_json::to_vec(&json!({"userProperties": {"userId": "u-1", "name": "Bench User"}, "calculatedProperties": raw_attrs})).unwrap();
+    LookupOutcome {
+        vendor: VendorKind::Coho,
+        connection: "coho".to_owned(),
+        lookup: Lookup::new(LookupKind::Id, "u-1"),
+        request: RequestInfo {
+            method: "GET".to_owned(),
+            url: "https://app.coho.ai/api/data/user/u-1".to_owned(),
+            status: 200,
+            elapsed_ms: 80,
+            response_headers: vec![],
+            request_headers: vec![],
+        },
+        profile: Profile {
+            id: Some("u-1".to_owned()),
+            display_name: Some("Bench User".to_owned()),
+            attributes: attrs,
+            ..Profile::default()
+        },
+        raw: raw.into(),
+        warnings: vec![],
+    }
+}
+
+fn app(attributes: usize, pane: Pane) -> App {
+    let conn = Connection {
+        name: "coho".to_owned(),
+        vendor: VendorKind::Coho,
+        base_url: Url::parse("https://app.coho.ai").unwrap(),
+        auth_url: None,
+    };
+    let init = AppInit {
+        connections: vec![ConnEntry {
+            name: "coho".to_owned(),
+            vendor: VendorKind::Coho,
+            connection: Ok(conn),
+            key: KeyStatus::Present("keyring".to_owned()),
+        }],
+        ..AppInit::default()
+    };
+    let mut app = App::new(init, Clock::now());
+    let mut view = ProfileView::new(outcome(attributes));
+    view.focus = pane;
+    // Somewhere in the middle, so the visible window is not the cheap start.
+    if let Some(s) = view.scroll_mut(pane) {
+        s.selected = view_rows(attributes, pane) / 2;
+        s.offset = s.selected;
+    }
+    app.profile = Some(view);
+    app.screen = Screen::Profile;
+    app.size = ratatui::layout::Rect::new(0, 0, 200, 60);
+    app
+}
+
+fn view_rows(attributes: usize, pane: Pane) -> usize {
+    match pane {
+        Pane::Raw => attributes + 6,
+        _ => attributes,
+    }
+}
+
+fn frame_time(app: &App, terminal: &mut Terminal<TestBackend>, iterations: u32) -> Duration {
+    let start = Instant::now();
+    for _ in 0..iterations {
+        terminal.draw(|f| ui::render(black_box(app), f)).unwrap();
+    }
+    start.elapsed() / iterations
+}
+
+fn render(c: &mut Criterion) {
+    let mut group = c.benchmark_group("render_frame_200x60");
+    for pane in [Pane::Attributes, Pane::Raw] {
+        for n in [100usize, 100_000] {
+            let app = app(n, pane);
+            let mut terminal = Terminal::new(TestBackend::new(200, 60)).unwrap();
+            group.bench_with_input(BenchmarkId::new(pane.title(), n), &app, |b, app| {
+                b.iter(|| terminal.draw(|f| ui::render(black_box(app), f)).unwrap());
+            });
+        }
+    }
+    group.finish();
+
+    // The ratio the issue asks for, measured side by side in this run.
+    for pane in [Pane::Attributes, Pane::Raw] {
+        let small = app(100, pane);
+        let large = app(100_000, pane);
+        let mut t = Terminal::new(TestBackend::new(200, 60)).unwrap();
+        frame_time(&small, &mut t, 200);
+        frame_time(&large, &mut t, 200);
+        let (mut s, mut l) = (Duration::MAX, Duration::MAX);
+        for _ in 0..5 {
+            s = s.min(frame_time(&small, &mut t, 500));
+            l = l.min(frame_time(&large, &mut t, 500));
+        }
+        println!(
+            "ratio {} pane: 100 attrs {:.1} µs/frame, 100,000 attrs {:.1} µs/frame, ratio {:.3}",
+            pane.title(),
+            s.as_secs_f64() * 1e6,
+            l.as_secs_f64() * 1e6,
+            l.as_secs_f64() / s.as_secs_f64()
+        );
+    }
+}
+
+/// Wall time of `script -qec CMD /dev/null` (a pseudo-terminal around the command).
+fn under_pty(cmd: &str) -> Option<(Duration, String)> {
+    let start = Instant::now();
+    let out = Command::new("script")
+        .args(["-qec", cmd, "/dev/null"])
+        .env("USERSCOPE_BENCH_STARTUP", "1")
+        .env("NO_COLOR", "1")
+        .output()
+        .ok()?;
+    let elapsed = start.elapsed();
+    out.status.success().then(|| (elapsed, String::from_utf8_lossy(&out.stdout).into_owned()))
+}
+
+fn startup(c: &mut Criterion) {
+    let bin = env!("CARGO_BIN_EXE_userscope");
+    let home = std::env::temp_dir().join(format!("userscope-bench-{}", std::process::id()));
+    let cmd = format!(
+        "env HOME={h} XDG_STATE_HOME={h}/state XDG_CONFIG_HOME={h}/config '{bin}' --demo --vendor coho",
+        h = home.display()
+    );
+    if under_pty("true").is_none() {
+        println!("SKIPPED startup bench: `script` (util-linux) is not available");
+        return;
+    }
+    let mut group = c.benchmark_group("startup");
+    group.sample_size(20);
+    group.bench_function("script_true_baseline", |b| b.iter(|| under_pty("true")));
+    group.bench_function("process_start_to_first_frame_incl_exit", |b| b.iter(|| under_pty(&cmd)));
+    group.finish();
+
+    // In-process part (from `tui::run` to the first frame), as the hook prints it.
+    let mut in_process: Vec<f64> = (0..20)
+        .filter_map(|_| under_pty(&cmd))
+        .filter_map(|(_, out)| {
+            let at = out.find("first frame after ")?;
+            out[at + 18..].split_whitespace().next()?.parse::<f64>().ok()
+        })
+        .collect();
+    in_process.sort_by(f64::total_cmp);
+    if let Some(median) = in_process.get(in_process.len() / 2) {
+        println!("startup: tui::run → first frame, median of {}: {median:.3} ms", in_process.len());
+    }
+    let _ = std::fs::remove_dir_all(&home);
+}
+
+criterion_group!(benches, render, startup);
+criterion_main!(benches);

@@ -1,0 +1,198 @@
+//! Coho: `GET /api/data/user/{id}` with `Authorization: Bearer <token>`, and the API-token
+//! exchange `POST /identity/resources/auth/v2/api-token` (plus its refresh).
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use super::{
+    DemoRequest, DemoResponse, RETRY_AFTER_SECS, last_segment, method_not_allowed, scheme_token,
+};
+use crate::demo::catalog;
+use crate::demo::keys::{
+    COHO_DEMO_CLIENT_ID, COHO_DEMO_REFRESH_TOKEN, COHO_DEMO_SECRET, COHO_DEMO_TOKEN,
+};
+use crate::vendor::{LookupKind, VendorKind};
+
+pub const TOKEN_PATH: &str = "/identity/resources/auth/v2/api-token";
+/// How long an exchanged token lives, in seconds (the `expires_in` the brief's clients cache by).
+pub const TOKEN_LIFETIME_SECS: u64 = 3600;
+
+fn unauthorized() -> DemoResponse {
+    DemoResponse::json(
+        401,
+        &json!({"error": "Unauthorized", "message": "Invalid API key"}),
+    )
+}
+
+pub fn user(req: &DemoRequest<'_>, rest: &str) -> DemoResponse {
+    if scheme_token(req, "Bearer") != Some(COHO_DEMO_TOKEN) {
+        return unauthorized();
+    }
+    let not_found = || {
+        DemoResponse::json(
+            404,
+            &json!({"error": "Not Found", "message": "User not found"}),
+        )
+    };
+    let Some(id) = last_segment(rest) else {
+        return not_found();
+    };
+    if catalog::is_rate_limited(VendorKind::Coho, LookupKind::Id, &id) {
+        // Coho does not publish its rate-limit answer; this follows its documented error shape.
+        return DemoResponse::json(
+            429,
+            &json!({"error": "Too Many Requests", "message": "Rate limit exceeded"}),
+        )
+        .with_header("retry-after", RETRY_AFTER_SECS.to_string());
+    }
+    match catalog::find(VendorKind::Coho, LookupKind::Id, &id) {
+        Some(found) => DemoResponse::fixture(found.body),
+        None => not_found(),
+    }
+}
+
+/// `POST …/api-token` with `{"clientId", "secret"}`, or `POST …/api-token/token/refresh` with
+/// `{"refreshToken"}`; both answer a fresh token.
+pub fn token_route(req: &DemoRequest<'_>, rest: &str) -> DemoResponse {
+    let refresh = match rest {
+        "" => false,
+        "/token/refresh" => true,
+        _ => return DemoResponse::json(404, &json!({"error": "Not Found"})),
+    };
+    if req.method != "POST" {
+        return method_not_allowed("POST");
+    }
+    let Ok(body) = serde_json::from_slice::<Value>(req.body) else {
+        return bad_request();
+    };
+    let text = |key: &str| body.get(key).and_then(Value::as_str);
+    let accepted = if refresh {
+        match text("refreshToken").or_else(|| text("refresh_token")) {
+            Some(token) => token == COHO_DEMO_REFRESH_TOKEN,
+            None => return bad_request(),
+        }
+    } else {
+        match (text("clientId"), text("secret")) {
+            (Some(id), Some(secret)) => id == COHO_DEMO_CLIENT_ID && secret == COHO_DEMO_SECRET,
+            _ => return bad_request(),
+        }
+    };
+    if !accepted {
+        return DemoResponse::json(
+            401,
+            &json!({"error": "Unauthorized", "message": "Invalid client id or secret"}),
+        );
+    }
+    let expires =
+        chrono::DateTime::<chrono::Utc>::from(req.now + Duration::from_secs(TOKEN_LIFETIME_SECS));
+    DemoResponse::json(
+        200,
+        &json!({
+            "access_token": COHO_DEMO_TOKEN,
+            "refresh_token": COHO_DEMO_REFRESH_TOKEN,
+            "expires_in": TOKEN_LIFETIME_SECS,
+            "expires": expires.format("%a, %d %b %Y %H:%M:%S GMT").to_string(),
+        }),
+    )
+}
+
+fn bad_request() -> DemoResponse {
+    DemoResponse::json(
+        400,
+        &json!({"error": "Bad Request", "message": "Expected a JSON body with clientId and secret"}),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_util::*;
+    use super::*;
+
+    fn bearer() -> String {
+        format!("Bearer {COHO_DEMO_TOKEN}")
+    }
+
+    #[test]
+    fn serves_the_fixture_verbatim_with_the_right_token() {
+        let auth = bearer();
+        let resp = get("/api/data/user/u-1001", &[("authorization", &auth)]);
+        assert_eq!(resp.status, 200);
+        assert_eq!(resp.body, catalog::users(VendorKind::Coho)[0].body);
+        // Percent-encoded IDs are decoded as one segment.
+        let resp = get("/api/data/user/u%2D1003", &[("authorization", &auth)]);
+        assert_eq!(body_json(&resp)["userProperties"]["name"], "李小龙 🎉");
+    }
+
+    #[test]
+    fn rejects_missing_wrong_and_misplaced_keys_with_the_documented_body() {
+        let expected = json!({"error": "Unauthorized", "message": "Invalid API key"});
+        for headers in [
+            vec![],
+            vec![("authorization", "Bearer nope")],
+            vec![("authorization", COHO_DEMO_TOKEN)],
+            vec![(
+                "authorization",
+                "Token eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9",
+            )],
+        ] {
+            let resp = get("/api/data/user/u-1001", &headers);
+            assert_eq!(
+                (resp.status, body_json(&resp)),
+                (401, expected.clone()),
+                "{headers:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_user_and_rate_limited() {
+        let auth = bearer();
+        let resp = get("/api/data/user/u-9999", &[("authorization", &auth)]);
+        assert_eq!(
+            (resp.status, body_json(&resp)),
+            (
+                404,
+                json!({"error": "Not Found", "message": "User not found"})
+            )
+        );
+        let resp = get("/api/data/user/rate-limited", &[("authorization", &auth)]);
+        assert_eq!((resp.status, resp.header("retry-after")), (429, Some("2")));
+    }
+
+    #[test]
+    fn token_exchange_and_refresh() {
+        let body = json!({"clientId": COHO_DEMO_CLIENT_ID, "secret": COHO_DEMO_SECRET}).to_string();
+        let resp = call(
+            "POST",
+            TOKEN_PATH,
+            &[("content-type", "application/json")],
+            body.as_bytes(),
+        );
+        assert_eq!(resp.status, 200);
+        let got = body_json(&resp);
+        assert_eq!(got["access_token"], COHO_DEMO_TOKEN);
+        assert_eq!(got["refresh_token"], COHO_DEMO_REFRESH_TOKEN);
+        assert_eq!(got["expires_in"], 3600);
+        // NOW_SECS is 2026-11-23T12:00:00Z; the token lives one hour.
+        assert_eq!(got["expires"], "Mon, 23 Nov 2026 13:00:00 GMT");
+
+        let refresh = json!({"refreshToken": COHO_DEMO_REFRESH_TOKEN}).to_string();
+        let resp = call(
+            "POST",
+            &format!("{TOKEN_PATH}/token/refresh"),
+            &[],
+            refresh.as_bytes(),
+        );
+        assert_eq!(body_json(&resp)["access_token"], COHO_DEMO_TOKEN);
+
+        let wrong = json!({"clientId": COHO_DEMO_CLIENT_ID, "secret": "guess"}).to_string();
+        assert_eq!(call("POST", TOKEN_PATH, &[], wrong.as_bytes()).status, 401);
+        assert_eq!(call("POST", TOKEN_PATH, &[], b"not json").status, 400);
+        assert_eq!(
+            call("POST", TOKEN_PATH, &[], b"{\"clientId\": 5}").status,
+            400
+        );
+        assert_eq!(call("GET", TOKEN_PATH, &[], b"").status, 405);
+    }
+}

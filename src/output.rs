@@ -1,0 +1,314 @@
+//! How `userscope get` prints an outcome: `text` for a person, `json` in the stable model of
+//! design §3, `raw` as the body byte for byte. Pure functions of the outcome (and the clock).
+
+use std::fmt::Write as _;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::value::RawValue;
+use unicode_width::UnicodeWidthStr;
+
+use crate::display::{ABSENT, field_text};
+use crate::lookup::{LookupOutcome, RequestInfo};
+use crate::profile::{Field, Profile, Section, Segment};
+use crate::sanitize::sanitize;
+use crate::vendor::{Lookup, VendorKind};
+
+/// Keys wider than this do not push every value in a section to the right.
+const MAX_KEY_COLUMN: usize = 40;
+const INDENT: &str = "  ";
+
+/// The stable JSON document (design §3).
+#[derive(Serialize)]
+struct JsonDocument<'a> {
+    vendor: &'static str,
+    lookup: &'a Lookup,
+    request: &'a RequestInfo,
+    profile: &'a Profile,
+    raw: &'a RawValue,
+    warnings: &'a [String],
+}
+
+/// `--format json`: pretty-printed, `raw` the vendor's body verbatim.
+pub fn render_json(outcome: &LookupOutcome) -> Result<String, serde_json::Error> {
+    let raw: &RawValue = serde_json::from_slice(&outcome.raw)?;
+    let doc = JsonDocument {
+        vendor: outcome.vendor.as_str(),
+        lookup: &outcome.lookup,
+        request: &outcome.request,
+        profile: &outcome.profile,
+        raw,
+        warnings: &outcome.warnings,
+    };
+    let mut text = serde_json::to_string_pretty(&doc)?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// `--format text`: a readable summary. Every vendor string is sanitized.
+pub fn render_text(outcome: &LookupOutcome, now: DateTime<Utc>) -> String {
+    let vendor = outcome.vendor;
+    let p = &outcome.profile;
+    let mut out = String::new();
+
+    let title = p
+        .display_name
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .or(p.id.as_deref())
+        .unwrap_or(ABSENT);
+    let _ = writeln!(out, "{}", sanitize(title));
+    let vendor_text = format!("{} ({})", vendor.display_name(), outcome.connection);
+    let lookup_text = format!("{} {}", outcome.lookup.by, outcome.lookup.value);
+    let header = [
+        ("Email", opt_text(p.email.as_deref())),
+        ("Kind", opt_text(p.kind.as_deref())),
+        ("Vendor", vendor_text),
+        ("ID", opt_text(p.id.as_deref())),
+        ("Lookup", lookup_text),
+    ];
+    write_rows(
+        &mut out,
+        header.iter().map(|(k, v)| (k.to_string(), v.clone())),
+    );
+
+    section(
+        &mut out,
+        "Properties",
+        vendor,
+        Section::Properties,
+        fields(&p.properties, now),
+    );
+    section(
+        &mut out,
+        "Tags",
+        vendor,
+        Section::Tags,
+        fields(&p.tags, now),
+    );
+    section(
+        &mut out,
+        "Segments",
+        vendor,
+        Section::Segments,
+        segments(&p.segments, now),
+    );
+    section(
+        &mut out,
+        "Attributes",
+        vendor,
+        Section::Attributes,
+        fields(&p.attributes, now),
+    );
+    let location: Vec<(String, String)> = p
+        .location
+        .entries()
+        .into_iter()
+        .filter_map(|(label, value)| value.map(|v| (label.to_owned(), opt_text(Some(v)))))
+        .collect();
+    section(&mut out, "Location", vendor, Section::Location, location);
+
+    if !outcome.warnings.is_empty() {
+        let _ = writeln!(out, "\nWarnings");
+        for warning in &outcome.warnings {
+            let _ = writeln!(out, "{INDENT}- {}", sanitize(warning));
+        }
+    }
+    let r = &outcome.request;
+    let _ = writeln!(
+        out,
+        "\n{} {} → {} in {} ms",
+        r.method,
+        sanitize(&r.url),
+        r.status,
+        r.elapsed_ms
+    );
+    out
+}
+
+fn opt_text(value: Option<&str>) -> String {
+    match value {
+        Some(v) if !v.is_empty() => sanitize(v).into_owned(),
+        _ => ABSENT.to_owned(),
+    }
+}
+
+fn fields(list: &[Field], now: DateTime<Utc>) -> Vec<(String, String)> {
+    list.iter()
+        .map(|f| {
+            (
+                sanitize(&f.key).into_owned(),
+                sanitize(&field_text(f, now)).into_owned(),
+            )
+        })
+        .collect()
+}
+
+/// A segment as `name (id)` plus its further details on the same line.
+fn segments(list: &[Segment], now: DateTime<Utc>) -> Vec<(String, String)> {
+    list.iter()
+        .map(|s| {
+            let name = opt_text(s.name.as_deref());
+            let id =
+                s.id.as_deref()
+                    .filter(|id| !id.is_empty())
+                    .map(|id| format!("id {}", sanitize(id)));
+            let details: Vec<String> = s
+                .details
+                .iter()
+                .map(|f| format!("{}: {}", sanitize(&f.key), sanitize(&field_text(f, now))))
+                .collect();
+            let rest: Vec<String> = id.into_iter().chain(details).collect();
+            (name, rest.join(", "))
+        })
+        .collect()
+}
+
+fn section(
+    out: &mut String,
+    title: &str,
+    vendor: VendorKind,
+    which: Section,
+    rows: Vec<(String, String)>,
+) {
+    let _ = writeln!(out, "\n{title}");
+    if !vendor.provides(which) {
+        let _ = writeln!(
+            out,
+            "{INDENT}{} does not provide {}",
+            vendor.display_name(),
+            title.to_lowercase()
+        );
+    } else if rows.is_empty() {
+        let _ = writeln!(out, "{INDENT}none");
+    } else {
+        write_rows(out, rows.into_iter());
+    }
+}
+
+/// `key  value` rows with the values aligned by display width (CJK and emoji count double).
+fn write_rows(out: &mut String, rows: impl Iterator<Item = (String, String)>) {
+    let rows: Vec<(String, String)> = rows.collect();
+    let column = rows
+        .iter()
+        .map(|(k, _)| k.width())
+        .filter(|w| *w <= MAX_KEY_COLUMN)
+        .max()
+        .unwrap_or(0);
+    for (key, value) in rows {
+        let pad = column.saturating_sub(key.width());
+        if value.is_empty() {
+            let _ = writeln!(out, "{INDENT}{key}");
+        } else {
+            let _ = writeln!(out, "{INDENT}{key}{}  {value}", " ".repeat(pad));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::Location;
+    use crate::vendor::LookupKind;
+    use serde_json::json;
+
+    fn outcome(vendor: VendorKind, raw: &str) -> LookupOutcome {
+        LookupOutcome {
+            vendor,
+            connection: vendor.as_str().to_owned(),
+            lookup: Lookup::new(LookupKind::Id, "u-42"),
+            request: RequestInfo {
+                method: "GET".into(),
+                url: "https://app.coho.ai/api/data/user/u-42".into(),
+                status: 200,
+                elapsed_ms: 87,
+                response_headers: vec![],
+                request_headers: vec![],
+            },
+            profile: Profile {
+                id: Some("u-42".into()),
+                display_name: Some("Zoë \u{1b}]52;c;eA==\u{7} 李".into()),
+                email: None,
+                kind: Some("user".into()),
+                properties: vec![
+                    Field::new("signupTime", json!("x")),
+                    Field::new("日本語", json!(3)),
+                ],
+                tags: vec![],
+                segments: vec![Segment {
+                    id: Some("seg-1".into()),
+                    name: Some("Power users".into()),
+                    details: vec![],
+                }],
+                attributes: vec![],
+                location: Location {
+                    city: Some("Berlin".into()),
+                    ..Location::default()
+                },
+            },
+            raw: bytes::Bytes::from(raw.to_owned()),
+            warnings: vec!["w1".into()],
+        }
+    }
+
+    #[test]
+    fn json_is_the_stable_model_with_raw_verbatim() {
+        let o = outcome(VendorKind::Coho, "{\"b\": 1,  \"a\":[2]}");
+        let text = render_json(&o).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["vendor"], "coho");
+        assert_eq!(v["lookup"], json!({"by": "id", "value": "u-42"}));
+        assert_eq!(
+            v["request"],
+            json!({"method": "GET", "url": "https://app.coho.ai/api/data/user/u-42", "status": 200, "elapsedMs": 87})
+        );
+        assert_eq!(v["profile"]["displayName"], "Zoë \u{1b}]52;c;eA==\u{7} 李");
+        assert_eq!(v["profile"]["location"]["city"], "Berlin");
+        assert_eq!(v["profile"]["location"]["countryCode"], json!(null));
+        assert_eq!(v["warnings"], json!(["w1"]));
+        // Verbatim: the vendor's own spacing survives.
+        assert!(text.contains("\"raw\": {\"b\": 1,  \"a\":[2]}"), "{text}");
+        let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+        assert_eq!(
+            keys,
+            ["vendor", "lookup", "request", "profile", "raw", "warnings"]
+        );
+    }
+
+    #[test]
+    fn text_is_sanitized_aligned_and_says_what_the_vendor_lacks() {
+        let o = outcome(VendorKind::Vemetric, "{}");
+        let text = render_text(&o, Utc::now());
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "Zoë ␛]52;c;eA==␇ 李");
+        assert!(!text.contains('\u{1b}'));
+        assert!(lines.contains(&"  Email   —"), "{text}");
+        assert!(lines.contains(&"  Kind    user"), "{text}");
+        assert!(lines.contains(&"  Vendor  Vemetric (vemetric)"), "{text}");
+        // 日本語 is 6 columns wide, signupTime 10: values start at the same column.
+        assert!(lines.contains(&"  signupTime  x"), "{text}");
+        assert!(lines.contains(&"  日本語      3"), "{text}");
+        assert!(
+            lines.contains(&"  Vemetric does not provide tags"),
+            "{text}"
+        );
+        assert!(
+            lines.contains(&"  Vemetric does not provide segments"),
+            "{text}"
+        );
+        assert!(lines.contains(&"  City  Berlin"), "{text}");
+        assert!(lines.contains(&"  - w1"), "{text}");
+        assert_eq!(
+            lines.last(),
+            Some(&"GET https://app.coho.ai/api/data/user/u-42 → 200 in 87 ms")
+        );
+
+        let coho = render_text(&outcome(VendorKind::Coho, "{}"), Utc::now());
+        let lines: Vec<&str> = coho.lines().collect();
+        let tags = lines.iter().position(|l| *l == "Tags").unwrap();
+        assert_eq!(lines[tags + 1], "  none");
+        assert!(lines.contains(&"  Power users  id seg-1"), "{coho}");
+        let attrs = lines.iter().position(|l| *l == "Attributes").unwrap();
+        assert_eq!(lines[attrs + 1], "  none");
+    }
+}

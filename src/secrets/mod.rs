@@ -1,0 +1,419 @@
+//! API keys: a redacting wrapper and the one small interface every key store sits behind.
+//!
+//! Resolution order (design §5): `USERSCOPE_<CONNECTION>_API_KEY` in the environment first, then
+//! the OS keyring (service `userscope`, account = connection name). [`default_key_source`] builds
+//! exactly that chain; `get`, `vendors`, `keys` and the TUI all use it.
+
+use std::fmt;
+use std::sync::Arc;
+
+use secrecy::{ExposeSecret, SecretString};
+use zeroize::Zeroize;
+
+use crate::error::LookupError;
+use crate::vendor::{Connection, VendorKind};
+
+mod keyring;
+#[cfg(target_os = "linux")]
+mod linux;
+mod shape;
+
+pub use keyring::{KeyringKeys, SERVICE, StoreKind};
+pub use shape::shape_warning;
+
+/// An API key (or secret). `Debug`/`Display` print `[redacted]`; memory is zeroized on drop.
+#[derive(Clone)]
+pub struct ApiKey(SecretString);
+
+impl ApiKey {
+    /// Takes ownership of the string, copies it into the zeroizing box and wipes the original.
+    pub fn new(key: impl Into<String>) -> Self {
+        let mut owned: String = key.into();
+        let key = ApiKey::from_secret_str(&owned);
+        owned.zeroize();
+        key
+    }
+
+    /// Copies a borrowed secret straight into the zeroizing box. The copy is allocated with the
+    /// exact length so `SecretString::from` does not reallocate (a reallocation would leave an
+    /// unwiped copy behind in freed memory).
+    pub fn from_secret_str(key: &str) -> Self {
+        let mut exact = String::with_capacity(key.len());
+        exact.push_str(key);
+        ApiKey(SecretString::from(exact))
+    }
+
+    /// The key itself. Only for building the auth header or storing it in the keyring.
+    pub fn expose(&self) -> &str {
+        self.0.expose_secret()
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl fmt::Display for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// What a connection authenticates with.
+#[derive(Clone, Debug)]
+pub enum Credential {
+    /// A key (or a ready Coho access token) sent as is.
+    Key(ApiKey),
+    /// Coho: exchanged for a short-lived access token.
+    CohoClient { client_id: String, secret: ApiKey },
+}
+
+impl Credential {
+    /// A few words for messages: "API key" or "client id + secret" (never the value).
+    pub fn kind_text(&self) -> &'static str {
+        match self {
+            Credential::Key(_) => "API key",
+            Credential::CohoClient { .. } => "client id + secret",
+        }
+    }
+}
+
+/// Where a credential was found, for `keys list` and messages (never the value).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeyOrigin {
+    Env(String),
+    Keyring,
+    Demo,
+}
+
+impl fmt::Display for KeyOrigin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeyOrigin::Env(var) => write!(f, "env {var}"),
+            KeyOrigin::Keyring => f.write_str("keyring"),
+            KeyOrigin::Demo => f.write_str("demo key"),
+        }
+    }
+}
+
+/// Why a key store could not answer. Distinct states so a locked keyring is never "no key",
+/// and each message says how to fix it. `detail` fields keep the platform's own words for logs.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyError {
+    /// No D-Bus session bus (Linux Secret Service).
+    #[error(
+        "no D-Bus session bus, so the Secret Service keyring cannot be reached: run userscope in a desktop session (or inside `dbus-run-session` with a keyring daemon), set USERSCOPE_<CONNECTION>_API_KEY (e.g. USERSCOPE_COHO_API_KEY) instead, or on a headless server opt in to the kernel keyring with USERSCOPE_KEYRING=keyutils"
+    )]
+    NoSessionBus { detail: String },
+
+    /// A session bus, but nothing provides `org.freedesktop.secrets`.
+    #[error(
+        "no Secret Service provider on the session bus (nothing answers org.freedesktop.secrets): install and start one (e.g. `apt install gnome-keyring`, then log in again or run `gnome-keyring-daemon --start --components=secrets`), or set USERSCOPE_<CONNECTION>_API_KEY (e.g. USERSCOPE_COHO_API_KEY) instead"
+    )]
+    NoProvider { detail: String },
+
+    /// The keyring is locked (or its default collection has not been created yet). Reads from a
+    /// locked Secret Service find nothing, so this is checked explicitly.
+    #[error(
+        "the keyring is locked (or not set up yet), so userscope cannot read or store keys: unlock it (log in to the desktop session, or run `gnome-keyring-daemon --unlock` and type the keyring password on stdin) and try again"
+    )]
+    Locked { detail: String },
+
+    /// The item does not exist (only an error where an item is required, e.g. `keys delete`).
+    #[error(
+        "no key stored for `{connection}` in the keyring: store one with `userscope keys set {connection}`"
+    )]
+    NotFound { connection: String },
+
+    /// The store refused access.
+    #[error("the keyring refused access ({detail}): {hint}")]
+    PermissionDenied { detail: String, hint: String },
+
+    /// The stored value cannot be used (not UTF-8, malformed Coho entry, empty).
+    #[error(
+        "the keyring item for `{connection}` is not usable ({why}): store the key again with `userscope keys set {connection}`"
+    )]
+    BadData { connection: String, why: String },
+
+    /// Anything else the store reported; the message names the store and its error.
+    #[error("{0}")]
+    Unavailable(String),
+}
+
+impl From<KeyError> for LookupError {
+    /// Every key-store failure ends `get` with exit code 4 (design §4).
+    fn from(err: KeyError) -> Self {
+        LookupError::KeyStore(err.to_string())
+    }
+}
+
+/// One small interface for every key source (env, OS keyring, demo keys).
+pub trait KeySource: Send + Sync {
+    /// `Ok(None)`: this source has no key for the connection.
+    fn credential(&self, conn: &Connection) -> Result<Option<(Credential, KeyOrigin)>, KeyError>;
+}
+
+/// The key source every command and the TUI use: the environment first, then the OS keyring
+/// (Secret Service on Linux, or the kernel keyring with `USERSCOPE_KEYRING=keyutils`; Keychain
+/// on macOS; Credential Manager on Windows). The keyring is opened lazily, on the first lookup
+/// the environment cannot answer, so scripts that use env vars never touch D-Bus.
+///
+/// Keyring reads block (D-Bus round trips); async callers should call `credential` from
+/// `tokio::task::spawn_blocking` where a stall matters.
+pub fn default_key_source() -> Arc<dyn KeySource> {
+    Arc::new(ChainedKeys(vec![
+        Box::new(EnvKeys::from_process_env()),
+        Box::new(KeyringKeys::os()),
+    ]))
+}
+
+/// Store a plain API key (or Coho access token) for a connection in the OS keyring.
+/// `connection` is the connection or vendor name (the keyring account; lower-cased).
+/// Returns the store it went to, for the confirmation message. Blocks (D-Bus).
+pub fn store_key(connection: &str, key: &ApiKey) -> Result<StoreKind, KeyError> {
+    KeyringKeys::os().store(connection, &Credential::Key(key.clone()))
+}
+
+/// Store any credential (e.g. Coho client id + secret) for a connection in the OS keyring.
+pub fn store_credential(connection: &str, credential: &Credential) -> Result<StoreKind, KeyError> {
+    KeyringKeys::os().store(connection, credential)
+}
+
+/// Remove a connection's key from the OS keyring; `KeyError::NotFound` when there was none.
+pub fn delete_key(connection: &str) -> Result<StoreKind, KeyError> {
+    KeyringKeys::os().delete(connection)
+}
+
+/// The env-var stem of a connection: `coho-eu` → `COHO_EU`.
+pub fn env_stem(connection_name: &str) -> String {
+    connection_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// `USERSCOPE_<CONNECTION>_API_KEY`.
+pub fn api_key_var(connection_name: &str) -> String {
+    format!("USERSCOPE_{}_API_KEY", env_stem(connection_name))
+}
+
+/// Keys from `USERSCOPE_<CONNECTION>_API_KEY` (and Coho's `_CLIENT_ID` + `_SECRET`).
+pub struct EnvKeys<F = fn(&str) -> Option<String>> {
+    lookup: F,
+}
+
+impl EnvKeys {
+    pub fn from_process_env() -> Self {
+        EnvKeys {
+            lookup: |name| std::env::var(name).ok(),
+        }
+    }
+}
+
+impl<F: Fn(&str) -> Option<String>> EnvKeys<F> {
+    /// An env source over any lookup function (tests pass a map).
+    pub fn with_lookup(lookup: F) -> Self {
+        EnvKeys { lookup }
+    }
+
+    fn non_empty(&self, name: &str) -> Option<String> {
+        let mut value = (self.lookup)(name)?;
+        if value.trim().is_empty() {
+            value.zeroize();
+            return None;
+        }
+        Some(value)
+    }
+
+    /// The env credential of a connection by name and vendor (no URL needed; `keys list`).
+    pub fn credential_for(
+        &self,
+        connection: &str,
+        vendor: VendorKind,
+    ) -> Option<(Credential, KeyOrigin)> {
+        let key_var = api_key_var(connection);
+        if let Some(mut key) = self.non_empty(&key_var) {
+            let found = Credential::Key(ApiKey::from_secret_str(key.trim()));
+            key.zeroize();
+            return Some((found, KeyOrigin::Env(key_var)));
+        }
+        if vendor == VendorKind::Coho {
+            let stem = env_stem(connection);
+            let id_var = format!("USERSCOPE_{stem}_CLIENT_ID");
+            let secret_var = format!("USERSCOPE_{stem}_SECRET");
+            if let (Some(client_id), Some(mut secret)) =
+                (self.non_empty(&id_var), self.non_empty(&secret_var))
+            {
+                let found = Credential::CohoClient {
+                    client_id: client_id.trim().to_owned(),
+                    secret: ApiKey::from_secret_str(secret.trim()),
+                };
+                secret.zeroize();
+                return Some((found, KeyOrigin::Env(format!("{id_var} + {secret_var}"))));
+            }
+        }
+        None
+    }
+}
+
+impl<F: Fn(&str) -> Option<String> + Send + Sync> KeySource for EnvKeys<F> {
+    fn credential(&self, conn: &Connection) -> Result<Option<(Credential, KeyOrigin)>, KeyError> {
+        Ok(self.credential_for(&conn.name, conn.vendor))
+    }
+}
+
+/// Sources asked in order; the first that has a key wins (env before keyring, design §5).
+pub struct ChainedKeys(pub Vec<Box<dyn KeySource>>);
+
+impl KeySource for ChainedKeys {
+    fn credential(&self, conn: &Connection) -> Result<Option<(Credential, KeyOrigin)>, KeyError> {
+        for source in &self.0 {
+            if let Some(found) = source.credential(conn)? {
+                return Ok(Some(found));
+            }
+        }
+        Ok(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_and_display_redact() {
+        let key = ApiKey::new("vem_supersecret");
+        assert_eq!(format!("{key:?} {key}"), "[redacted] [redacted]");
+        let cred = Credential::CohoClient {
+            client_id: "cid".into(),
+            secret: key,
+        };
+        assert!(!format!("{cred:?}").contains("supersecret"));
+    }
+
+    #[test]
+    fn api_key_keeps_the_exact_value() {
+        let mut with_spare_capacity = String::with_capacity(64);
+        with_spare_capacity.push_str("abc");
+        assert_eq!(ApiKey::new(with_spare_capacity).expose(), "abc");
+        assert_eq!(ApiKey::from_secret_str("").expose(), "");
+    }
+
+    #[test]
+    fn env_var_names_follow_the_connection() {
+        assert_eq!(api_key_var("coho"), "USERSCOPE_COHO_API_KEY");
+        assert_eq!(api_key_var("coho-eu"), "USERSCOPE_COHO_EU_API_KEY");
+    }
+
+    #[test]
+    fn env_keys_trim_and_ignore_blank_values() {
+        let env = EnvKeys::with_lookup(|name: &str| match name {
+            "USERSCOPE_FOLDSPACE_API_KEY" => Some("  fs-key \n".to_owned()),
+            "USERSCOPE_CHAKRA_API_KEY" => Some("   ".to_owned()),
+            "USERSCOPE_COHO_EU_CLIENT_ID" => Some("cid".to_owned()),
+            "USERSCOPE_COHO_EU_SECRET" => Some("csecret".to_owned()),
+            _ => None,
+        });
+        let (cred, origin) = env
+            .credential_for("foldspace", VendorKind::Foldspace)
+            .unwrap();
+        assert!(matches!(&cred, Credential::Key(k) if k.expose() == "fs-key"));
+        assert_eq!(origin, KeyOrigin::Env("USERSCOPE_FOLDSPACE_API_KEY".into()));
+        assert!(env.credential_for("chakra", VendorKind::Chakra).is_none());
+        let (cred, origin) = env.credential_for("coho-eu", VendorKind::Coho).unwrap();
+        assert!(
+            matches!(&cred, Credential::CohoClient { client_id, secret } if client_id == "cid" && secret.expose() == "csecret")
+        );
+        assert_eq!(
+            origin,
+            KeyOrigin::Env("USERSCOPE_COHO_EU_CLIENT_ID + USERSCOPE_COHO_EU_SECRET".into())
+        );
+    }
+
+    fn connection(name: &str, vendor: VendorKind) -> Connection {
+        Connection {
+            name: name.into(),
+            vendor,
+            base_url: url::Url::parse("http://127.0.0.1:1").unwrap(),
+            auth_url: None,
+        }
+    }
+
+    #[test]
+    fn resolution_order_is_env_then_keyring() {
+        let store: Arc<keyring_core::CredentialStore> = keyring_core::mock::Store::new().unwrap();
+        let keyring = KeyringKeys::with_store(store.clone());
+        keyring
+            .store("foldspace", &Credential::Key(ApiKey::new("from-keyring")))
+            .unwrap();
+        keyring
+            .store("chakra", &Credential::Key(ApiKey::new("chakra-keyring")))
+            .unwrap();
+        let env = EnvKeys::with_lookup(|name: &str| {
+            (name == "USERSCOPE_FOLDSPACE_API_KEY").then(|| "from-env".to_owned())
+        });
+        let chain = ChainedKeys(vec![
+            Box::new(env),
+            Box::new(KeyringKeys::with_store(store.clone())),
+        ]);
+        let found = |name: &str, vendor| {
+            let (cred, origin) = chain
+                .credential(&connection(name, vendor))
+                .unwrap()
+                .unwrap();
+            match cred {
+                Credential::Key(k) => (k.expose().to_owned(), origin),
+                other => panic!("{other:?}"),
+            }
+        };
+        assert_eq!(
+            found("foldspace", VendorKind::Foldspace),
+            (
+                "from-env".into(),
+                KeyOrigin::Env("USERSCOPE_FOLDSPACE_API_KEY".into())
+            )
+        );
+        assert_eq!(
+            found("chakra", VendorKind::Chakra),
+            ("chakra-keyring".into(), KeyOrigin::Keyring)
+        );
+        assert!(
+            chain
+                .credential(&connection("vemetric", VendorKind::Vemetric))
+                .unwrap()
+                .is_none()
+        );
+        // A keyring failure is reported, not taken as "no key"; env still wins without asking it.
+        let entry = store.build(SERVICE, "chakra", None).unwrap();
+        let mock: &keyring_core::mock::Cred = entry.as_any().downcast_ref().unwrap();
+        mock.set_error(keyring_core::Error::NoStorageAccess(Box::new(
+            std::io::Error::other("denied"),
+        )));
+        let err = chain
+            .credential(&connection("chakra", VendorKind::Chakra))
+            .unwrap_err();
+        assert!(matches!(err, KeyError::PermissionDenied { .. }), "{err:?}");
+    }
+
+    #[test]
+    fn key_errors_become_exit_code_4_with_the_fix() {
+        let err: LookupError = KeyError::Locked {
+            detail: "Locked".into(),
+        }
+        .into();
+        assert_eq!(err.exit_code(), 4);
+        assert!(err.to_string().contains("the keyring is locked"), "{err}");
+        assert!(
+            err.to_string().contains("gnome-keyring-daemon --unlock"),
+            "{err}"
+        );
+    }
+}

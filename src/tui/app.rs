@@ -1,0 +1,1160 @@
+//! The TUI's whole state and `update`, the only place it changes. `update` does no I/O: work in
+//! the outside world is returned as `Effect`s, and the time is state the runtime sets, so every
+//! behaviour here can be tested by feeding messages.
+
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::{Position, Rect};
+use zeroize::Zeroize;
+
+use crate::error::LookupError;
+use crate::lookup::{LookupEvent, LookupOutcome};
+use crate::sanitize::sanitize;
+use crate::secrets::ApiKey;
+use crate::tui::keymap::{Action, Context, KeyMap};
+use crate::tui::message::{Effect, KeyStatus, Message, RequestId};
+use crate::tui::ui::layout;
+use crate::tui::ui::theme::Theme;
+use crate::tui::view::{Pane, ProfileView};
+use crate::vendor::{Connection, Lookup, LookupKind, VendorKind};
+
+/// Rate-limited lookups retry by themselves at most this many times before waiting for Enter.
+const MAX_AUTO_RETRIES: u32 = 3;
+/// How long to wait before an automatic retry when the vendor did not say.
+const DEFAULT_RETRY_WAIT: Duration = Duration::from_secs(10);
+const MAX_RECENT: usize = 20;
+
+#[derive(Clone, Copy, Debug)]
+pub struct Clock {
+    pub instant: Instant,
+    pub wall: DateTime<Utc>,
+}
+
+impl Clock {
+    pub fn now() -> Clock {
+        Clock {
+            instant: Instant::now(),
+            wall: Utc::now(),
+        }
+    }
+}
+
+/// A vendor connection in the picker.
+#[derive(Clone, Debug)]
+pub struct ConnEntry {
+    pub name: String,
+    pub vendor: VendorKind,
+    /// `Err` holds why it cannot be used yet (e.g. User.com without a subdomain).
+    pub connection: Result<Connection, String>,
+    pub key: KeyStatus,
+}
+
+/// A demo user offered as a hint in `--demo`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DemoHint {
+    pub vendor: VendorKind,
+    pub lookup: Lookup,
+    pub label: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Screen {
+    Start,
+    Profile,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StartFocus {
+    Vendors,
+    Input,
+    /// Demo users (only in `--demo`).
+    Users,
+    Recent,
+}
+
+/// A one-line text field. Masked fields (the key dialog) never show or print their text and
+/// wipe it from memory when dropped.
+#[derive(Clone, Default)]
+pub struct TextInput {
+    text: String,
+    /// In chars, not bytes.
+    cursor: usize,
+    pub masked: bool,
+}
+
+impl std::fmt::Debug for TextInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.masked {
+            f.write_str("TextInput([redacted])")
+        } else {
+            write!(f, "TextInput({:?})", self.text)
+        }
+    }
+}
+
+impl Drop for TextInput {
+    fn drop(&mut self) {
+        self.text.zeroize();
+    }
+}
+
+impl TextInput {
+    pub fn new(text: &str) -> TextInput {
+        TextInput {
+            text: text.to_owned(),
+            cursor: text.chars().count(),
+            masked: false,
+        }
+    }
+
+    pub fn masked() -> TextInput {
+        TextInput {
+            text: String::new(),
+            cursor: 0,
+            masked: true,
+        }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+
+    pub fn len(&self) -> usize {
+        self.text.chars().count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    fn byte_at(&self, char_index: usize) -> usize {
+        self.text
+            .char_indices()
+            .nth(char_index)
+            .map_or(self.text.len(), |(i, _)| i)
+    }
+
+    pub fn insert(&mut self, c: char) {
+        let at = self.byte_at(self.cursor);
+        self.text.insert(at, c);
+        self.cursor += 1;
+    }
+
+    pub fn set(&mut self, text: &str) {
+        self.text.zeroize();
+        self.text = text.to_owned();
+        self.cursor = self.len();
+    }
+
+    pub fn clear(&mut self) {
+        self.text.zeroize();
+        self.cursor = 0;
+    }
+
+    fn edit(&mut self, action: Action) -> bool {
+        match action {
+            Action::CursorLeft => self.cursor = self.cursor.saturating_sub(1),
+            Action::CursorRight => self.cursor = (self.cursor + 1).min(self.len()),
+            Action::CursorHome => self.cursor = 0,
+            Action::CursorEnd => self.cursor = self.len(),
+            Action::DeleteBack => {
+                if self.cursor > 0 {
+                    self.cursor -= 1;
+                    let at = self.byte_at(self.cursor);
+                    self.text.remove(at);
+                }
+            }
+            Action::DeleteForward => {
+                if self.cursor < self.len() {
+                    let at = self.byte_at(self.cursor);
+                    self.text.remove(at);
+                }
+            }
+            Action::ClearInput => self.clear(),
+            _ => return false,
+        }
+        true
+    }
+
+    /// The text before the cursor (to place the terminal cursor by display width).
+    pub fn before_cursor(&self) -> &str {
+        &self.text[..self.byte_at(self.cursor)]
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecentLookup {
+    pub connection: String,
+    pub vendor: VendorKind,
+    pub lookup: Lookup,
+    /// Display name on success, else the short error ("not found", "HTTP 401").
+    pub outcome: String,
+    pub ok: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RateWait {
+    pub until: Instant,
+    pub attempt: u32,
+}
+
+#[derive(Clone, Debug)]
+pub struct Loading {
+    pub request: RequestId,
+    pub conn_index: usize,
+    pub vendor: VendorKind,
+    pub lookup: Lookup,
+    pub started: Instant,
+    pub rate_limit: Option<RateWait>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    Usage,
+    NotFound,
+    NoKey,
+    KeyRejected,
+    KeyStore,
+    RateLimited,
+    Network,
+    Timeout,
+    Server,
+    InvalidBody,
+    TooLarge,
+}
+
+/// A failed lookup as a screen state: what happened and how to fix it.
+#[derive(Clone, Debug)]
+pub struct ErrorView {
+    pub kind: ErrorKind,
+    pub title: String,
+    /// The full one-line message (sanitized).
+    pub message: String,
+    pub fix: Option<String>,
+    pub status: Option<u16>,
+    /// Rate limited: when the automatic retry starts.
+    pub retry_at: Option<Instant>,
+}
+
+impl ErrorView {
+    pub fn from_error(err: &LookupError, keymap: &KeyMap, now: Instant) -> ErrorView {
+        let set_key = keymap.key_for(Action::SetKey);
+        let (kind, title, fix, status) = match err {
+            LookupError::Usage(_) => (ErrorKind::Usage, "Cannot run this lookup".to_owned(), None, None),
+            LookupError::NotFound { vendor, .. } => (
+                ErrorKind::NotFound,
+                format!("No such user at {vendor}"),
+                Some(format!(
+                    "Check the value and the lookup kind ({} changes it), then press Enter.",
+                    keymap.key_for(Action::ToggleKind)
+                )),
+                Some(404),
+            ),
+            LookupError::NoKey { .. } => (
+                ErrorKind::NoKey,
+                "No API key".to_owned(),
+                Some(format!("Enter the key in the dialog ({set_key} opens it); it is saved to the OS keyring.")),
+                None,
+            ),
+            LookupError::KeyRejected { status, .. } => (
+                ErrorKind::KeyRejected,
+                "Key rejected".to_owned(),
+                Some(format!("Enter a new key in the dialog ({set_key} opens it); it replaces the stored one.")),
+                Some(*status),
+            ),
+            LookupError::KeyStore(_) => (
+                ErrorKind::KeyStore,
+                "Key store unavailable".to_owned(),
+                Some("Unlock or start the OS keyring, or set the USERSCOPE_<VENDOR>_API_KEY variable.".to_owned()),
+                None,
+            ),
+            LookupError::RateLimited { .. } => (
+                ErrorKind::RateLimited,
+                "Rate limited".to_owned(),
+                Some("The lookup is retried when the countdown ends; Enter retries now.".to_owned()),
+                Some(429),
+            ),
+            LookupError::Network { .. } => (ErrorKind::Network, "Network error".to_owned(), None, None),
+            LookupError::Timeout { .. } => (ErrorKind::Timeout, "Timed out".to_owned(), None, None),
+            LookupError::Server { status, .. } => (
+                ErrorKind::Server,
+                format!("Server error (HTTP {status})"),
+                Some("The vendor failed; try again later. Enter retries.".to_owned()),
+                Some(*status),
+            ),
+            LookupError::InvalidBody { status, .. } => (
+                ErrorKind::InvalidBody,
+                format!("Invalid response (HTTP {status})"),
+                None,
+                Some(*status),
+            ),
+            LookupError::TooLarge { .. } => (ErrorKind::TooLarge, "Response too large".to_owned(), None, None),
+            LookupError::Cancelled => (ErrorKind::Usage, "Cancelled".to_owned(), None, None),
+        };
+        let retry_at = match err {
+            LookupError::RateLimited { retry_in, .. } => Some(now + retry_in.unwrap_or(DEFAULT_RETRY_WAIT)),
+            _ => None,
+        };
+        ErrorView {
+            kind,
+            title,
+            message: sanitize(&err.to_string()).into_owned(),
+            fix,
+            status,
+            retry_at,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DialogState {
+    Editing,
+    Saving,
+    Failed(String),
+    /// `--demo`: the demo server accepts only its built-in keys, which are always used.
+    DemoFixed,
+}
+
+#[derive(Clone, Debug)]
+pub struct KeyDialog {
+    pub conn_index: usize,
+    /// Why it opened ("Coho rejected the key (HTTP 401)").
+    pub reason: Option<String>,
+    pub input: TextInput,
+    pub state: DialogState,
+}
+
+#[derive(Clone, Debug)]
+pub enum Overlay {
+    Help { scroll: usize },
+    Detail { title: String, lines: Vec<String>, scroll: usize },
+    KeyDialog(KeyDialog),
+}
+
+/// What the TUI starts with (built by `tui::run` from the arguments, config and key source).
+#[derive(Clone, Debug, Default)]
+pub struct AppInit {
+    pub demo: bool,
+    pub connections: Vec<ConnEntry>,
+    pub demo_users: Vec<DemoHint>,
+    pub selected: usize,
+    pub kind: Option<LookupKind>,
+    pub input: String,
+    pub theme: Theme,
+}
+
+pub struct App {
+    pub keymap: KeyMap,
+    pub theme: Theme,
+    pub demo: bool,
+    pub connections: Vec<ConnEntry>,
+    pub demo_users: Vec<DemoHint>,
+    pub selected: usize,
+    pub kind: LookupKind,
+    pub input: TextInput,
+    pub start_focus: StartFocus,
+    /// Cursor in the demo-users or recent list, whichever has focus.
+    pub list_cursor: usize,
+    pub recent: Vec<RecentLookup>,
+    pub screen: Screen,
+    pub loading: Option<Loading>,
+    pub error: Option<ErrorView>,
+    pub notice: Option<String>,
+    pub profile: Option<ProfileView>,
+    pub overlay: Option<Overlay>,
+    pub next_request: RequestId,
+    pub auto_retries: u32,
+    pub size: Rect,
+    pub clock: Clock,
+    /// Set when the app should end, with the process exit code.
+    pub exit: Option<i32>,
+}
+
+impl App {
+    pub fn new(init: AppInit, clock: Clock) -> App {
+        let selected = init.selected.min(init.connections.len().saturating_sub(1));
+        let vendor = init.connections.get(selected).map_or(VendorKind::Coho, |c| c.vendor);
+        let kind = init
+            .kind
+            .filter(|k| vendor.lookup_kinds().contains(k))
+            .unwrap_or_else(|| vendor.default_lookup());
+        App {
+            keymap: KeyMap::default(),
+            theme: init.theme,
+            demo: init.demo,
+            connections: init.connections,
+            demo_users: init.demo_users,
+            selected,
+            kind,
+            input: TextInput::new(&init.input),
+            start_focus: StartFocus::Input,
+            list_cursor: 0,
+            recent: Vec::new(),
+            screen: Screen::Start,
+            loading: None,
+            error: None,
+            notice: None,
+            profile: None,
+            overlay: None,
+            next_request: 0,
+            auto_retries: 0,
+            size: Rect::new(0, 0, 80, 24),
+            clock,
+            exit: None,
+        }
+    }
+
+    pub fn selected_conn(&self) -> Option<&ConnEntry> {
+        self.connections.get(self.selected)
+    }
+
+    pub fn selected_vendor(&self) -> VendorKind {
+        self.selected_conn().map_or(VendorKind::Coho, |c| c.vendor)
+    }
+
+    /// Demo users of the selected vendor.
+    pub fn visible_demo_users(&self) -> Vec<&DemoHint> {
+        let vendor = self.selected_vendor();
+        self.demo_users.iter().filter(|u| u.vendor == vendor).collect()
+    }
+
+    /// Whether keys go into a text field (then `q` and digits are typed, not commands).
+    pub fn is_typing(&self) -> bool {
+        match &self.overlay {
+            Some(Overlay::KeyDialog(d)) => d.state != DialogState::DemoFixed,
+            Some(_) => false,
+            None => self.screen == Screen::Start && self.start_focus == StartFocus::Input,
+        }
+    }
+
+    /// Whether something on screen moves with time (spinner, countdown): the runtime ticks then.
+    pub fn animating(&self) -> bool {
+        self.loading.is_some() || self.error.as_ref().is_some_and(|e| e.retry_at.is_some())
+    }
+
+    pub fn contexts(&self) -> Vec<Context> {
+        let mut contexts = Vec::new();
+        if self.is_typing() {
+            contexts.push(Context::Typing);
+        }
+        contexts.push(match self.screen {
+            Screen::Start => Context::Start,
+            Screen::Profile => Context::Profile,
+        });
+        contexts
+    }
+
+    /// Effects to run at start: check which connections have a key; with `--lookup`, look up.
+    pub fn initial_effects(&mut self, run_lookup: bool) -> Vec<Effect> {
+        let conns: Vec<Connection> = self
+            .connections
+            .iter()
+            .filter_map(|c| c.connection.as_ref().ok().cloned())
+            .collect();
+        let mut effects = vec![Effect::CheckKeys(conns)];
+        if run_lookup {
+            effects.extend(self.submit());
+        }
+        effects
+    }
+
+    fn quit(&mut self, code: i32) -> Vec<Effect> {
+        self.exit = Some(code);
+        match self.loading.take() {
+            Some(l) => vec![Effect::CancelLookup { request: l.request }],
+            None => Vec::new(),
+        }
+    }
+
+    /// Run the lookup typed on the start screen.
+    fn submit(&mut self) -> Vec<Effect> {
+        let value = self.input.text().trim().to_owned();
+        if value.is_empty() {
+            self.notice = Some(format!("Type a {} to look up first", self.kind));
+            self.start_focus = StartFocus::Input;
+            return Vec::new();
+        }
+        self.auto_retries = 0;
+        self.start_lookup(self.selected, Lookup::new(self.kind, value))
+    }
+
+    fn start_lookup(&mut self, conn_index: usize, lookup: Lookup) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        if let Some(old) = self.loading.take() {
+            effects.push(Effect::CancelLookup { request: old.request });
+        }
+        let Some(entry) = self.connections.get(conn_index) else {
+            return effects;
+        };
+        self.notice = None;
+        self.error = None;
+        let connection = match &entry.connection {
+            Ok(c) => c.clone(),
+            Err(why) => {
+                self.error = Some(ErrorView {
+                    kind: ErrorKind::Usage,
+                    title: format!("{} is not set up", entry.name),
+                    message: sanitize(why).into_owned(),
+                    fix: None,
+                    status: None,
+                    retry_at: None,
+                });
+                self.screen = Screen::Start;
+                return effects;
+            }
+        };
+        self.next_request += 1;
+        let request = self.next_request;
+        self.loading = Some(Loading {
+            request,
+            conn_index,
+            vendor: entry.vendor,
+            lookup: lookup.clone(),
+            started: self.clock.instant,
+            rate_limit: None,
+        });
+        effects.push(Effect::StartLookup {
+            request,
+            connection,
+            lookup,
+        });
+        effects
+    }
+
+    fn cancel(&mut self) -> Vec<Effect> {
+        match self.loading.take() {
+            Some(l) => {
+                self.notice = Some(format!("Lookup of {} cancelled", sanitize(&l.lookup.value)));
+                vec![Effect::CancelLookup { request: l.request }]
+            }
+            None => Vec::new(),
+        }
+    }
+
+    fn record_recent(&mut self, conn_index: usize, lookup: &Lookup, outcome: String, ok: bool) {
+        let Some(entry) = self.connections.get(conn_index) else {
+            return;
+        };
+        let item = RecentLookup {
+            connection: entry.name.clone(),
+            vendor: entry.vendor,
+            lookup: lookup.clone(),
+            outcome,
+            ok,
+        };
+        self.recent
+            .retain(|r| !(r.connection == item.connection && r.lookup == item.lookup));
+        self.recent.insert(0, item);
+        self.recent.truncate(MAX_RECENT);
+    }
+
+    fn on_lookup_done(&mut self, request: RequestId, result: Result<LookupOutcome, LookupError>) -> Vec<Effect> {
+        // A result for a lookup that was replaced or cancelled is stale: drop it.
+        if self.loading.as_ref().map(|l| l.request) != Some(request) {
+            tracing::debug!(request, "dropping a stale lookup result");
+            return Vec::new();
+        }
+        let Some(loading) = self.loading.take() else {
+            return Vec::new();
+        };
+        match result {
+            Ok(outcome) => {
+                let name = outcome
+                    .profile
+                    .display_name
+                    .clone()
+                    .or_else(|| outcome.profile.id.clone())
+                    .unwrap_or_else(|| loading.lookup.value.clone());
+                self.record_recent(loading.conn_index, &loading.lookup, name, true);
+                self.profile = Some(ProfileView::new(outcome));
+                self.screen = Screen::Profile;
+                self.error = None;
+                self.auto_retries = 0;
+                Vec::new()
+            }
+            Err(LookupError::Cancelled) => {
+                self.notice = Some("Lookup cancelled".to_owned());
+                Vec::new()
+            }
+            Err(err) => {
+                tracing::info!(vendor = %loading.vendor, error = %err, "lookup failed");
+                let view = ErrorView::from_error(&err, &self.keymap, self.clock.instant);
+                let short = match view.kind {
+                    ErrorKind::NotFound => "not found".to_owned(),
+                    _ => match view.status {
+                        Some(s) => format!("HTTP {s}"),
+                        None => view.title.to_lowercase(),
+                    },
+                };
+                self.record_recent(loading.conn_index, &loading.lookup, short, false);
+                let wants_key = matches!(view.kind, ErrorKind::NoKey | ErrorKind::KeyRejected);
+                self.error = Some(view);
+                self.screen = Screen::Start;
+                self.start_focus = StartFocus::Input;
+                if wants_key {
+                    self.open_key_dialog(loading.conn_index, Some(sanitize(&err.to_string()).into_owned()));
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    fn open_key_dialog(&mut self, conn_index: usize, reason: Option<String>) {
+        self.overlay = Some(Overlay::KeyDialog(KeyDialog {
+            conn_index,
+            reason,
+            input: TextInput::masked(),
+            state: if self.demo {
+                DialogState::DemoFixed
+            } else {
+                DialogState::Editing
+            },
+        }));
+    }
+
+    fn on_tick(&mut self) -> Vec<Effect> {
+        let due = self
+            .error
+            .as_ref()
+            .and_then(|e| e.retry_at)
+            .is_some_and(|at| at <= self.clock.instant);
+        if due && self.loading.is_none() {
+            if let Some(e) = self.error.as_mut() {
+                e.retry_at = None;
+            }
+            if self.auto_retries < MAX_AUTO_RETRIES
+                && let Some(last) = self.recent.first().cloned()
+                && let Some(index) = self.connections.iter().position(|c| c.name == last.connection)
+            {
+                self.auto_retries += 1;
+                return self.start_lookup(index, last.lookup);
+            }
+        }
+        Vec::new()
+    }
+
+    fn viewport_rows(&self) -> usize {
+        usize::from(layout::pane_rows(self.size, self.profile.is_some()))
+    }
+
+    fn move_selection(&mut self, action: Action) {
+        let rows = self.viewport_rows().max(1);
+        let Some(view) = self.profile.as_mut() else {
+            return;
+        };
+        let pane = view.focus;
+        let count = view.row_count(pane);
+        let Some(s) = view.scroll_mut(pane) else {
+            return;
+        };
+        let last = count.saturating_sub(1);
+        s.selected = match action {
+            Action::Up => s.selected.saturating_sub(1),
+            Action::Down => (s.selected + 1).min(last),
+            Action::PageUp => s.selected.saturating_sub(rows),
+            Action::PageDown => (s.selected + rows).min(last),
+            Action::Top => 0,
+            Action::Bottom => last,
+            _ => s.selected,
+        };
+        keep_visible(s, rows);
+    }
+
+    fn scroll_lines(&mut self, down: bool, lines: usize) {
+        for _ in 0..lines {
+            self.move_selection(if down { Action::Down } else { Action::Up });
+        }
+    }
+
+    fn open_detail(&mut self) {
+        let Some(view) = self.profile.as_ref() else {
+            return;
+        };
+        let pane = view.focus;
+        let selected = view.scroll(pane).selected;
+        let Some(row) = view.row(pane, selected, self.clock.wall) else {
+            return;
+        };
+        let body = row.detail.clone().unwrap_or_else(|| row.value.clone());
+        let lines = body.lines().map(|l| sanitize(l).into_owned()).collect();
+        let title = if row.key.trim().is_empty() {
+            pane.title().to_owned()
+        } else {
+            row.key.trim().to_owned()
+        };
+        self.overlay = Some(Overlay::Detail {
+            title,
+            lines,
+            scroll: 0,
+        });
+    }
+
+    fn change_vendor(&mut self, down: bool) {
+        let n = self.connections.len();
+        if n == 0 {
+            return;
+        }
+        self.selected = if down {
+            (self.selected + 1) % n
+        } else {
+            (self.selected + n - 1) % n
+        };
+        // Each vendor starts at its own default kind (User.com: the cookie key).
+        self.kind = self.selected_vendor().default_lookup();
+        self.list_cursor = 0;
+    }
+
+    fn start_focus_order(&self) -> Vec<StartFocus> {
+        let mut order = vec![StartFocus::Vendors, StartFocus::Input];
+        if self.demo {
+            order.push(StartFocus::Users);
+        }
+        order.push(StartFocus::Recent);
+        order
+    }
+
+    fn cycle_start_focus(&mut self, forward: bool) {
+        let order = self.start_focus_order();
+        let pos = order.iter().position(|f| *f == self.start_focus).unwrap_or(0);
+        let n = order.len();
+        let next = if forward { (pos + 1) % n } else { (pos + n - 1) % n };
+        self.start_focus = order.get(next).copied().unwrap_or(StartFocus::Input);
+        self.list_cursor = 0;
+    }
+
+    fn list_len(&self) -> usize {
+        match self.start_focus {
+            StartFocus::Users => self.visible_demo_users().len(),
+            StartFocus::Recent => self.recent.len(),
+            _ => 0,
+        }
+    }
+
+    fn apply_start(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::OpenLookup => self.start_focus = StartFocus::Input,
+            Action::Back => {
+                if self.loading.is_some() {
+                    return self.cancel();
+                }
+                if self.start_focus != StartFocus::Input {
+                    self.start_focus = StartFocus::Input;
+                } else if self.profile.is_some() {
+                    self.screen = Screen::Profile;
+                } else {
+                    self.error = None;
+                    self.notice = None;
+                }
+            }
+            Action::NextPane => self.cycle_start_focus(true),
+            Action::PrevPane => self.cycle_start_focus(false),
+            Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom => {
+                let down = matches!(action, Action::Down | Action::PageDown | Action::Bottom);
+                match self.start_focus {
+                    StartFocus::Vendors | StartFocus::Input => {
+                        if matches!(action, Action::Up | Action::Down) {
+                            self.change_vendor(down);
+                        }
+                    }
+                    StartFocus::Users | StartFocus::Recent => {
+                        let last = self.list_len().saturating_sub(1);
+                        self.list_cursor = match action {
+                            Action::Up => self.list_cursor.saturating_sub(1),
+                            Action::Down => (self.list_cursor + 1).min(last),
+                            Action::Top | Action::PageUp => 0,
+                            _ => last,
+                        };
+                    }
+                }
+            }
+            Action::Select => match self.start_focus {
+                StartFocus::Vendors => self.start_focus = StartFocus::Input,
+                StartFocus::Input => return self.submit(),
+                StartFocus::Users => {
+                    if let Some(user) = self.visible_demo_users().get(self.list_cursor).map(|u| (*u).clone()) {
+                        self.kind = user.lookup.by;
+                        self.input.set(&user.lookup.value);
+                        self.start_focus = StartFocus::Input;
+                        return self.submit();
+                    }
+                }
+                StartFocus::Recent => {
+                    if let Some(r) = self.recent.get(self.list_cursor).cloned()
+                        && let Some(i) = self.connections.iter().position(|c| c.name == r.connection)
+                    {
+                        self.selected = i;
+                        self.kind = r.lookup.by;
+                        self.input.set(&r.lookup.value);
+                        self.start_focus = StartFocus::Input;
+                        return self.submit();
+                    }
+                }
+            },
+            Action::ToggleKind => {
+                let kinds = self.selected_vendor().lookup_kinds();
+                let pos = kinds.iter().position(|k| *k == self.kind).unwrap_or(0);
+                if let Some(k) = kinds.get((pos + 1) % kinds.len().max(1)) {
+                    self.kind = *k;
+                }
+            }
+            other => {
+                if self.is_typing() {
+                    self.input.edit(other);
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    fn apply_profile(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::OpenLookup => {
+                self.screen = Screen::Start;
+                self.start_focus = StartFocus::Input;
+            }
+            Action::Back => {
+                if self.loading.is_some() {
+                    return self.cancel();
+                }
+                self.screen = Screen::Start;
+                self.start_focus = StartFocus::Input;
+            }
+            Action::NextPane | Action::PrevPane | Action::GoPane(_) => {
+                if let Some(view) = self.profile.as_mut() {
+                    view.focus = match action {
+                        Action::NextPane => view.focus.next(),
+                        Action::PrevPane => view.focus.prev(),
+                        Action::GoPane(i) => Pane::from_index(i).unwrap_or(view.focus),
+                        _ => view.focus,
+                    };
+                }
+            }
+            Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom => {
+                self.move_selection(action);
+            }
+            Action::Select => self.open_detail(),
+            Action::Retry => {
+                if let Some(view) = &self.profile {
+                    let lookup = view.outcome.lookup.clone();
+                    let conn = view.outcome.connection.clone();
+                    if let Some(i) = self.connections.iter().position(|c| c.name == conn) {
+                        return self.start_lookup(i, lookup);
+                    }
+                }
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn apply(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Quit => return self.quit(0),
+            Action::ForceQuit => return self.quit(130),
+            Action::Help => {
+                self.overlay = Some(Overlay::Help { scroll: 0 });
+                return Vec::new();
+            }
+            Action::SetKey => {
+                let index = match self.screen {
+                    Screen::Profile => self
+                        .profile
+                        .as_ref()
+                        .and_then(|v| self.connections.iter().position(|c| c.name == v.outcome.connection))
+                        .unwrap_or(self.selected),
+                    Screen::Start => self.selected,
+                };
+                self.open_key_dialog(index, None);
+                return Vec::new();
+            }
+            _ => {}
+        }
+        match self.screen {
+            Screen::Start => self.apply_start(action),
+            Screen::Profile => self.apply_profile(action),
+        }
+    }
+
+    fn on_overlay_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
+        let typing = self.is_typing();
+        let contexts: &[Context] = if typing { &[Context::Typing] } else { &[] };
+        let action = self.keymap.action_for(key, contexts, typing);
+        if action == Some(Action::ForceQuit) {
+            return self.quit(130);
+        }
+        let page = self.viewport_rows().max(1);
+        let mut save = None;
+        let mut close = false;
+        match self.overlay.as_mut() {
+            None => {}
+            Some(Overlay::Help { scroll }) | Some(Overlay::Detail { scroll, .. }) => match action {
+                Some(Action::Back | Action::Quit | Action::Help | Action::Select) => close = true,
+                Some(a) => *scroll = scrolled(*scroll, a, page),
+                None => {}
+            },
+            Some(Overlay::KeyDialog(dialog)) => match (action, &dialog.state) {
+                (Some(Action::Back), _) => close = true,
+                (_, DialogState::DemoFixed) => {
+                    if matches!(action, Some(Action::Select | Action::Quit)) {
+                        close = true;
+                    }
+                }
+                (_, DialogState::Saving) => {}
+                (Some(Action::Select), _) => {
+                    let key = dialog.input.text().trim().to_owned();
+                    if key.is_empty() {
+                        dialog.state = DialogState::Failed("Type or paste the key first".to_owned());
+                    } else {
+                        dialog.state = DialogState::Saving;
+                        save = Some((dialog.conn_index, ApiKey::new(key)));
+                    }
+                }
+                (Some(a), _) if dialog.input.edit(a) => {}
+                (None, _) => {
+                    if let Some(c) = typed_char(key) {
+                        dialog.input.insert(c);
+                        if matches!(dialog.state, DialogState::Failed(_)) {
+                            dialog.state = DialogState::Editing;
+                        }
+                    }
+                }
+                _ => {}
+            },
+        }
+        if close {
+            self.overlay = None;
+        }
+        if let Some((index, key)) = save {
+            match self.connections.get(index).map(|c| c.connection.clone()) {
+                Some(Ok(connection)) => return vec![Effect::SaveKey { connection, key }],
+                Some(Err(why)) => {
+                    if let Some(Overlay::KeyDialog(d)) = self.overlay.as_mut() {
+                        d.state = DialogState::Failed(sanitize(&why).into_owned());
+                    }
+                }
+                None => self.overlay = None,
+            }
+        }
+        Vec::new()
+    }
+
+    fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        if key.kind == crossterm::event::KeyEventKind::Release {
+            return Vec::new();
+        }
+        if self.overlay.is_some() {
+            return self.on_overlay_key(&key);
+        }
+        let typing = self.is_typing();
+        match self.keymap.action_for(&key, &self.contexts(), typing) {
+            Some(action) => self.apply(action),
+            None => {
+                if typing && let Some(c) = typed_char(&key) {
+                    self.input.insert(c);
+                    self.notice = None;
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    fn on_mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {
+        let at = Position::new(mouse.column, mouse.row);
+        let down = match mouse.kind {
+            MouseEventKind::ScrollDown => true,
+            MouseEventKind::ScrollUp => false,
+            MouseEventKind::Down(MouseButton::Left) => return self.on_click(at),
+            _ => return Vec::new(),
+        };
+        match self.overlay.as_mut() {
+            Some(Overlay::Help { scroll }) | Some(Overlay::Detail { scroll, .. }) => {
+                *scroll = if down { *scroll + 3 } else { scroll.saturating_sub(3) };
+            }
+            Some(Overlay::KeyDialog(_)) => {}
+            None => match self.screen {
+                Screen::Profile => self.scroll_lines(down, 3),
+                Screen::Start => {
+                    if matches!(self.start_focus, StartFocus::Users | StartFocus::Recent) {
+                        let last = self.list_len().saturating_sub(1);
+                        self.list_cursor = if down {
+                            (self.list_cursor + 1).min(last)
+                        } else {
+                            self.list_cursor.saturating_sub(1)
+                        };
+                    } else {
+                        self.change_vendor(down);
+                    }
+                }
+            },
+        }
+        Vec::new()
+    }
+
+    fn on_click(&mut self, at: Position) -> Vec<Effect> {
+        if self.overlay.is_some() {
+            return Vec::new();
+        }
+        match self.screen {
+            Screen::Profile => {
+                let areas = layout::profile(self.size);
+                if let Some(view) = self.profile.as_mut() {
+                    if let Some(pane) = layout::tab_at(areas.tabs, at) {
+                        view.focus = pane;
+                    } else if areas.body.contains(at) {
+                        // A click in the pane selects the row under the pointer.
+                        let inner_top = areas.body.y + 1;
+                        if at.y >= inner_top {
+                            let pane = view.focus;
+                            let count = view.row_count(pane);
+                            if let Some(s) = view.scroll_mut(pane) {
+                                let row = s.offset + usize::from(at.y - inner_top);
+                                if row < count {
+                                    s.selected = row;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            Screen::Start => {
+                let areas = layout::start(self.size, self.demo);
+                if areas.vendors.contains(at) {
+                    self.start_focus = StartFocus::Vendors;
+                    let row = usize::from(at.y.saturating_sub(areas.vendors.y + 1));
+                    if at.y > areas.vendors.y && row < self.connections.len() {
+                        if self.selected != row {
+                            self.selected = row;
+                            self.kind = self.selected_vendor().default_lookup();
+                        }
+                    }
+                } else if areas.lookup.contains(at) {
+                    self.start_focus = StartFocus::Input;
+                } else if self.demo && areas.users.contains(at) {
+                    self.start_focus = StartFocus::Users;
+                    self.list_cursor = usize::from(at.y.saturating_sub(areas.users.y + 1));
+                    self.list_cursor = self.list_cursor.min(self.list_len().saturating_sub(1));
+                } else if areas.recent.contains(at) {
+                    self.start_focus = StartFocus::Recent;
+                    self.list_cursor = usize::from(at.y.saturating_sub(areas.recent.y + 1));
+                    self.list_cursor = self.list_cursor.min(self.list_len().saturating_sub(1));
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    fn on_resize(&mut self, width: u16, height: u16) {
+        self.size = Rect::new(0, 0, width, height);
+        let rows = self.viewport_rows().max(1);
+        if let Some(view) = self.profile.as_mut() {
+            for s in view.scroll.iter_mut() {
+                keep_visible(s, rows);
+            }
+        }
+    }
+}
+
+fn keep_visible(s: &mut crate::tui::view::PaneScroll, rows: usize) {
+    if s.selected < s.offset {
+        s.offset = s.selected;
+    } else if s.selected >= s.offset + rows {
+        s.offset = s.selected + 1 - rows;
+    }
+}
+
+fn scrolled(scroll: usize, action: Action, page: usize) -> usize {
+    match action {
+        Action::Up => scroll.saturating_sub(1),
+        Action::Down => scroll + 1,
+        Action::PageUp => scroll.saturating_sub(page),
+        Action::PageDown => scroll + page,
+        Action::Top => 0,
+        // The overlay clamps this to its content when drawn.
+        Action::Bottom => usize::MAX / 2,
+        _ => scroll,
+    }
+}
+
+/// A printable character typed without Ctrl/Alt.
+fn typed_char(key: &KeyEvent) -> Option<char> {
+    match key.code {
+        KeyCode::Char(c)
+            if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) && !c.is_control() =>
+        {
+            Some(c)
+        }
+        _ => None,
+    }
+}
+
+/// The one place the TUI's state changes. Returns the work to do outside (no I/O here).
+pub fn update(app: &mut App, message: Message) -> Vec<Effect> {
+    match message {
+        Message::Key(key) => app.on_key(key),
+        Message::Mouse(mouse) => app.on_mouse(mouse),
+        Message::Resize { width, height } => {
+            app.on_resize(width, height);
+            Vec::new()
+        }
+        Message::Tick => app.on_tick(),
+        Message::LookupProgress { request, event } => {
+            if let Some(loading) = app.loading.as_mut().filter(|l| l.request == request) {
+                match event {
+                    LookupEvent::RateLimitedWaiting { wait, attempt } => {
+                        loading.rate_limit = Some(RateWait {
+                            until: app.clock.instant + wait,
+                            attempt,
+                        });
+                    }
+                }
+            }
+            Vec::new()
+        }
+        Message::LookupDone { request, result } => app.on_lookup_done(request, *result),
+        Message::KeyStatuses(statuses) => {
+            for (name, status) in statuses {
+                if let Some(entry) = app.connections.iter_mut().find(|c| c.name == name) {
+                    entry.key = status;
+                }
+            }
+            Vec::new()
+        }
+        Message::KeySaved { connection, result } => {
+            let index = app.connections.iter().position(|c| c.name == connection);
+            match result {
+                Ok(()) => {
+                    if let Some(entry) = index.and_then(|i| app.connections.get_mut(i)) {
+                        entry.key = KeyStatus::Present("keyring".to_owned());
+                    }
+                    app.overlay = None;
+                    app.notice = Some(format!("Key for {connection} saved to the keyring"));
+                    // Retry what failed for want of a key.
+                    let failed = app.error.as_ref().is_some_and(|e| {
+                        matches!(e.kind, ErrorKind::NoKey | ErrorKind::KeyRejected)
+                    });
+                    if failed
+                        && let Some(last) = app.recent.first().cloned()
+                        && last.connection == connection
+                        && let Some(i) = index
+                    {
+                        return app.start_lookup(i, last.lookup);
+                    }
+                    Vec::new()
+                }
+                Err(why) => {
+                    if let Some(Overlay::KeyDialog(d)) = app.overlay.as_mut() {
+                        d.state = DialogState::Failed(sanitize(&why).into_owned());
+                    }
+                    Vec::new()
+                }
+            }
+        }
+        Message::Terminate { exit_code } => app.quit(exit_code),
+    }
+}

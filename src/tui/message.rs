@@ -1,0 +1,55 @@
+//! Everything that can change the TUI's state is a `Message`; everything `update` wants done in
+//! the outside world (HTTP, keyring, quitting) is an `Effect` the runtime carries out.
+
+use crossterm::event::{KeyEvent, MouseEvent};
+
+use crate::error::LookupError;
+use crate::lookup::{LookupEvent, LookupOutcome};
+use crate::secrets::ApiKey;
+use crate::vendor::{Connection, Lookup};
+
+/// Tags one lookup; a result whose id is no longer the current one is dropped as stale.
+pub type RequestId = u64;
+
+/// Whether a connection has a key, as shown in the vendor picker (never the key itself).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeyStatus {
+    /// Not checked yet (the keyring is asked off the UI thread after the first frame).
+    Unknown,
+    /// Found; the text says where (`keyring`, `env USERSCOPE_…`, `demo key`).
+    Present(String),
+    Missing,
+    /// The key store could not answer (locked keyring, no Secret Service, …).
+    Error(String),
+}
+
+#[derive(Debug)]
+pub enum Message {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Resize { width: u16, height: u16 },
+    /// Time passed (spinner, countdowns, relative ages).
+    Tick,
+    LookupProgress { request: RequestId, event: LookupEvent },
+    LookupDone {
+        request: RequestId,
+        result: Box<Result<LookupOutcome, LookupError>>,
+    },
+    KeyStatuses(Vec<(String, KeyStatus)>),
+    KeySaved { connection: String, result: Result<(), String> },
+    /// SIGTERM / SIGINT from outside the terminal.
+    Terminate { exit_code: i32 },
+}
+
+#[derive(Debug)]
+pub enum Effect {
+    StartLookup {
+        request: RequestId,
+        connection: Connection,
+        lookup: Lookup,
+    },
+    CancelLookup { request: RequestId },
+    /// Ask the key source which connections have a key.
+    CheckKeys(Vec<Connection>),
+    SaveKey { connection: Connection, key: ApiKey },
+}

@@ -1,0 +1,231 @@
+//! The event loop: one queue of messages from the terminal, finished tasks, ticks and signals;
+//! `update` on each; effects run as spawned tasks that report back as messages. The screen is
+//! redrawn only when the queue is drained and something changed, so the UI never waits on I/O.
+
+use std::collections::HashMap;
+use std::io;
+use std::time::{Duration, Instant};
+
+use crossterm::event::{Event, EventStream, KeyEventKind, MouseEventKind};
+use futures::StreamExt;
+use ratatui::layout::Rect;
+use tokio::sync::mpsc::{self, UnboundedSender};
+use tokio_util::sync::CancellationToken;
+
+use crate::tui::app::{App, Clock, update};
+use crate::tui::message::{Effect, Message, RequestId};
+use crate::tui::services::{self, Services};
+use crate::tui::terminal::Term;
+use crate::tui::ui;
+
+const ANIMATION_TICK: Duration = Duration::from_millis(100);
+/// Relative ages ("3 minutes ago") refresh this often when nothing else happens.
+const IDLE_TICK: Duration = Duration::from_secs(30);
+
+/// Turn a terminal event into a message; `None` for events that change nothing (key releases,
+/// mouse motion), so they cause no redraw.
+fn from_terminal(event: Event) -> Option<Message> {
+    match event {
+        Event::Key(key) if key.kind != KeyEventKind::Release => Some(Message::Key(key)),
+        Event::Mouse(m) => match m.kind {
+            MouseEventKind::Moved | MouseEventKind::Drag(_) | MouseEventKind::Up(_) => None,
+            _ => Some(Message::Mouse(m)),
+        },
+        Event::Resize(width, height) => Some(Message::Resize { width, height }),
+        _ => None,
+    }
+}
+
+struct Executor<'a> {
+    services: &'a Services,
+    tx: UnboundedSender<Message>,
+    tokens: HashMap<RequestId, CancellationToken>,
+}
+
+impl Executor<'_> {
+    fn run(&mut self, effect: Effect) {
+        match effect {
+            Effect::StartLookup {
+                request,
+                connection,
+                lookup,
+            } => {
+                let token = CancellationToken::new();
+                self.tokens.insert(request, token.clone());
+                let lookuper = self.services.lookuper.clone();
+                let tx = self.tx.clone();
+                tracing::info!(request, vendor = %connection.vendor, by = %lookup.by, "lookup started");
+                tokio::spawn(async move {
+                    let (events_tx, mut events_rx) = mpsc::unbounded_channel();
+                    let progress_tx = tx.clone();
+                    let forward = tokio::spawn(async move {
+                        while let Some(event) = events_rx.recv().await {
+                            let _ = progress_tx.send(Message::LookupProgress { request, event });
+                        }
+                    });
+                    let result = lookuper.run(&connection, &lookup, Some(events_tx), token).await;
+                    let _ = forward.await;
+                    let _ = tx.send(Message::LookupDone {
+                        request,
+                        result: Box::new(result),
+                    });
+                });
+            }
+            Effect::CancelLookup { request } => {
+                if let Some(token) = self.tokens.remove(&request) {
+                    tracing::info!(request, "lookup cancelled");
+                    token.cancel();
+                }
+            }
+            Effect::CheckKeys(connections) => {
+                let keys = self.services.keys.clone();
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let statuses = services::key_statuses(keys.as_ref(), &connections);
+                    let _ = tx.send(Message::KeyStatuses(statuses));
+                });
+            }
+            Effect::SaveKey { connection, key } => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let result = services::save_key(&connection, &key);
+                    if let Err(e) = &result {
+                        tracing::warn!(connection = %connection.name, "saving the key failed: {e}");
+                    }
+                    let _ = tx.send(Message::KeySaved {
+                        connection: connection.name.clone(),
+                        result,
+                    });
+                });
+            }
+        }
+    }
+}
+
+/// What the loop was asked to do besides running the app (the startup benchmark hook).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RunOptions {
+    /// Stop right after the first frame and return how long it took from this instant.
+    pub exit_after_first_frame: Option<Instant>,
+}
+
+pub enum RunEnd {
+    Quit(i32),
+    FirstFrame(Duration),
+}
+
+pub async fn run(
+    terminal: &mut Term,
+    app: &mut App,
+    services: &Services,
+    initial: Vec<Effect>,
+    options: RunOptions,
+) -> io::Result<RunEnd> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<Message>();
+    let mut exec = Executor {
+        services,
+        tx,
+        tokens: HashMap::new(),
+    };
+    let size = terminal.size()?;
+    app.size = Rect::new(0, 0, size.width, size.height);
+    for effect in initial {
+        exec.run(effect);
+    }
+    let mut events = EventStream::new();
+    let mut animation = tokio::time::interval(ANIMATION_TICK);
+    animation.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut idle = tokio::time::interval(IDLE_TICK);
+    idle.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut signals = Signals::new()?;
+    let mut dirty = true;
+
+    loop {
+        if dirty {
+            terminal.draw(|frame| ui::render(app, frame))?;
+            dirty = false;
+            if let Some(start) = options.exit_after_first_frame {
+                return Ok(RunEnd::FirstFrame(start.elapsed()));
+            }
+        }
+        if let Some(code) = app.exit {
+            for (_, token) in exec.tokens.drain() {
+                token.cancel();
+            }
+            return Ok(RunEnd::Quit(code));
+        }
+        let message = tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(event)) => from_terminal(event),
+                Some(Err(e)) => return Err(e),
+                None => Some(Message::Terminate { exit_code: 1 }),
+            },
+            Some(message) = rx.recv() => Some(message),
+            _ = animation.tick(), if app.animating() => Some(Message::Tick),
+            _ = idle.tick() => Some(Message::Tick),
+            code = signals.next() => Some(Message::Terminate { exit_code: code }),
+        };
+        let Some(mut message) = message else {
+            continue;
+        };
+        // Handle everything already queued before drawing again.
+        loop {
+            if let Message::LookupDone { request, .. } = &message {
+                exec.tokens.remove(request);
+            }
+            app.clock = Clock::now();
+            for effect in update(app, message) {
+                exec.run(effect);
+            }
+            dirty = true;
+            match rx.try_recv() {
+                Ok(next) => message = next,
+                Err(_) => break,
+            }
+        }
+    }
+}
+
+/// SIGTERM, SIGHUP and SIGINT (Ctrl-C arrives as a key in raw mode; a SIGINT from `kill` does
+/// not) end the app through the normal path, so the terminal is restored.
+struct Signals {
+    #[cfg(unix)]
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    hup: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    int: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    #[cfg(unix)]
+    fn new() -> io::Result<Signals> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Signals {
+            term: signal(SignalKind::terminate())?,
+            hup: signal(SignalKind::hangup())?,
+            int: signal(SignalKind::interrupt())?,
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn new() -> io::Result<Signals> {
+        Ok(Signals {})
+    }
+
+    /// The exit code for the next signal (128 + signal number).
+    #[cfg(unix)]
+    async fn next(&mut self) -> i32 {
+        tokio::select! {
+            _ = self.term.recv() => 143,
+            _ = self.hup.recv() => 129,
+            _ = self.int.recv() => 130,
+        }
+    }
+
+    #[cfg(not(unix))]
+    async fn next(&mut self) -> i32 {
+        let _ = tokio::signal::ctrl_c().await;
+        130
+    }
+}

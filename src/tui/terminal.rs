@@ -1,0 +1,55 @@
+//! Taking over the terminal and always giving it back: on quit, on error, on panic (restore
+//! first, then the panic message and where the log is), and via a guard on every other exit.
+
+use std::io::{self, Stdout, stdout};
+
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::execute;
+use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+pub type Term = Terminal<CrosstermBackend<Stdout>>;
+
+/// Restores the terminal when dropped, however the TUI ends.
+pub struct TerminalGuard;
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+pub fn setup() -> io::Result<(Term, TerminalGuard)> {
+    enable_raw_mode()?;
+    let guard = TerminalGuard;
+    execute!(stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+    let terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
+    Ok((terminal, guard))
+}
+
+/// Leave the alternate screen, stop mouse capture, show the cursor, cooked mode. Idempotent,
+/// best effort: it runs from the panic hook, where there is nobody to report failure to.
+pub fn restore() {
+    let _ = execute!(
+        stdout(),
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+    let _ = disable_raw_mode();
+}
+
+/// Restore the terminal before the panic is printed (else it lands on the alternate screen and
+/// vanishes), then chain to the previous hook, then say where the log is.
+pub fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        tracing::error!("panic: {info}");
+        previous(info);
+        if let Some(path) = crate::logging::log_path() {
+            eprintln!("userscope crashed; details are in the log: {}", path.display());
+        }
+    }));
+}

@@ -1,0 +1,105 @@
+//! Column arithmetic in terminal cells, not bytes or chars: CJK and emoji take two cells, so
+//! truncating and padding must count display width to keep columns aligned.
+
+use std::borrow::Cow;
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+pub const ELLIPSIS: char = '…';
+
+pub fn width(s: &str) -> usize {
+    UnicodeWidthStr::width(s)
+}
+
+/// `s` cut to at most `max` cells, ending in `…` when something was cut.
+pub fn truncate(s: &str, max: usize) -> Cow<'_, str> {
+    if width(s) <= max {
+        return Cow::Borrowed(s);
+    }
+    if max == 0 {
+        return Cow::Borrowed("");
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > max - 1 {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push(ELLIPSIS);
+    Cow::Owned(out)
+}
+
+/// `s` truncated to `cells` and padded with spaces to exactly `cells` cells.
+pub fn fit(s: &str, cells: usize) -> String {
+    let cut = truncate(s, cells);
+    let pad = cells.saturating_sub(width(&cut));
+    let mut out = String::with_capacity(cut.len() + pad);
+    out.push_str(&cut);
+    out.extend(std::iter::repeat_n(' ', pad));
+    out
+}
+
+/// Split text into lines of at most `cells` cells, breaking at spaces where possible and
+/// inside a word only when the word alone is wider than a line (for popups and messages).
+pub fn wrap(s: &str, cells: usize) -> Vec<String> {
+    let cells = cells.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut used = 0;
+    for word in s.split(' ') {
+        let w = width(word);
+        let sep = usize::from(!line.is_empty());
+        if used + sep + w <= cells {
+            if sep == 1 {
+                line.push(' ');
+            }
+            line.push_str(word);
+            used += sep + w;
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+            used = 0;
+        }
+        for c in word.chars() {
+            let cw = UnicodeWidthChar::width(c).unwrap_or(0);
+            if used + cw > cells && !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+                used = 0;
+            }
+            line.push(c);
+            used += cw;
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncation_counts_cells() {
+        assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(truncate("abc", 3), "abc");
+        assert_eq!(truncate("李小龍先生", 5), "李小…");
+        assert_eq!(width(&fit("李小龍先生", 6)), 6);
+        assert_eq!(fit("🎉x", 4), "🎉x ");
+    }
+
+    #[test]
+    fn wrapping_keeps_every_char() {
+        let lines = wrap("abcdefg", 3);
+        assert_eq!(lines, vec!["abc", "def", "g"]);
+        assert_eq!(wrap("check it, then run", 10), vec!["check it,", "then run"]);
+        assert_eq!(wrap("a verylongword", 6), vec!["a", "verylo", "ngword"]);
+        assert_eq!(wrap("", 3), vec![""]);
+    }
+}

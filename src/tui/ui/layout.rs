@@ -1,0 +1,114 @@
+//! Where things go on screen, as pure functions of the terminal size, shared by drawing and by
+//! mouse hit-testing in `update` so a click lands on what was drawn.
+
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+
+use crate::tui::text::width;
+use crate::tui::view::Pane;
+
+pub struct ProfileAreas {
+    pub header: Rect,
+    pub tabs: Rect,
+    /// The focused pane, borders included.
+    pub body: Rect,
+    pub footer: Rect,
+}
+
+pub fn profile(area: Rect) -> ProfileAreas {
+    let [header, tabs, body, footer] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    ProfileAreas {
+        header,
+        tabs,
+        body,
+        footer,
+    }
+}
+
+/// Rows of content a pane shows (its body minus the borders).
+pub fn pane_rows(size: Rect, _has_profile: bool) -> u16 {
+    profile(size).body.height.saturating_sub(2)
+}
+
+/// The tab labels and where each is drawn: full titles when they fit, short ones when not.
+pub fn tabs(area: Rect) -> Vec<(Pane, String, Rect)> {
+    let label = |p: Pane, short: bool| {
+        let title = if short { p.short_title() } else { p.title() };
+        format!(" {} {} ", p.index() + 1, title)
+    };
+    let full_width: usize = Pane::ALL.iter().map(|p| width(&label(*p, false)) + 1).sum();
+    let short = full_width > usize::from(area.width);
+    let mut x = area.x;
+    let mut out = Vec::new();
+    for pane in Pane::ALL {
+        let text = label(pane, short);
+        let w = u16::try_from(width(&text)).unwrap_or(u16::MAX);
+        let right = area.right();
+        if x >= right {
+            break;
+        }
+        let w = w.min(right - x);
+        out.push((pane, text, Rect::new(x, area.y, w, area.height.min(1))));
+        x = x.saturating_add(w + 1);
+    }
+    out
+}
+
+pub fn tab_at(area: Rect, at: Position) -> Option<Pane> {
+    tabs(area)
+        .into_iter()
+        .find(|(_, _, r)| r.contains(at))
+        .map(|(p, _, _)| p)
+}
+
+pub struct StartAreas {
+    pub title: Rect,
+    pub vendors: Rect,
+    /// Demo users (empty rect when not in demo mode).
+    pub users: Rect,
+    pub lookup: Rect,
+    pub status: Rect,
+    pub recent: Rect,
+    pub footer: Rect,
+}
+
+pub fn start(area: Rect, demo: bool) -> StartAreas {
+    let [title, body, footer] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(8), Constraint::Length(1)]).areas(area);
+    let left_width = (area.width * 2 / 5).clamp(26, 44);
+    let [left, right] = Layout::horizontal([Constraint::Length(left_width), Constraint::Fill(1)]).areas(body);
+    let (vendors, users) = if demo {
+        let [v, u] = Layout::vertical([Constraint::Length(9), Constraint::Fill(1)]).areas(left);
+        (v, u)
+    } else {
+        (left, Rect::default())
+    };
+    let [lookup, status, recent] =
+        Layout::vertical([Constraint::Length(5), Constraint::Min(5), Constraint::Length(8)]).areas(right);
+    StartAreas {
+        title,
+        vendors,
+        users,
+        lookup,
+        status,
+        recent,
+        footer,
+    }
+}
+
+/// A centered rectangle of at most `w`×`h` cells.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}

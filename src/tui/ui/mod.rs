@@ -1,0 +1,36 @@
+//! Drawing: a pure function of `&App` into a frame. No I/O, no awaiting, only visible rows built.
+
+use ratatui::Frame;
+
+use crate::tui::app::{App, Overlay, Screen};
+
+pub mod chrome;
+pub mod dialog;
+pub mod help;
+pub mod layout;
+pub mod profile;
+pub mod raw;
+pub mod start;
+pub mod status;
+pub mod table;
+pub mod theme;
+
+pub fn render(app: &App, frame: &mut Frame) {
+    let area = frame.area();
+    match (app.screen, app.profile.as_ref()) {
+        (Screen::Profile, Some(view)) => profile::render(app, view, area, frame.buffer_mut()),
+        _ => start::render(app, frame),
+    }
+    match &app.overlay {
+        None => {}
+        Some(Overlay::Help { scroll }) => help::render(app, *scroll, area, frame.buffer_mut()),
+        Some(Overlay::Detail { title, lines, scroll }) => {
+            dialog::detail(app, title, lines, *scroll, area, frame.buffer_mut());
+        }
+        Some(Overlay::KeyDialog(d)) => {
+            if let Some(pos) = dialog::key_dialog(app, d, area, frame.buffer_mut()) {
+                frame.set_cursor_position(pos);
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! The profile screen: identity header, pane tabs, the focused pane, key hints.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+use crate::display::ABSENT;
+use crate::sanitize::sanitize;
+use crate::tui::app::App;
+use crate::tui::text::{truncate, width};
+use crate::tui::ui::{chrome, layout, raw, status, table};
+use crate::tui::view::{Pane, ProfileView};
+
+pub fn render(app: &App, view: &ProfileView, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let areas = layout::profile(area);
+    header(app, view, areas.header, buf);
+    tabs(app, view, areas.tabs, buf);
+
+    let pane = view.focus;
+    let count = view.row_count(pane);
+    let title = match pane {
+        Pane::Overview | Pane::Request => pane.title().to_owned(),
+        Pane::Raw => format!("Raw · {} lines", count),
+        _ => format!("{} ({count})", pane.title()),
+    };
+    let block = chrome::pane_block(title, true, theme);
+    let inner = block.inner(areas.body);
+    block.render(areas.body, buf);
+    match pane {
+        Pane::Raw => raw::render(view, inner, theme, buf),
+        _ => table::render(view, pane, inner, theme, app.clock.wall, buf),
+    }
+    status::footer(app, areas.footer, buf);
+}
+
+fn header(app: &App, view: &ProfileView, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let p = &view.outcome.profile;
+    let name = sanitize(p.display_name.as_deref().unwrap_or(ABSENT)).into_owned();
+    let warnings = view.outcome.warnings.len();
+    let badge = match warnings {
+        0 => String::new(),
+        1 => " ⚠ 1 warning ".to_owned(),
+        n => format!(" ⚠ {n} warnings "),
+    };
+    let badge_w = u16::try_from(width(&badge)).unwrap_or(0);
+    let first_w = usize::from(area.width.saturating_sub(badge_w + 1));
+    let mut first = vec![Span::styled(truncate(&name, first_w).into_owned(), theme.title())];
+    let mut used = width(&name);
+    let extras = [
+        p.email.as_deref().map(|e| format!("  <{}>", sanitize(e))),
+        p.kind.as_deref().map(|k| format!("  · {}", sanitize(k))),
+    ];
+    for extra in extras.into_iter().flatten() {
+        if used + width(&extra) <= first_w {
+            used += width(&extra);
+            first.push(Span::styled(extra, theme.text()));
+        }
+    }
+    buf.set_line(area.x, area.y, &Line::from(first), area.width);
+    if warnings > 0 && area.width > badge_w {
+        buf.set_string(area.right() - badge_w, area.y, &badge, theme.badge());
+    }
+    let o = &view.outcome;
+    let second = format!(
+        "{} ({}) · ID {} · looked up by {} {} · HTTP {} · {} ms",
+        o.vendor.display_name(),
+        sanitize(&o.connection),
+        sanitize(p.id.as_deref().unwrap_or(ABSENT)),
+        o.lookup.by,
+        sanitize(&o.lookup.value),
+        o.request.status,
+        o.request.elapsed_ms
+    );
+    if area.height > 1 {
+        chrome::line_at(buf, area, 1, &second, theme.muted());
+    }
+}
+
+fn tabs(app: &App, view: &ProfileView, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    for (pane, label, rect) in layout::tabs(area) {
+        let style = if pane == view.focus { theme.tab_active() } else { theme.tab() };
+        buf.set_stringn(rect.x, rect.y, &label, usize::from(rect.width), style);
+    }
+}

@@ -1,0 +1,250 @@
+//! The start screen: vendor picker (with key status), lookup input with kind toggle, status of
+//! the running or failed lookup, demo users and recent lookups.
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
+
+use crate::sanitize::sanitize;
+use crate::tui::app::{App, ConnEntry, StartFocus};
+use crate::tui::keymap::Action;
+use crate::tui::message::KeyStatus;
+use crate::tui::text::{fit, truncate, width};
+use crate::tui::ui::{chrome, layout, status};
+
+pub fn render(app: &App, frame: &mut Frame) {
+    let area = frame.area();
+    let areas = layout::start(area, app.demo);
+    let buf = frame.buffer_mut();
+    title(app, areas.title, buf);
+    vendors(app, areas.vendors, buf);
+    if app.demo {
+        demo_users(app, areas.users, buf);
+    }
+    let cursor = lookup(app, areas.lookup, buf);
+    status_box(app, areas.status, buf);
+    recent(app, areas.recent, buf);
+    status::footer(app, areas.footer, buf);
+    if let Some(pos) = cursor
+        && app.overlay.is_none()
+        && app.is_typing()
+    {
+        frame.set_cursor_position(pos);
+    }
+}
+
+fn title(app: &App, area: Rect, buf: &mut Buffer) {
+    let mut spans = vec![Span::styled(" userscope ", app.theme.title())];
+    spans.push(Span::styled("— look a person up", app.theme.muted()));
+    if app.demo {
+        spans.push(Span::raw("  "));
+        spans.push(Span::styled(" DEMO: built-in vendors, no network ", app.theme.demo_badge()));
+    }
+    buf.set_line(area.x, area.y, &Line::from(spans), area.width);
+}
+
+fn key_label(entry: &ConnEntry) -> (String, bool) {
+    if entry.connection.is_err() {
+        return ("needs setup".to_owned(), false);
+    }
+    match &entry.key {
+        KeyStatus::Unknown => ("… checking".to_owned(), false),
+        KeyStatus::Present(origin) if origin.starts_with("env") => ("✓ env".to_owned(), true),
+        KeyStatus::Present(origin) => (format!("✓ {origin}"), true),
+        KeyStatus::Missing => ("✗ no key".to_owned(), false),
+        KeyStatus::Error(_) => ("! key store".to_owned(), false),
+    }
+}
+
+fn vendors(app: &App, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let focused = app.start_focus == StartFocus::Vendors;
+    let block = chrome::pane_block("Vendor", focused, theme);
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let total = usize::from(inner.width);
+    for (i, entry) in app.connections.iter().enumerate().take(usize::from(inner.height)) {
+        let y = inner.y + u16::try_from(i).unwrap_or(u16::MAX);
+        let selected = i == app.selected;
+        let marker = if selected { "▶ " } else { "  " };
+        let mut name = entry.vendor.display_name().to_owned();
+        if entry.name != entry.vendor.as_str() {
+            name = format!("{} ({})", name, sanitize(&entry.name));
+        }
+        let (key, ok) = key_label(entry);
+        let key_w = width(&key);
+        let name_w = total.saturating_sub(key_w + 3);
+        let line = Line::from(vec![
+            Span::styled(marker, theme.title()),
+            Span::styled(fit(&name, name_w), if selected { theme.key() } else { theme.text() }),
+            Span::raw(" "),
+            Span::styled(key, if ok { theme.ok() } else { theme.muted() }),
+        ]);
+        buf.set_line(inner.x, y, &line, inner.width);
+        if selected {
+            buf.set_style(Rect::new(inner.x, y, inner.width, 1), theme.selected());
+        }
+    }
+}
+
+/// Draws the lookup box; returns where the text cursor goes.
+fn lookup(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
+    let theme = &app.theme;
+    let vendor = app.selected_vendor();
+    let focused = app.start_focus == StartFocus::Input;
+    let block = chrome::pane_block(format!("Look up at {}", vendor.display_name()), focused, theme);
+    let inner = block.inner(area);
+    block.render(area, buf);
+    if inner.height == 0 {
+        return None;
+    }
+    let mut kinds = vec![Span::styled("by ", theme.muted())];
+    for kind in vendor.lookup_kinds() {
+        let style = if *kind == app.kind { theme.tab_active() } else { theme.tab() };
+        kinds.push(Span::styled(format!(" {kind} "), style));
+        kinds.push(Span::raw(" "));
+    }
+    if vendor.lookup_kinds().len() > 1 {
+        kinds.push(Span::styled(
+            format!(" {} changes", app.keymap.key_for(Action::ToggleKind)),
+            theme.muted(),
+        ));
+    }
+    buf.set_line(inner.x, inner.y, &Line::from(kinds), inner.width);
+    if inner.height < 2 {
+        return None;
+    }
+    // Scroll the field horizontally so the cursor stays visible.
+    let avail = usize::from(inner.width.saturating_sub(3));
+    let before = sanitize(app.input.before_cursor()).into_owned();
+    let full = sanitize(app.input.text()).into_owned();
+    let mut skip = 0usize;
+    while width(&before.chars().skip(skip).collect::<String>()) > avail.saturating_sub(1) {
+        skip += 1;
+    }
+    let shown: String = full.chars().skip(skip).collect();
+    let shown_before: String = before.chars().skip(skip).collect();
+    let y = inner.y + 1;
+    buf.set_string(inner.x, y, "› ", theme.title());
+    if full.is_empty() {
+        let hint = format!("type the {} and press Enter", app.kind);
+        buf.set_stringn(inner.x + 2, y, hint, avail, theme.muted());
+    } else {
+        buf.set_stringn(inner.x + 2, y, truncate(&shown, avail), avail, theme.text());
+    }
+    let x = inner.x + 2 + u16::try_from(width(&shown_before)).unwrap_or(0);
+    Some(Position::new(x.min(inner.right().saturating_sub(1)), y))
+}
+
+fn status_box(app: &App, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let mut lines: Vec<Line> = Vec::new();
+    let title = if let Some(text) = status::loading_text(app) {
+        lines.push(Line::styled(text, theme.warning()));
+        "Status".to_owned()
+    } else if let Some(err) = &app.error {
+        lines.push(Line::styled(err.title.clone(), theme.error()));
+        lines.push(Line::styled(err.message.clone(), theme.text()));
+        if let Some(fix) = &err.fix {
+            lines.push(Line::styled(format!("→ {fix}"), theme.ok()));
+        }
+        if let Some(at) = err.retry_at {
+            let left = at.saturating_duration_since(app.clock.instant);
+            let secs = left.as_secs() + u64::from(left.subsec_millis() > 0);
+            lines.push(Line::styled(format!("Retrying in {secs} s…"), theme.warning()));
+        }
+        match err.status {
+            Some(s) => format!("Error · HTTP {s}"),
+            None => "Error".to_owned(),
+        }
+    } else {
+        if let Some(notice) = &app.notice {
+            lines.push(Line::styled(notice.clone(), theme.ok()));
+        }
+        lines.push(Line::styled(
+            "Pick a vendor with ↑/↓, type who to look up, press Enter. Tab moves between boxes; ? lists every key.",
+            theme.muted(),
+        ));
+        if app.demo {
+            lines.push(Line::styled(
+                "Demo mode: the built-in demo vendors answer with their fixed demo keys; nothing leaves this machine.",
+                theme.muted(),
+            ));
+        }
+        "Status".to_owned()
+    };
+    let block = chrome::pane_block(title, false, theme);
+    Paragraph::new(lines)
+        .block(block)
+        .wrap(Wrap { trim: false })
+        .render(area, buf);
+}
+
+fn list_box(
+    app: &App,
+    area: Rect,
+    title: &str,
+    focus: StartFocus,
+    items: Vec<Line<'static>>,
+    empty: &str,
+    buf: &mut Buffer,
+) {
+    let theme = &app.theme;
+    let focused = app.start_focus == focus;
+    let block = chrome::pane_block(title, focused, theme);
+    let inner = block.inner(area);
+    block.render(area, buf);
+    if items.is_empty() {
+        chrome::line_at(buf, inner, 0, empty, theme.muted());
+        return;
+    }
+    let rows = usize::from(inner.height).max(1);
+    let offset = if focused { app.list_cursor.saturating_sub(rows - 1) } else { 0 };
+    for (n, (i, line)) in items.iter().enumerate().skip(offset).take(rows).enumerate() {
+        let y = inner.y + u16::try_from(n).unwrap_or(u16::MAX);
+        buf.set_line(inner.x, y, line, inner.width);
+        if focused && i == app.list_cursor {
+            buf.set_style(Rect::new(inner.x, y, inner.width, 1), theme.selected());
+        }
+    }
+}
+
+fn demo_users(app: &App, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let items = app
+        .visible_demo_users()
+        .into_iter()
+        .map(|u| {
+            Line::from(vec![
+                Span::styled(format!("{} ", u.lookup.by), theme.muted()),
+                Span::styled(sanitize(&u.lookup.value).into_owned(), theme.key()),
+                Span::styled(format!(" {}", sanitize(&u.label)), theme.text()),
+            ])
+        })
+        .collect();
+    let title = format!("Demo users · {}", app.selected_vendor().display_name());
+    list_box(app, area, &title, StartFocus::Users, items, "No demo users", buf);
+}
+
+fn recent(app: &App, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let items = app
+        .recent
+        .iter()
+        .map(|r| {
+            Line::from(vec![
+                Span::styled(format!("{} ", sanitize(&r.connection)), theme.muted()),
+                Span::styled(format!("{} ", r.lookup.by), theme.muted()),
+                Span::styled(sanitize(&r.lookup.value).into_owned(), theme.key()),
+                Span::styled(" → ", theme.muted()),
+                Span::styled(
+                    sanitize(&r.outcome).into_owned(),
+                    if r.ok { theme.ok() } else { theme.error() },
+                ),
+            ])
+        })
+        .collect();
+    list_box(app, area, "Recent lookups", StartFocus::Recent, items, "None yet in this session", buf);
+}

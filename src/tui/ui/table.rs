@@ -1,0 +1,91 @@
+//! The key/value table of a pane. Virtualized: only the rows on screen are formatted, so a
+//! profile with 100,000 attributes draws as fast as one with 100.
+
+use chrono::{DateTime, Utc};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState, StatefulWidget, Widget, Wrap};
+
+use crate::tui::text::{fit, truncate};
+use crate::tui::ui::theme::Theme;
+use crate::tui::view::{Pane, PaneScroll, ProfileView, RowKind};
+
+/// The first row to draw so that `selected` is on screen, given the stored offset.
+pub fn visible_offset(scroll: PaneScroll, count: usize, rows: usize) -> usize {
+    let rows = rows.max(1);
+    let mut offset = scroll.offset.min(count.saturating_sub(rows));
+    if scroll.selected < offset {
+        offset = scroll.selected;
+    } else if scroll.selected >= offset + rows {
+        offset = scroll.selected + 1 - rows;
+    }
+    offset
+}
+
+pub fn scrollbar(area: Rect, count: usize, offset: usize, buf: &mut Buffer) {
+    if count <= usize::from(area.height) {
+        return;
+    }
+    let mut state = ScrollbarState::new(count.saturating_sub(usize::from(area.height)))
+        .position(offset)
+        .viewport_content_length(usize::from(area.height));
+    Scrollbar::new(ScrollbarOrientation::VerticalRight)
+        .begin_symbol(None)
+        .end_symbol(None)
+        .render(area, buf, &mut state);
+}
+
+/// An empty pane's message, centred-ish and wrapped.
+pub fn empty(area: Rect, text: &str, theme: &Theme, buf: &mut Buffer) {
+    let y = area.y + area.height.saturating_sub(1) / 3;
+    let area = Rect::new(area.x + 1, y, area.width.saturating_sub(2), area.bottom().saturating_sub(y));
+    Paragraph::new(Line::styled(text.to_owned(), theme.muted()))
+        .wrap(Wrap { trim: true })
+        .centered()
+        .render(area, buf);
+}
+
+/// Draw the rows of a key/value pane inside `area` (already inside the borders).
+pub fn render(view: &ProfileView, pane: Pane, area: Rect, theme: &Theme, now: DateTime<Utc>, buf: &mut Buffer) {
+    let count = view.row_count(pane);
+    if count == 0 {
+        empty(area, &view.empty_text(pane).unwrap_or_default(), theme, buf);
+        return;
+    }
+    let rows = usize::from(area.height);
+    let scroll = view.scroll(pane);
+    let offset = visible_offset(scroll, count, rows);
+    // Leave a column for the scrollbar when there is one.
+    let usable = if count > rows { area.width.saturating_sub(1) } else { area.width };
+    let total = usize::from(usable);
+    let key_w = view.key_width(pane).min((total * 2 / 5).max(10)).min(total.saturating_sub(4));
+    let value_w = total.saturating_sub(key_w + 2);
+    for (line_no, i) in (offset..count.min(offset + rows)).enumerate() {
+        let Some(row) = view.row(pane, i, now) else {
+            continue;
+        };
+        let y = area.y + u16::try_from(line_no).unwrap_or(u16::MAX);
+        let (key_style, value_style) = match row.kind {
+            RowKind::Normal => (theme.key(), theme.text()),
+            RowKind::Heading => (theme.heading(), theme.muted()),
+            RowKind::Warning => (theme.warning(), theme.warning()),
+            RowKind::Muted => (theme.key(), theme.muted()),
+        };
+        let line = Line::from(vec![
+            Span::styled(fit(&row.key, key_w), key_style),
+            Span::raw("  "),
+            Span::styled(truncate(&row.value, value_w).into_owned(), value_style),
+        ]);
+        let row_area = Rect::new(area.x, y, usable, 1);
+        if i == scroll.selected {
+            buf.set_style(row_area, theme.selected());
+        }
+        buf.set_line(area.x, y, &line, usable);
+        if i == scroll.selected {
+            // Keep the highlight across the whole row after the spans set their own styles.
+            buf.set_style(row_area, theme.selected());
+        }
+    }
+    scrollbar(area, count, offset, buf);
+}

@@ -1,0 +1,1077 @@
+//! The TUI as a specification: key sequences → state (pure `update`, no terminal), and screens
+//! drawn on a `TestBackend` compared with reviewed snapshots. Profiles come from the demo
+//! fixtures through each adapter's `normalize`, so no network is involved.
+
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use chrono::{TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use serde_json::json;
+use url::Url;
+
+use userscope::demo;
+use userscope::error::LookupError;
+use userscope::lookup::{LookupEvent, LookupOutcome, RequestInfo};
+use userscope::profile::{Field, Location, Profile, Segment};
+use userscope::tui::app::{App, AppInit, Clock, ConnEntry, DialogState, ErrorKind, Overlay, Screen, StartFocus, update};
+use userscope::tui::message::{Effect, KeyStatus, Message, RequestId};
+use userscope::tui::services::demo_hints;
+use userscope::tui::ui::{self, theme::Theme};
+use userscope::tui::view::Pane;
+use userscope::vendor::{Connection, Lookup, LookupKind, VendorKind};
+
+// ---------------------------------------------------------------- harness
+
+fn base_instant() -> Instant {
+    static BASE: OnceLock<Instant> = OnceLock::new();
+    *BASE.get_or_init(Instant::now)
+}
+
+/// A fixed "now" so relative ages in snapshots never change.
+fn clock_at(offset: Duration) -> Clock {
+    Clock {
+        instant: base_instant() + offset,
+        wall: Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap(),
+    }
+}
+
+fn base_url(vendor: VendorKind) -> Url {
+    let s = match vendor {
+        VendorKind::Usercom => "https://acme.user.com",
+        other => other.default_base_url().unwrap(),
+    };
+    Url::parse(s).unwrap()
+}
+
+fn conn(vendor: VendorKind) -> Connection {
+    Connection {
+        name: vendor.as_str().to_owned(),
+        vendor,
+        base_url: base_url(vendor),
+        auth_url: None,
+    }
+}
+
+fn app_with(demo: bool) -> App {
+    let connections = VendorKind::ALL
+        .into_iter()
+        .map(|v| ConnEntry {
+            name: v.as_str().to_owned(),
+            vendor: v,
+            connection: Ok(conn(v)),
+            key: if demo {
+                KeyStatus::Present("demo key".to_owned())
+            } else {
+                match v {
+                    VendorKind::Coho => KeyStatus::Present("keyring".to_owned()),
+                    VendorKind::Usercom => KeyStatus::Present("env USERSCOPE_USERCOM_API_KEY".to_owned()),
+                    VendorKind::Vemetric => KeyStatus::Error("keyring locked".to_owned()),
+                    _ => KeyStatus::Missing,
+                }
+            },
+        })
+        .collect();
+    let init = AppInit {
+        demo,
+        connections,
+        demo_users: if demo { demo_hints() } else { Vec::new() },
+        selected: 0,
+        kind: None,
+        input: String::new(),
+        theme: Theme { color: true },
+    };
+    let mut app = App::new(init, clock_at(Duration::ZERO));
+    send(&mut app, Message::Resize { width: 80, height: 24 });
+    app
+}
+
+fn send(app: &mut App, message: Message) -> Vec<Effect> {
+    update(app, message)
+}
+
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+fn ctrl(c: char) -> KeyEvent {
+    KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
+}
+
+/// `"jj<Tab>G<Esc>"` → key events; `<...>` names a special key.
+fn keys(spec: &str) -> Vec<KeyEvent> {
+    let mut out = Vec::new();
+    let mut chars = spec.chars();
+    while let Some(c) = chars.next() {
+        if c != '<' {
+            out.push(key(KeyCode::Char(c)));
+            continue;
+        }
+        let name: String = chars.by_ref().take_while(|c| *c != '>').collect();
+        out.push(match name.as_str() {
+            "Tab" => key(KeyCode::Tab),
+            "BackTab" => KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT),
+            "Enter" => key(KeyCode::Enter),
+            "Esc" => key(KeyCode::Esc),
+            "Up" => key(KeyCode::Up),
+            "Down" => key(KeyCode::Down),
+            "PgUp" => key(KeyCode::PageUp),
+            "PgDn" => key(KeyCode::PageDown),
+            "Home" => key(KeyCode::Home),
+            "End" => key(KeyCode::End),
+            "BS" => key(KeyCode::Backspace),
+            "C-c" => ctrl('c'),
+            "C-t" => ctrl('t'),
+            "C-u" => ctrl('u'),
+            other => panic!("unknown key <{other}>"),
+        });
+    }
+    out
+}
+
+fn press(app: &mut App, spec: &str) -> Vec<Effect> {
+    keys(spec).into_iter().flat_map(|k| send(app, Message::Key(k))).collect()
+}
+
+fn started(effects: &[Effect]) -> Option<(RequestId, Lookup, VendorKind)> {
+    effects.iter().find_map(|e| match e {
+        Effect::StartLookup {
+            request,
+            lookup,
+            connection,
+        } => Some((*request, lookup.clone(), connection.vendor)),
+        _ => None,
+    })
+}
+
+fn rich_user(vendor: VendorKind) -> &'static demo::DemoUser {
+    demo::users(vendor).iter().find(|u| u.label == "rich").unwrap()
+}
+
+/// What `Lookuper::run` would return for this body, built offline with the adapter.
+fn outcome_from_body(vendor: VendorKind, lookup: Lookup, body: &str) -> LookupOutcome {
+    let normalized = vendor
+        .adapter()
+        .normalize(serde_json::from_str(body).unwrap())
+        .unwrap();
+    let url = vendor.adapter().build_request(&conn(vendor), &lookup).unwrap().url;
+    LookupOutcome {
+        vendor,
+        connection: vendor.as_str().to_owned(),
+        lookup,
+        request: RequestInfo {
+            method: "GET".to_owned(),
+            url: url.to_string(),
+            status: 200,
+            elapsed_ms: 87,
+            response_headers: vec![
+                ("content-type".to_owned(), "application/json".to_owned()),
+                ("x-ratelimit-remaining".to_owned(), "99".to_owned()),
+                ("set-cookie".to_owned(), "session=abc".to_owned()),
+            ],
+            request_headers: vec![("authorization".to_owned(), "Bearer [redacted]".to_owned())],
+        },
+        profile: normalized.profile,
+        raw: bytes::Bytes::copy_from_slice(body.as_bytes()),
+        warnings: normalized.warnings,
+    }
+}
+
+fn rich_outcome(vendor: VendorKind) -> LookupOutcome {
+    let user = rich_user(vendor);
+    outcome_from_body(vendor, Lookup::new(user.lookup, user.value), user.body)
+}
+
+/// Select `vendor`, type `value`, press Enter; returns the request id the lookup got.
+fn submit(app: &mut App, vendor: VendorKind, value: &str) -> RequestId {
+    app.screen = Screen::Start;
+    app.start_focus = StartFocus::Input;
+    while app.selected_vendor() != vendor {
+        press(app, "<Down>");
+    }
+    press(app, "<C-u>");
+    let mut effects = Vec::new();
+    for c in value.chars() {
+        effects.extend(send(app, Message::Key(key(KeyCode::Char(c)))));
+    }
+    effects.extend(press(app, "<Enter>"));
+    started(&effects).expect("Enter starts a lookup").0
+}
+
+fn finish(app: &mut App, request: RequestId, result: Result<LookupOutcome, LookupError>) -> Vec<Effect> {
+    send(
+        app,
+        Message::LookupDone {
+            request,
+            result: Box::new(result),
+        },
+    )
+}
+
+fn loaded_with(outcome: LookupOutcome, demo: bool) -> App {
+    let mut app = app_with(demo);
+    while app.selected_vendor() != outcome.vendor {
+        press(&mut app, "<Down>");
+    }
+    app.kind = outcome.lookup.by;
+    let request = submit(&mut app, outcome.vendor, &outcome.lookup.value.clone());
+    finish(&mut app, request, Ok(outcome));
+    assert_eq!(app.screen, Screen::Profile);
+    app
+}
+
+fn loaded(vendor: VendorKind) -> App {
+    loaded_with(rich_outcome(vendor), true)
+}
+
+fn draw(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
+    send(app, Message::Resize { width, height });
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| ui::render(app, f)).unwrap();
+    terminal
+}
+
+fn screen_text(app: &mut App, width: u16, height: u16) -> String {
+    draw(app, width, height).backend().to_string()
+}
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+// ---------------------------------------------------------------- update: movements
+
+/// jless-style: each step is a key sequence and the (pane, selected row) it must lead to.
+#[track_caller]
+fn assert_movements(app: &mut App, steps: &[(&str, Pane, usize)]) {
+    for (spec, pane, row) in steps {
+        press(app, spec);
+        let view = app.profile.as_ref().unwrap();
+        assert_eq!(
+            (view.focus, view.scroll(view.focus).selected),
+            (*pane, *row),
+            "after keys {spec:?}"
+        );
+    }
+}
+
+#[test]
+fn pane_switching_with_tab_shift_tab_and_digits() {
+    let mut app = loaded(VendorKind::Coho);
+    assert_movements(
+        &mut app,
+        &[
+            ("", Pane::Overview, 0),
+            ("<Tab>", Pane::Properties, 0),
+            ("<Tab><Tab>", Pane::Segments, 0),
+            ("<BackTab>", Pane::Tags, 0),
+            ("8", Pane::Request, 0),
+            ("<Tab>", Pane::Overview, 0),
+            ("<BackTab>", Pane::Request, 0),
+            ("1", Pane::Overview, 0),
+            ("7", Pane::Raw, 0),
+            ("5", Pane::Attributes, 0),
+            ("9", Pane::Attributes, 0),
+        ],
+    );
+}
+
+#[test]
+fn row_movement_keys_clamp_and_page() {
+    let mut app = loaded(VendorKind::Coho);
+    let n = app.profile.as_ref().unwrap().row_count(Pane::Properties);
+    assert!(n > 10, "the rich Coho user has many properties");
+    let last = n - 1;
+    // 80×24: 24 - header 2 - tabs 1 - footer 1 - borders 2 = 18 rows per page.
+    let page = 18;
+    assert_movements(
+        &mut app,
+        &[
+            ("2", Pane::Properties, 0),
+            ("k", Pane::Properties, 0),
+            ("jjj", Pane::Properties, 3),
+            ("<Down><Up>", Pane::Properties, 3),
+            ("G", Pane::Properties, last),
+            ("j", Pane::Properties, last),
+            ("g", Pane::Properties, 0),
+            ("<End>", Pane::Properties, last),
+            ("<Home>", Pane::Properties, 0),
+            ("<PgDn>", Pane::Properties, page.min(last)),
+            ("<PgUp>", Pane::Properties, 0),
+            // Each pane keeps its own position.
+            ("j3", Pane::Tags, 0),
+            ("2", Pane::Properties, 1),
+        ],
+    );
+}
+
+#[test]
+fn scrolling_keeps_the_selection_visible_and_survives_resize() {
+    let mut app = loaded_with(many_attributes(500), true);
+    press(&mut app, "5G");
+    let s = app.profile.as_ref().unwrap().scroll(Pane::Attributes);
+    assert_eq!((s.selected, s.offset), (499, 499 + 1 - 18));
+    send(&mut app, Message::Resize { width: 80, height: 12 });
+    let s = app.profile.as_ref().unwrap().scroll(Pane::Attributes);
+    assert_eq!((s.selected, s.offset), (499, 499 + 1 - 6));
+    let text = screen_text(&mut app, 80, 12);
+    assert!(text.contains("attr-499"), "{text}");
+}
+
+#[test]
+fn q_quits_except_while_typing_and_ctrl_c_always_quits() {
+    let mut app = app_with(true);
+    assert!(app.is_typing());
+    press(&mut app, "q");
+    assert_eq!((app.exit, app.input.text()), (None, "q"));
+    press(&mut app, "<Tab>");
+    assert_eq!(app.start_focus, StartFocus::Users);
+    press(&mut app, "q");
+    assert_eq!(app.exit, Some(0));
+
+    let mut app = app_with(true);
+    press(&mut app, "abc<C-c>");
+    assert_eq!(app.exit, Some(130));
+
+    let mut app = loaded(VendorKind::Chakra);
+    press(&mut app, "q");
+    assert_eq!(app.exit, Some(0));
+}
+
+#[test]
+fn text_editing_keys() {
+    let mut app = app_with(true);
+    press(&mut app, "u-1O01<BS><BS><BS>001");
+    assert_eq!(app.input.text(), "u-1001");
+    press(&mut app, "<Home>x");
+    assert_eq!(app.input.text(), "xu-1001");
+    press(&mut app, "<C-u>");
+    assert_eq!(app.input.text(), "");
+    // Digits and j/k are typed, not pane keys.
+    press(&mut app, "jk12");
+    assert_eq!(app.input.text(), "jk12");
+}
+
+#[test]
+fn lookup_kind_toggle_follows_the_vendor() {
+    let mut app = app_with(true);
+    assert_eq!(app.kind, LookupKind::Id);
+    press(&mut app, "<C-t>");
+    assert_eq!(app.kind, LookupKind::Id, "Coho only looks up by id");
+    press(&mut app, "<Down>");
+    assert_eq!((app.selected_vendor(), app.kind), (VendorKind::Usercom, LookupKind::Key));
+    press(&mut app, "<C-t>");
+    assert_eq!(app.kind, LookupKind::Id);
+    press(&mut app, "<C-t>");
+    assert_eq!(app.kind, LookupKind::Email);
+    press(&mut app, "<C-t>");
+    assert_eq!(app.kind, LookupKind::Key);
+    press(&mut app, "<Down><Down>");
+    assert_eq!((app.selected_vendor(), app.kind), (VendorKind::Chakra, LookupKind::Id));
+    press(&mut app, "<Down><C-t>");
+    assert_eq!((app.selected_vendor(), app.kind), (VendorKind::Vemetric, LookupKind::Identifier));
+    press(&mut app, "<C-t>");
+    assert_eq!(app.kind, LookupKind::Id);
+}
+
+#[test]
+fn enter_runs_the_typed_lookup_and_the_result_opens_the_profile() {
+    let mut app = app_with(true);
+    press(&mut app, "<Down><C-t><C-t>");
+    let effects = press(&mut app, " zoe@example.com <Enter>");
+    let (request, lookup, vendor) = started(&effects).unwrap();
+    assert_eq!(vendor, VendorKind::Usercom);
+    assert_eq!(lookup, Lookup::new(LookupKind::Email, "zoe@example.com"));
+    assert!(app.loading.is_some());
+    // The UI keeps working while the request is in flight.
+    press(&mut app, "x<BS>");
+    assert_eq!(app.input.text(), " zoe@example.com ");
+    finish(&mut app, request, Ok(rich_outcome(VendorKind::Usercom)));
+    assert_eq!(app.screen, Screen::Profile);
+    assert!(app.loading.is_none());
+    assert_eq!(app.recent.len(), 1);
+    assert!(app.recent[0].ok);
+}
+
+#[test]
+fn empty_input_does_not_start_a_lookup() {
+    let mut app = app_with(true);
+    let effects = press(&mut app, "   <Enter>");
+    assert!(started(&effects).is_none());
+    assert_eq!(app.notice.as_deref(), Some("Type a id to look up first"));
+}
+
+#[test]
+fn esc_cancels_and_the_late_result_is_dropped() {
+    let mut app = app_with(true);
+    let request = submit(&mut app, VendorKind::Coho, "u-1001");
+    let effects = press(&mut app, "<Esc>");
+    assert!(matches!(effects.as_slice(), [Effect::CancelLookup { request: r }] if *r == request));
+    assert!(app.loading.is_none());
+    finish(&mut app, request, Ok(rich_outcome(VendorKind::Coho)));
+    assert!(app.profile.is_none(), "a cancelled lookup's result must not show");
+    assert_eq!(app.screen, Screen::Start);
+}
+
+#[test]
+fn a_new_lookup_replaces_the_running_one() {
+    let mut app = app_with(true);
+    let first = submit(&mut app, VendorKind::Coho, "u-1002");
+    press(&mut app, "<C-u>u-1001");
+    let effects = press(&mut app, "<Enter>");
+    assert!(effects.iter().any(|e| matches!(e, Effect::CancelLookup { request } if *request == first)));
+    let (second, lookup, _) = started(&effects).unwrap();
+    assert_ne!(first, second);
+    assert_eq!(lookup.value, "u-1001");
+    // The first answer arrives late: stale, dropped.
+    finish(&mut app, first, Err(LookupError::NotFound { vendor: "Coho", message: None }));
+    assert!(app.error.is_none());
+    assert!(app.loading.is_some());
+    finish(&mut app, second, Ok(rich_outcome(VendorKind::Coho)));
+    assert_eq!(app.screen, Screen::Profile);
+}
+
+#[test]
+fn slash_opens_the_lookup_from_the_profile_and_esc_returns() {
+    let mut app = loaded(VendorKind::Foldspace);
+    press(&mut app, "4/");
+    assert_eq!((app.screen, app.start_focus, app.is_typing()), (Screen::Start, StartFocus::Input, true));
+    press(&mut app, "<Esc>");
+    assert_eq!(app.screen, Screen::Profile);
+    assert_eq!(app.profile.as_ref().unwrap().focus, Pane::Segments);
+}
+
+#[test]
+fn help_overlay_opens_scrolls_and_closes() {
+    let mut app = loaded(VendorKind::Coho);
+    press(&mut app, "?");
+    assert!(matches!(app.overlay, Some(Overlay::Help { scroll: 0 })));
+    press(&mut app, "jj");
+    assert!(matches!(app.overlay, Some(Overlay::Help { scroll: 2 })));
+    press(&mut app, "q");
+    assert!(app.overlay.is_none());
+    assert_eq!(app.exit, None, "q closes the help first");
+    press(&mut app, "?<Esc>");
+    assert!(app.overlay.is_none());
+}
+
+#[test]
+fn enter_on_a_row_shows_the_full_value() {
+    let long = "x".repeat(300);
+    let mut outcome = rich_outcome(VendorKind::Coho);
+    outcome.profile.attributes.insert(0, Field::new("longValue", json!(long)));
+    outcome.profile.attributes.insert(1, Field::new("nested", json!({"a": [1, 2]})));
+    let mut app = loaded_with(outcome, true);
+    press(&mut app, "5<Enter>");
+    match &app.overlay {
+        Some(Overlay::Detail { title, lines, .. }) => {
+            assert_eq!(title, "longValue");
+            assert_eq!(lines, &vec![long.clone()]);
+        }
+        other => panic!("expected the detail popup, got {other:?}"),
+    }
+    let text = screen_text(&mut app, 80, 24);
+    assert!(text.contains("longValue · Esc closes"), "{text}");
+    press(&mut app, "<Esc>j<Enter>");
+    match &app.overlay {
+        Some(Overlay::Detail { lines, .. }) => assert_eq!(lines.join("\n"), "{\n  \"a\": [\n    1,\n    2\n  ]\n}"),
+        other => panic!("expected the detail popup, got {other:?}"),
+    }
+}
+
+#[test]
+fn mouse_click_focuses_a_pane_and_the_wheel_scrolls() {
+    let mut app = loaded(VendorKind::Coho);
+    // Tabs are on row 2; find the column of "Tags" as drawn.
+    let text = screen_text(&mut app, 120, 40);
+    let tab_row = text.lines().nth(2).unwrap();
+    let col = tab_row.find("3 Tags").unwrap() - 1; // the line starts with a quote
+    let click = MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: u16::try_from(col).unwrap(),
+        row: 2,
+        modifiers: KeyModifiers::NONE,
+    };
+    send(&mut app, Message::Mouse(click));
+    assert_eq!(app.profile.as_ref().unwrap().focus, Pane::Tags);
+    press(&mut app, "2");
+    let wheel = MouseEvent {
+        kind: MouseEventKind::ScrollDown,
+        column: 10,
+        row: 10,
+        modifiers: KeyModifiers::NONE,
+    };
+    send(&mut app, Message::Mouse(wheel));
+    assert_eq!(app.profile.as_ref().unwrap().scroll(Pane::Properties).selected, 3);
+    // A click on a row selects it (row 4 is the first row inside the pane border).
+    let row_click = MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: 10,
+        row: 6,
+        modifiers: KeyModifiers::NONE,
+    };
+    send(&mut app, Message::Mouse(row_click));
+    assert_eq!(app.profile.as_ref().unwrap().scroll(Pane::Properties).selected, 2);
+}
+
+#[test]
+fn mouse_click_on_the_start_screen_picks_a_vendor() {
+    let mut app = app_with(true);
+    // Vendor list starts at row 1 (title) + 1 (border); ChakraHQ is the 4th.
+    let click = MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: 5,
+        row: 5,
+        modifiers: KeyModifiers::NONE,
+    };
+    send(&mut app, Message::Mouse(click));
+    assert_eq!((app.selected_vendor(), app.start_focus), (VendorKind::Chakra, StartFocus::Vendors));
+}
+
+// ---------------------------------------------------------------- update: errors as states
+
+#[test]
+fn not_found_keeps_the_lookup_editable() {
+    let mut app = app_with(true);
+    let request = submit(&mut app, VendorKind::Coho, "u-9999");
+    finish(
+        &mut app,
+        request,
+        Err(LookupError::NotFound {
+            vendor: "Coho",
+            message: Some("User not found".to_owned()),
+        }),
+    );
+    let err = app.error.as_ref().unwrap();
+    assert_eq!((err.kind, err.title.as_str()), (ErrorKind::NotFound, "No such user at Coho"));
+    assert_eq!((app.screen, app.is_typing()), (Screen::Start, true));
+    assert_eq!(app.recent[0].outcome, "not found");
+    press(&mut app, "<BS>1");
+    assert_eq!(app.input.text(), "u-9991");
+}
+
+fn key_rejected() -> LookupError {
+    LookupError::KeyRejected {
+        vendor: "Foldspace",
+        connection: "foldspace".to_owned(),
+        status: 401,
+        message: Some("Unauthorized".to_owned()),
+    }
+}
+
+#[test]
+fn rejected_key_opens_a_masked_dialog_that_saves_and_retries() {
+    let mut app = app_with(false);
+    let request = submit(&mut app, VendorKind::Foldspace, "user-1");
+    finish(&mut app, request, Err(key_rejected()));
+    assert!(matches!(&app.overlay, Some(Overlay::KeyDialog(d)) if d.state == DialogState::Editing));
+    assert!(app.is_typing());
+    press(&mut app, "sekret-KEY-123");
+    let text = screen_text(&mut app, 80, 24);
+    assert!(!text.contains("sekret"), "the key is masked:\n{text}");
+    assert!(text.contains("••••••••••••••"), "{text}");
+    let effects = press(&mut app, "<Enter>");
+    match effects.as_slice() {
+        [Effect::SaveKey { connection, key }] => {
+            assert_eq!(connection.name, "foldspace");
+            assert_eq!(key.expose(), "sekret-KEY-123");
+            assert_eq!(format!("{key:?}"), "[redacted]");
+        }
+        other => panic!("expected SaveKey, got {other:?}"),
+    }
+    assert!(matches!(&app.overlay, Some(Overlay::KeyDialog(d)) if d.state == DialogState::Saving));
+    let effects = send(
+        &mut app,
+        Message::KeySaved {
+            connection: "foldspace".to_owned(),
+            result: Ok(()),
+        },
+    );
+    assert!(app.overlay.is_none());
+    let (_, lookup, vendor) = started(&effects).expect("the failed lookup is retried");
+    assert_eq!((vendor, lookup.value.as_str()), (VendorKind::Foldspace, "user-1"));
+}
+
+#[test]
+fn a_failed_save_stays_in_the_dialog() {
+    let mut app = app_with(false);
+    let request = submit(&mut app, VendorKind::Foldspace, "user-1");
+    finish(&mut app, request, Err(key_rejected()));
+    press(&mut app, "k<Enter>");
+    send(
+        &mut app,
+        Message::KeySaved {
+            connection: "foldspace".to_owned(),
+            result: Err("the keyring is locked".to_owned()),
+        },
+    );
+    assert!(matches!(&app.overlay, Some(Overlay::KeyDialog(d)) if d.state == DialogState::Failed("the keyring is locked".to_owned())));
+    press(&mut app, "<Esc>");
+    assert!(app.overlay.is_none());
+}
+
+#[test]
+fn no_key_opens_the_dialog_too_and_demo_keys_are_explained() {
+    let mut app = app_with(false);
+    let request = submit(&mut app, VendorKind::Chakra, "abc");
+    finish(
+        &mut app,
+        request,
+        Err(LookupError::NoKey {
+            connection: "chakra".to_owned(),
+            env_var: "USERSCOPE_CHAKRA_API_KEY".to_owned(),
+        }),
+    );
+    assert_eq!(app.error.as_ref().unwrap().kind, ErrorKind::NoKey);
+    assert!(matches!(app.overlay, Some(Overlay::KeyDialog(_))));
+
+    let mut demo_app = app_with(true);
+    let request = submit(&mut demo_app, VendorKind::Foldspace, "x");
+    finish(&mut demo_app, request, Err(key_rejected()));
+    assert!(matches!(&demo_app.overlay, Some(Overlay::KeyDialog(d)) if d.state == DialogState::DemoFixed));
+    assert!(!demo_app.is_typing());
+    let effects = press(&mut demo_app, "<Enter>");
+    assert!(effects.is_empty());
+    assert!(demo_app.overlay.is_none());
+}
+
+#[test]
+fn rate_limit_counts_down_then_retries() {
+    let mut app = app_with(true);
+    let request = submit(&mut app, VendorKind::Vemetric, "123");
+    send(
+        &mut app,
+        Message::LookupProgress {
+            request,
+            event: LookupEvent::RateLimitedWaiting {
+                wait: Duration::from_secs(7),
+                attempt: 1,
+            },
+        },
+    );
+    app.clock = clock_at(Duration::from_millis(2_100));
+    let text = screen_text(&mut app, 80, 24);
+    assert!(text.contains("Vemetric rate limited (try 1): retrying in 5 s"), "{text}");
+    finish(
+        &mut app,
+        request,
+        Err(LookupError::RateLimited {
+            vendor: "Vemetric",
+            retry_in: Some(Duration::from_secs(30)),
+            message: None,
+        }),
+    );
+    assert!(app.animating(), "the countdown ticks");
+    app.clock = clock_at(Duration::from_secs(20));
+    assert!(send(&mut app, Message::Tick).is_empty());
+    let text = screen_text(&mut app, 80, 24);
+    assert!(text.contains("Retrying in 13 s"), "{text}");
+    app.clock = clock_at(Duration::from_secs(33));
+    let effects = send(&mut app, Message::Tick);
+    let (_, lookup, vendor) = started(&effects).expect("retried when the countdown ends");
+    assert_eq!((vendor, lookup.value.as_str()), (VendorKind::Vemetric, "123"));
+}
+
+#[test]
+fn terminate_signal_ends_the_app_and_cancels_the_lookup() {
+    let mut app = app_with(true);
+    let request = submit(&mut app, VendorKind::Coho, "u-1001");
+    let effects = send(&mut app, Message::Terminate { exit_code: 143 });
+    assert_eq!(app.exit, Some(143));
+    assert!(matches!(effects.as_slice(), [Effect::CancelLookup { request: r }] if *r == request));
+}
+
+#[test]
+fn key_statuses_arrive_after_start() {
+    let mut app = app_with(false);
+    let effects = app.initial_effects(false);
+    assert!(matches!(&effects[..], [Effect::CheckKeys(c)] if c.len() == 5));
+    send(&mut app, Message::KeyStatuses(vec![("chakra".to_owned(), KeyStatus::Present("keyring".to_owned()))]));
+    assert_eq!(app.connections[3].key, KeyStatus::Present("keyring".to_owned()));
+    let mut app = app_with(true);
+    press(&mut app, "<C-u>u-1004");
+    let effects = app.initial_effects(true);
+    assert_eq!(started(&effects).unwrap().1, Lookup::new(LookupKind::Id, "u-1004"));
+}
+
+// ---------------------------------------------------------------- snapshots
+
+#[test]
+fn snapshot_start_screen() {
+    for (w, h) in SIZES {
+        let mut app = app_with(true);
+        insta::assert_snapshot!(format!("start_demo_{w}x{h}"), draw(&mut app, w, h).backend());
+        let mut app = app_with(false);
+        insta::assert_snapshot!(format!("start_keys_{w}x{h}"), draw(&mut app, w, h).backend());
+    }
+}
+
+#[test]
+fn snapshot_start_screen_with_recent_lookups_and_spinner() {
+    let mut app = app_with(true);
+    let r = submit(&mut app, VendorKind::Coho, "u-1001");
+    finish(&mut app, r, Ok(rich_outcome(VendorKind::Coho)));
+    let r = submit(&mut app, VendorKind::Coho, "nobody");
+    finish(&mut app, r, Err(LookupError::NotFound { vendor: "Coho", message: None }));
+    app.clock = clock_at(Duration::from_secs(1));
+    submit(&mut app, VendorKind::Coho, "u-1002");
+    app.clock = clock_at(Duration::from_millis(2_300));
+    insta::assert_snapshot!("start_loading_80x24", draw(&mut app, 80, 24).backend());
+}
+
+#[test]
+fn snapshot_every_pane_of_every_vendor_rich_user() {
+    for vendor in VendorKind::ALL {
+        for (w, h) in SIZES {
+            let mut app = loaded(vendor);
+            for pane in Pane::ALL {
+                app.profile.as_mut().unwrap().focus = pane;
+                let name = format!("{}_{}_{w}x{h}", vendor.as_str(), pane.title().to_lowercase());
+                insta::assert_snapshot!(name, draw(&mut app, w, h).backend());
+            }
+        }
+    }
+}
+
+fn error_app(err: LookupError, vendor: VendorKind, value: &str) -> App {
+    let mut app = app_with(false);
+    let request = submit(&mut app, vendor, value);
+    finish(&mut app, request, Err(err));
+    app
+}
+
+#[test]
+fn snapshot_error_states() {
+    let cases: Vec<(&str, VendorKind, LookupError)> = vec![
+        (
+            "not_found",
+            VendorKind::Coho,
+            LookupError::NotFound {
+                vendor: "Coho",
+                message: Some("User not found".to_owned()),
+            },
+        ),
+        ("key_rejected", VendorKind::Foldspace, key_rejected()),
+        (
+            "no_key",
+            VendorKind::Chakra,
+            LookupError::NoKey {
+                connection: "chakra".to_owned(),
+                env_var: "USERSCOPE_CHAKRA_API_KEY".to_owned(),
+            },
+        ),
+        (
+            "rate_limited",
+            VendorKind::Vemetric,
+            LookupError::RateLimited {
+                vendor: "Vemetric",
+                retry_in: Some(Duration::from_secs(42)),
+                message: Some("Too many requests".to_owned()),
+            },
+        ),
+        (
+            "network",
+            VendorKind::Coho,
+            LookupError::Network {
+                host: "app.coho.ai".to_owned(),
+                cause: "connection refused".to_owned(),
+            },
+        ),
+        (
+            "server",
+            VendorKind::Usercom,
+            LookupError::Server {
+                vendor: "User.com",
+                status: 502,
+                message: None,
+                excerpt: Some("<html><body>Bad gateway\u{1b}[2J</body></html>".to_owned()),
+            },
+        ),
+        (
+            "invalid_body",
+            VendorKind::Vemetric,
+            LookupError::InvalidBody {
+                vendor: "Vemetric",
+                status: 200,
+                cause: "EOF while parsing an object at line 1 column 19".to_owned(),
+                excerpt: Some("{\"user\": {\"id\": 12".to_owned()),
+            },
+        ),
+        (
+            "timeout",
+            VendorKind::Chakra,
+            LookupError::Timeout {
+                host: "api.chakrahq.com".to_owned(),
+                after: Duration::from_secs(30),
+            },
+        ),
+    ];
+    for (name, vendor, err) in cases {
+        for (w, h) in SIZES {
+            let mut app = error_app(clone_error(&err), vendor, "u-42");
+            insta::assert_snapshot!(format!("error_{name}_{w}x{h}"), draw(&mut app, w, h).backend());
+        }
+    }
+}
+
+fn clone_error(err: &LookupError) -> LookupError {
+    match err {
+        LookupError::NotFound { vendor, message } => LookupError::NotFound {
+            vendor,
+            message: message.clone(),
+        },
+        LookupError::KeyRejected {
+            vendor,
+            connection,
+            status,
+            message,
+        } => LookupError::KeyRejected {
+            vendor,
+            connection: connection.clone(),
+            status: *status,
+            message: message.clone(),
+        },
+        LookupError::NoKey { connection, env_var } => LookupError::NoKey {
+            connection: connection.clone(),
+            env_var: env_var.clone(),
+        },
+        LookupError::RateLimited {
+            vendor,
+            retry_in,
+            message,
+        } => LookupError::RateLimited {
+            vendor,
+            retry_in: *retry_in,
+            message: message.clone(),
+        },
+        LookupError::Network { host, cause } => LookupError::Network {
+            host: host.clone(),
+            cause: cause.clone(),
+        },
+        LookupError::Server {
+            vendor,
+            status,
+            message,
+            excerpt,
+        } => LookupError::Server {
+            vendor,
+            status: *status,
+            message: message.clone(),
+            excerpt: excerpt.clone(),
+        },
+        LookupError::InvalidBody {
+            vendor,
+            status,
+            cause,
+            excerpt,
+        } => LookupError::InvalidBody {
+            vendor,
+            status: *status,
+            cause: cause.clone(),
+            excerpt: excerpt.clone(),
+        },
+        LookupError::Timeout { host, after } => LookupError::Timeout {
+            host: host.clone(),
+            after: *after,
+        },
+        other => panic!("not used here: {other}"),
+    }
+}
+
+#[test]
+fn snapshot_help_overlay() {
+    for (w, h) in SIZES {
+        let mut app = loaded(VendorKind::Coho);
+        press(&mut app, "?");
+        insta::assert_snapshot!(format!("help_{w}x{h}"), draw(&mut app, w, h).backend());
+    }
+}
+
+#[test]
+fn snapshot_key_dialog() {
+    for (w, h) in SIZES {
+        let mut app = app_with(false);
+        press(&mut app, "<Tab><Tab><Tab>K");
+        press(&mut app, "abcdef");
+        insta::assert_snapshot!(format!("key_dialog_{w}x{h}"), draw(&mut app, w, h).backend());
+        let mut demo_app = app_with(true);
+        press(&mut demo_app, "<Tab>K");
+        insta::assert_snapshot!(format!("key_dialog_demo_{w}x{h}"), draw(&mut demo_app, w, h).backend());
+    }
+}
+
+#[test]
+fn snapshot_detail_popup_and_not_provided_panes() {
+    let mut app = loaded(VendorKind::Vemetric);
+    press(&mut app, "3");
+    let text = screen_text(&mut app, 80, 24);
+    assert!(text.contains("Vemetric has no tags"), "{text}");
+    press(&mut app, "4");
+    assert!(screen_text(&mut app, 80, 24).contains("Vemetric has no segments"));
+    press(&mut app, "2<Enter>");
+    insta::assert_snapshot!("detail_vemetric_80x24", draw(&mut app, 80, 24).backend());
+
+    // A vendor that has tags, a user who has none.
+    let sparse = demo::users(VendorKind::Usercom).iter().find(|u| u.label == "sparse").unwrap();
+    let outcome = outcome_from_body(VendorKind::Usercom, Lookup::new(sparse.lookup, sparse.value), sparse.body);
+    assert!(outcome.profile.tags.is_empty(), "the sparse User.com user has no tags");
+    let mut app = loaded_with(outcome, true);
+    press(&mut app, "3");
+    let text = screen_text(&mut app, 80, 24);
+    assert!(text.contains("No tags for this user"), "{text}");
+}
+
+fn many_attributes(n: usize) -> LookupOutcome {
+    let mut outcome = rich_outcome(VendorKind::Coho);
+    outcome.profile.attributes = (0..n).map(|i| Field::new(format!("attr-{i}"), json!(i))).collect();
+    outcome
+}
+
+#[test]
+fn wide_characters_keep_columns_aligned() {
+    let mut outcome = rich_outcome(VendorKind::Coho);
+    outcome.profile.attributes = vec![
+        Field::new("名前", json!("山田 花子 🎉 ".repeat(20))),
+        Field::new("city", json!("東京")),
+        Field::new("emoji🎉key", json!("OK")),
+    ];
+    let mut app = loaded_with(outcome, true);
+    press(&mut app, "5");
+    let terminal = draw(&mut app, 80, 24);
+    let buffer = terminal.backend().buffer();
+    // The value column starts at the same cell on every row, and the border is intact.
+    let value_col = |y: u16| (1..79u16).find(|x| {
+        let s = buffer[(*x, y)].symbol();
+        s == "山" || s == "東" || s == "O"
+    });
+    assert_eq!(value_col(4), value_col(5));
+    assert_eq!(value_col(5), value_col(6));
+    for y in 4..22 {
+        assert_eq!(buffer[(79u16, y)].symbol(), "┃", "right border at row {y}");
+    }
+    let text = terminal.backend().to_string();
+    assert!(text.contains('…'), "long values are truncated with an ellipsis:\n{text}");
+    insta::assert_snapshot!("wide_chars_80x24", text);
+}
+
+// ---------------------------------------------------------------- hostile strings
+
+fn hostile_outcome() -> LookupOutcome {
+    let evil = "Eve\u{1b}[2J\u{1b}]52;c;ZXZpbA==\u{7}\r\u{202e}gnp.exe\u{9b}31m\u{0}";
+    let body = json!({
+        "userProperties": {"userId": evil, "name": evil, "email": evil},
+        "tags": {evil: evil},
+    })
+    .to_string();
+    let profile = Profile {
+        id: Some(evil.to_owned()),
+        display_name: Some(evil.to_owned()),
+        email: Some(evil.to_owned()),
+        kind: Some(evil.to_owned()),
+        properties: vec![Field::new(evil, json!(evil)), Field::new("line\nbreak", json!("a\r\nb"))],
+        tags: vec![Field::new(evil, json!(evil))],
+        segments: vec![Segment {
+            id: Some(evil.to_owned()),
+            name: Some(evil.to_owned()),
+            details: vec![Field::new(evil, json!({evil: evil}))],
+        }],
+        attributes: vec![Field::new(evil, json!([evil]))],
+        location: Location {
+            city: Some(evil.to_owned()),
+            timezone: Some(evil.to_owned()),
+            ..Location::default()
+        },
+    };
+    LookupOutcome {
+        vendor: VendorKind::Coho,
+        connection: "coho".to_owned(),
+        lookup: Lookup::new(LookupKind::Id, evil),
+        request: RequestInfo {
+            method: "GET".to_owned(),
+            url: "https://app.coho.ai/api/data/user/x".to_owned(),
+            status: 200,
+            elapsed_ms: 3,
+            response_headers: vec![(evil.to_owned(), evil.to_owned())],
+            request_headers: vec![],
+        },
+        profile,
+        raw: bytes::Bytes::from(body),
+        warnings: vec![evil.to_owned()],
+    }
+}
+
+fn is_dangerous(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+#[track_caller]
+fn assert_clean(terminal: &Terminal<TestBackend>, what: &str) {
+    for cell in terminal.backend().buffer().content() {
+        let bad: Vec<char> = cell.symbol().chars().filter(|c| is_dangerous(*c)).collect();
+        assert!(bad.is_empty(), "{what}: control character {bad:?} in a cell");
+    }
+}
+
+#[test]
+fn hostile_strings_never_reach_the_buffer() {
+    let mut app = loaded_with(hostile_outcome(), true);
+    for pane in Pane::ALL {
+        app.profile.as_mut().unwrap().focus = pane;
+        for (w, h) in SIZES {
+            let terminal = draw(&mut app, w, h);
+            assert_clean(&terminal, pane.title());
+        }
+        press(&mut app, "<Enter>");
+        assert_clean(&draw(&mut app, 80, 24), &format!("{} detail", pane.title()));
+        press(&mut app, "<Esc>");
+    }
+    app.profile.as_mut().unwrap().focus = Pane::Overview;
+    let terminal = draw(&mut app, 80, 24);
+    let text = terminal.backend().to_string();
+    assert!(text.contains("Eve␛[2J␛]52;c;ZXZpbA==␇␍<U+202E>gnp.exe<U+009B>31m␀"), "{text}");
+    insta::assert_snapshot!("hostile_overview_80x24", text);
+    // The lookup screen shows the hostile value in the recent list and input.
+    press(&mut app, "/");
+    assert_clean(&draw(&mut app, 80, 24), "start screen");
+    let err = LookupError::Server {
+        vendor: "Coho",
+        status: 500,
+        message: Some("\u{1b}[31mboom\u{202e}".to_owned()),
+        excerpt: Some("\u{1b}]52;c;x\u{7}".to_owned()),
+    };
+    let mut app = error_app(err, VendorKind::Coho, "x\u{1b}");
+    assert_clean(&draw(&mut app, 80, 24), "error state");
+}
+
+#[test]
+fn no_color_theme_uses_no_colours_but_still_marks_focus() {
+    use ratatui::style::{Color, Modifier};
+    let mut app = loaded(VendorKind::Coho);
+    app.theme = Theme { color: false };
+    press(&mut app, "2j");
+    let terminal = draw(&mut app, 80, 24);
+    let buffer = terminal.backend().buffer();
+    for cell in buffer.content() {
+        assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset), "colour in {:?}", cell.symbol());
+    }
+    // The selected row (second property, screen row 5) is shown in reverse video.
+    assert!(buffer[(10u16, 5u16)].modifier.contains(Modifier::REVERSED));
+    assert!(!buffer[(10u16, 4u16)].modifier.contains(Modifier::REVERSED));
+    // With colour on, the same screen does use colour.
+    app.theme = Theme { color: true };
+    let terminal = draw(&mut app, 80, 24);
+    assert!(terminal.backend().buffer().content().iter().any(|c| c.fg != Color::Reset));
+}
+
+#[test]
+fn footer_hints_come_from_the_key_table() {
+    let mut app = app_with(true);
+    let text = screen_text(&mut app, 120, 40);
+    let footer = text.lines().last().unwrap();
+    assert!(footer.contains("Ctrl-C quit"), "typing: Ctrl-C is offered, not q: {footer}");
+    assert!(!footer.contains(" q quit"), "{footer}");
+    press(&mut app, "<Tab>");
+    let text = screen_text(&mut app, 120, 40);
+    let footer = text.lines().last().unwrap();
+    assert!(footer.contains("q quit") && footer.contains("? help"), "{footer}");
+}

@@ -1,0 +1,196 @@
+//! The real binary in a real terminal (tmux): start with `--demo --vendor coho --lookup`, see
+//! the person, walk every pane, open the help, quit, and check the shell got its screen back.
+//! Skips (with a message) when tmux is not installed; the CI script installs it.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_userscope");
+const NAME: &str = "Hannah Okafor"; // the rich Coho demo user u-1001
+
+fn tmux_available() -> bool {
+    Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success())
+}
+
+/// A tmux server of our own (unique socket), killed when dropped.
+struct Tmux {
+    socket: String,
+    home: tempfile::TempDir,
+}
+
+impl Tmux {
+    fn start(tag: &str) -> Tmux {
+        let socket = format!("userscope-e2e-{tag}-{}", std::process::id());
+        let home = tempfile::tempdir().unwrap();
+        let tmux = Tmux { socket, home };
+        let h = tmux.home.path();
+        let shell = format!(
+            "env -i PATH=/usr/bin:/bin HOME={h} XDG_CONFIG_HOME={h}/config XDG_STATE_HOME={h}/state \
+             XDG_DATA_HOME={h}/data XDG_CACHE_HOME={h}/cache TERM=xterm-256color PS1='e2e$ ' sh",
+            h = h.display()
+        );
+        let out = tmux.run(&["new-session", "-d", "-x", "120", "-y", "40", "-s", "e2e", &shell]);
+        assert!(out.status.success(), "tmux new-session: {}", String::from_utf8_lossy(&out.stderr));
+        tmux
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .args(["-L", &self.socket, "-f", "/dev/null"])
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "e2e"];
+        args.extend_from_slice(keys);
+        assert!(self.run(&args).status.success());
+    }
+
+    /// Type a line literally, then Enter.
+    fn line(&self, text: &str) {
+        assert!(self.run(&["send-keys", "-t", "e2e", "-l", text]).status.success());
+        self.keys(&["Enter"]);
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "e2e"]).stdout).into_owned()
+    }
+
+    fn alternate_screen_on(&self) -> bool {
+        let out = self.run(&["display-message", "-p", "-t", "e2e", "#{alternate_on}"]);
+        String::from_utf8_lossy(&out.stdout).trim() == "1"
+    }
+
+    /// Poll the screen (bounded) until every needle is visible.
+    #[track_caller]
+    fn wait_for(&self, needles: &[&str]) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let screen = self.screen();
+            if needles.iter().all(|n| screen.contains(n)) {
+                return screen;
+            }
+            if Instant::now() > deadline {
+                panic!("timed out waiting for {needles:?}; screen:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    #[track_caller]
+    fn wait_gone(&self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let screen = self.screen();
+            if !screen.contains(needle) {
+                return screen;
+            }
+            if Instant::now() > deadline {
+                panic!("timed out waiting for {needle:?} to go; screen:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn home(&self) -> &Path {
+        self.home.path()
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.run(&["kill-server"]);
+    }
+}
+
+fn launch_line(extra: &str) -> String {
+    format!("{extra}'{BIN}' --demo --vendor coho --lookup u-1001; echo USERSCOPE_EXITED_$?")
+}
+
+#[test]
+fn browse_every_pane_then_quit_restores_the_shell() {
+    if !tmux_available() {
+        println!("SKIPPED: tmux is not installed (the CI script installs it)");
+        return;
+    }
+    let tmux = Tmux::start("browse");
+    tmux.wait_for(&["e2e$"]);
+    tmux.line(&launch_line(""));
+    let screen = tmux.wait_for(&[NAME, "1 Overview", "8 Request"]);
+    assert!(screen.contains("hannah.okafor@northwind-logistics.com"), "{screen}");
+    assert!(tmux.alternate_screen_on(), "the TUI runs on the alternate screen");
+
+    // Every pane by number, each showing its title and some of its content.
+    let panes: [(&str, &[&str]); 8] = [
+        ("2", &["Properties (", "signupTime"]),
+        ("3", &["Tags (", ""]),
+        ("4", &["Segments (", "Power users"]),
+        ("5", &["Attributes (", ""]),
+        ("6", &["Location (", "Rotterdam"]),
+        ("7", &["Raw ·", "\"userProperties\": {"]),
+        ("8", &["Request", "authorization", "Bearer [redacted]"]),
+        ("1", &["Overview", "Looked up by"]),
+    ];
+    for (key, needles) in panes {
+        tmux.keys(&[key]);
+        tmux.wait_for(needles);
+    }
+    // And with Tab / Shift-Tab.
+    tmux.keys(&["Tab"]);
+    tmux.wait_for(&["Properties (", "firstVisitTime"]);
+    tmux.keys(&["BTab"]);
+    tmux.wait_for(&["Looked up by"]);
+
+    // A detail popup and the help overlay, both closed with Esc.
+    tmux.keys(&["?"]);
+    tmux.wait_for(&["Keys · Esc, q or ? closes", "show this help", "Everywhere"]);
+    tmux.keys(&["Escape"]);
+    tmux.wait_gone("show this help");
+
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for(&["USERSCOPE_EXITED_0"]);
+    assert!(!tmux.alternate_screen_on(), "the alternate screen is left on quit");
+    assert!(!screen.contains(NAME), "the TUI's screen is gone:\n{screen}");
+    assert!(screen.contains("--lookup u-1001"), "the shell's own screen is back:\n{screen}");
+    // The shell is usable: it answers a command.
+    tmux.line("echo still-$((40+2))");
+    tmux.wait_for(&["still-42"]);
+    // Logs went to the state dir, not the screen.
+    let log = tmux.home().join("state/userscope/userscope.log");
+    assert!(log.exists(), "log file at {}", log.display());
+}
+
+#[test]
+fn ctrl_c_and_sigterm_restore_the_terminal() {
+    if !tmux_available() {
+        println!("SKIPPED: tmux is not installed (the CI script installs it)");
+        return;
+    }
+    let tmux = Tmux::start("signals");
+    tmux.wait_for(&["e2e$"]);
+
+    // Ctrl-C while typing in the lookup field still quits (exit 130).
+    tmux.line(&format!("'{BIN}' --demo --vendor usercom; echo USERSCOPE_EXITED_$?"));
+    tmux.wait_for(&["Look up at User.com"]);
+    tmux.keys(&["a", "b", "q"]);
+    tmux.wait_for(&["› abq"]);
+    tmux.keys(&["C-c"]);
+    tmux.wait_for(&["USERSCOPE_EXITED_130"]);
+    assert!(!tmux.alternate_screen_on());
+
+    // SIGTERM from outside: the pid is written by the shell that then execs the binary.
+    let pidfile = tmux.home().join("pid");
+    tmux.line(&format!(
+        "sh -c 'echo $$ > {}; exec \"$0\" --demo --vendor coho --lookup u-1001' '{BIN}'; echo USERSCOPE_EXITED_$?",
+        pidfile.display()
+    ));
+    tmux.wait_for(&[NAME]);
+    let pid = std::fs::read_to_string(&pidfile).unwrap().trim().to_owned();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let screen = tmux.wait_for(&["USERSCOPE_EXITED_143"]);
+    assert!(!tmux.alternate_screen_on(), "SIGTERM leaves the alternate screen");
+    assert!(!screen.contains(NAME), "{screen}");
+}
