@@ -98,9 +98,7 @@ impl Lookuper {
         let adapter = vendor.adapter();
         let spec = adapter.build_request(conn, lookup)?;
         check_key_transport(&spec.url)?;
-        if let Some(auth_url) = &conn.auth_url {
-            check_key_transport(auth_url)?;
-        }
+        // The Coho auth URL is checked by the HTTP layer when an exchange actually happens.
         // Keyring reads block on D-Bus: keep them off the async workers.
         let keys = self.keys.clone();
         let for_keys = conn.clone();

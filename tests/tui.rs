@@ -82,6 +82,7 @@ fn app_with(demo: bool) -> App {
         kind: None,
         input: String::new(),
         theme: Theme { color: true },
+        keymap: Default::default(),
     };
     let mut app = App::new(init, clock_at(Duration::ZERO));
     send(&mut app, Message::Resize { width: 80, height: 24 });

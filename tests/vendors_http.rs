@@ -971,6 +971,29 @@ async fn invalid_utf8_and_nul_bytes_are_exit_6() {
     assert!(!err.to_string().contains('\0'));
 }
 
+#[tokio::test]
+async fn a_gzip_body_is_never_expanded() {
+    // userscope asks for no compression and never inflates: a gzip "bomb" stays its small
+    // compressed self and is rejected as not JSON.
+    let gzip = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xed\xc1\x01\x0d\x00\x00\x00".to_vec();
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(gzip, "application/json")
+                .insert_header("content-encoding", "gzip"),
+        )
+        .mount(&server)
+        .await;
+    let err = run_default(VendorKind::Chakra, &server.uri(), "x")
+        .await
+        .unwrap_err();
+    assert_eq!(err.exit_code(), 6);
+    assert!(matches!(err, LookupError::InvalidBody { .. }), "{err}");
+    let reqs = server.received_requests().await.unwrap();
+    assert!(reqs[0].headers.get("accept-encoding").is_none());
+}
+
 // ---------------------------------------------------------------------------------------------
 // Network faults
 // ---------------------------------------------------------------------------------------------

@@ -347,6 +347,7 @@ pub struct AppInit {
     pub kind: Option<LookupKind>,
     pub input: String,
     pub theme: Theme,
+    pub keymap: KeyMap,
 }
 
 pub struct App {
@@ -385,7 +386,7 @@ impl App {
             .filter(|k| vendor.lookup_kinds().contains(k))
             .unwrap_or_else(|| vendor.default_lookup());
         App {
-            keymap: KeyMap::default(),
+            keymap: init.keymap,
             theme: init.theme,
             demo: init.demo,
             connections: init.connections,

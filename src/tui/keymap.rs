@@ -304,6 +304,111 @@ impl KeyMap {
     }
 }
 
+impl Action {
+    /// The name used in the config file's `[tui.keys]` table.
+    pub fn config_name(self) -> String {
+        match self {
+            Action::Quit => "quit".into(),
+            Action::ForceQuit => "force_quit".into(),
+            Action::Help => "help".into(),
+            Action::OpenLookup => "open_lookup".into(),
+            Action::Back => "back".into(),
+            Action::NextPane => "next_pane".into(),
+            Action::PrevPane => "prev_pane".into(),
+            Action::GoPane(i) => format!("pane_{}", i + 1),
+            Action::Up => "up".into(),
+            Action::Down => "down".into(),
+            Action::PageUp => "page_up".into(),
+            Action::PageDown => "page_down".into(),
+            Action::Top => "top".into(),
+            Action::Bottom => "bottom".into(),
+            Action::Select => "select".into(),
+            Action::ToggleKind => "toggle_kind".into(),
+            Action::SetKey => "set_key".into(),
+            Action::Retry => "retry".into(),
+            Action::CursorLeft => "cursor_left".into(),
+            Action::CursorRight => "cursor_right".into(),
+            Action::CursorHome => "cursor_home".into(),
+            Action::CursorEnd => "cursor_end".into(),
+            Action::DeleteBack => "delete_back".into(),
+            Action::DeleteForward => "delete_forward".into(),
+            Action::ClearInput => "clear_input".into(),
+        }
+    }
+}
+
+/// Parse `q`, `G`, `ctrl-t`, `tab`, `shift-tab`, `esc`, `enter`, `pgdn`, `f2`, … (case-insensitive
+/// for names; a single character is taken as is).
+pub fn parse_key(text: &str) -> Option<KeySpec> {
+    let t = text.trim();
+    let mut chars = t.chars();
+    if let (Some(c), None) = (chars.next(), chars.next()) {
+        return Some(KeySpec::ch(c));
+    }
+    let lower = t.to_ascii_lowercase();
+    if let Some(rest) = lower.strip_prefix("ctrl-") {
+        let mut cs = rest.chars();
+        return match (cs.next(), cs.next()) {
+            (Some(c), None) => Some(KeySpec::ctrl(c)),
+            _ => None,
+        };
+    }
+    let code = match lower.as_str() {
+        "tab" => KeyCode::Tab,
+        "shift-tab" | "backtab" => KeyCode::BackTab,
+        "esc" | "escape" => KeyCode::Esc,
+        "enter" | "return" => KeyCode::Enter,
+        "space" => KeyCode::Char(' '),
+        "up" => KeyCode::Up,
+        "down" => KeyCode::Down,
+        "left" => KeyCode::Left,
+        "right" => KeyCode::Right,
+        "pgup" | "pageup" => KeyCode::PageUp,
+        "pgdn" | "pagedown" => KeyCode::PageDown,
+        "home" => KeyCode::Home,
+        "end" => KeyCode::End,
+        "backspace" => KeyCode::Backspace,
+        "delete" | "del" => KeyCode::Delete,
+        other => {
+            let n: u8 = other.strip_prefix('f')?.parse().ok()?;
+            KeyCode::F(Some(n).filter(|n| (1..=24).contains(n))?)
+        }
+    };
+    Some(KeySpec::plain(code))
+}
+
+impl KeyMap {
+    /// The default table with the config file's `[tui.keys]` overrides applied, e.g.
+    /// `quit = ["q", "ctrl-q"]`. Each listed action gets exactly the listed keys.
+    pub fn with_overrides(tui: &toml::Table) -> Result<KeyMap, String> {
+        let mut map = KeyMap::default();
+        let Some(keys) = tui.get("keys") else {
+            return Ok(map);
+        };
+        let table = keys
+            .as_table()
+            .ok_or_else(|| "[tui] keys must be a table of action = [\"key\", …]".to_owned())?;
+        for (name, value) in table {
+            let binding = map
+                .bindings
+                .iter_mut()
+                .find(|b| b.action.config_name() == *name)
+                .ok_or_else(|| format!("[tui.keys]: unknown action `{name}`"))?;
+            let list: Vec<&str> = match value {
+                toml::Value::String(s) => vec![s.as_str()],
+                toml::Value::Array(items) => items.iter().filter_map(toml::Value::as_str).collect(),
+                _ => return Err(format!("[tui.keys] {name}: expected a key or a list of keys")),
+            };
+            let parsed: Option<Vec<KeySpec>> = list.iter().map(|k| parse_key(k)).collect();
+            match parsed {
+                Some(specs) if !specs.is_empty() => binding.keys = specs,
+                _ => return Err(format!("[tui.keys] {name}: cannot read {value}")),
+            }
+        }
+        Ok(map)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -330,6 +435,22 @@ mod tests {
         assert_eq!(km.action_for(&home, &[Context::Profile], false), Some(Action::Top));
         let shifted_g = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
         assert_eq!(km.action_for(&shifted_g, &[Context::Profile], false), Some(Action::Bottom));
+    }
+
+    #[test]
+    fn config_overrides_replace_the_keys_of_an_action() {
+        let tui: toml::Table = toml::from_str("[keys]\nquit = [\"ctrl-q\", \"x\"]\nnext_pane = \"l\"\n").unwrap();
+        let km = KeyMap::with_overrides(&tui).unwrap();
+        let q = key(KeyCode::Char('q'));
+        assert_eq!(km.action_for(&q, &[Context::Profile], false), None);
+        let ctrl_q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::CONTROL);
+        assert_eq!(km.action_for(&ctrl_q, &[Context::Profile], false), Some(Action::Quit));
+        assert_eq!(km.action_for(&key(KeyCode::Char('l')), &[Context::Profile], false), Some(Action::NextPane));
+        assert!(km.help_rows().iter().any(|(_, k, h)| k == "Ctrl-Q x" && h.starts_with("quit")));
+        let bad: toml::Table = toml::from_str("[keys]\nfly = \"f\"\n").unwrap();
+        assert!(KeyMap::with_overrides(&bad).unwrap_err().contains("unknown action `fly`"));
+        let bad: toml::Table = toml::from_str("[keys]\nquit = \"ctrl-\"\n").unwrap();
+        assert!(KeyMap::with_overrides(&bad).is_err());
     }
 
     #[test]

@@ -98,6 +98,8 @@ fn real_connections(config: &Config) -> Vec<ConnEntry> {
 /// errors shown before the terminal is taken over.
 pub async fn prepare(args: &TuiArgs, theme: Theme) -> Result<(Services, AppInit), LookupError> {
     let config = Config::load()?;
+    let keymap = crate::tui::keymap::KeyMap::with_overrides(&config.tui)
+        .map_err(|e| LookupError::Usage(format!("config file: {e}")))?;
     let (connections, keys, demo_server): (Vec<ConnEntry>, Arc<dyn KeySource>, _) = if args.demo {
         let server = demo::start(0).await.map_err(|e| LookupError::Network {
             host: "127.0.0.1".to_owned(),
@@ -163,6 +165,7 @@ pub async fn prepare(args: &TuiArgs, theme: Theme) -> Result<(Services, AppInit)
         kind,
         input: args.lookup.clone().unwrap_or_default(),
         theme,
+        keymap,
     };
     Ok((
         Services {
