@@ -59,7 +59,7 @@ in_session() {
 
     section "cargo test --workspace (unit, integration and doc tests; real keyring)"
     export USERSCOPE_REAL_KEYRING=1
-    cargo test --workspace --locked
+    cargo test --workspace --locked --no-fail-fast
     section "all tests passed"
 }
 

@@ -24,9 +24,17 @@ use userscope::vendor::{Connection, Lookup, LookupKind, VendorKind};
 
 fn outcome(attributes: usize) -> LookupOutcome {
     let attrs: Vec<Field> = (0..attributes)
-        .map(|i| Field::new(format!("attribute_{i:06}"), json!(format!("value number {i} — ünïcødé 東京"))))
+        .map(|i| {
+            Field::new(
+                format!("attribute_{i:06}"),
+                json!(format!("value number {i} — ünïcødé 東京")),
+            )
+        })
         .collect();
-    let raw_attrs: Map<String, Value> = attrs.iter().map(|f| (f.key.clone(), f.value.clone())).collect();
+    let raw_attrs: Map<String, Value> = attrs
+        .iter()
+        .map(|f| (f.key.clone(), f.value.clone()))
+        .collect();
     let raw = serde_json::to_vec(&json!({"userProperties": {"userId": "u-1", "name": "Bench User"}, "calculatedProperties": raw_attrs})).unwrap();
     LookupOutcome {
         vendor: VendorKind::Coho,
@@ -103,7 +111,9 @@ fn render(c: &mut Criterion) {
             let app = app(n, pane);
             let mut terminal = Terminal::new(TestBackend::new(200, 60)).unwrap();
             group.bench_with_input(BenchmarkId::new(pane.title(), n), &app, |b, app| {
-                b.iter(|| terminal.draw(|f| ui::render(black_box(app), f)).unwrap());
+                b.iter(|| {
+                    terminal.draw(|f| ui::render(black_box(app), f)).unwrap();
+                });
             });
         }
     }
@@ -141,7 +151,9 @@ fn under_pty(cmd: &str) -> Option<(Duration, String)> {
         .output()
         .ok()?;
     let elapsed = start.elapsed();
-    out.status.success().then(|| (elapsed, String::from_utf8_lossy(&out.stdout).into_owned()))
+    out.status
+        .success()
+        .then(|| (elapsed, String::from_utf8_lossy(&out.stdout).into_owned()))
 }
 
 fn startup(c: &mut Criterion) {
@@ -158,7 +170,9 @@ fn startup(c: &mut Criterion) {
     let mut group = c.benchmark_group("startup");
     group.sample_size(20);
     group.bench_function("script_true_baseline", |b| b.iter(|| under_pty("true")));
-    group.bench_function("process_start_to_first_frame_incl_exit", |b| b.iter(|| under_pty(&cmd)));
+    group.bench_function("process_start_to_first_frame_incl_exit", |b| {
+        b.iter(|| under_pty(&cmd))
+    });
     group.finish();
 
     // In-process part (from `tui::run` to the first frame), as the hook prints it.
@@ -166,12 +180,19 @@ fn startup(c: &mut Criterion) {
         .filter_map(|_| under_pty(&cmd))
         .filter_map(|(_, out)| {
             let at = out.find("first frame after ")?;
-            out[at + 18..].split_whitespace().next()?.parse::<f64>().ok()
+            out[at + 18..]
+                .split_whitespace()
+                .next()?
+                .parse::<f64>()
+                .ok()
         })
         .collect();
     in_process.sort_by(f64::total_cmp);
     if let Some(median) = in_process.get(in_process.len() / 2) {
-        println!("startup: tui::run → first frame, median of {}: {median:.3} ms", in_process.len());
+        println!(
+            "startup: tui::run → first frame, median of {}: {median:.3} ms",
+            in_process.len()
+        );
     }
     let _ = std::fs::remove_dir_all(&home);
 }

@@ -209,10 +209,10 @@ fn files_mentioning(dir: &Path, needle: &str) -> Vec<PathBuf> {
             let p = entry.path();
             match entry.file_type() {
                 Ok(t) if t.is_dir() => stack.push(p),
-                Ok(t) if t.is_file() => {
-                    if contains(&std::fs::read(&p).unwrap_or_default(), needle) {
-                        found.push(p);
-                    }
+                Ok(t)
+                    if t.is_file() && contains(&std::fs::read(&p).unwrap_or_default(), needle) =>
+                {
+                    found.push(p)
                 }
                 _ => {}
             }
@@ -377,54 +377,79 @@ async fn real_keyring_leaves_no_trace_of_the_key() {
     let sb = Sandbox::new("[connections.foldspace-leak]\nvendor = \"foldspace\"\n");
     let conn = "foldspace-leak";
 
-    let steps: Vec<(Vec<&str>, Option<&str>, i32)> = vec![
-        (vec!["keys", "set", conn], Some(key.as_str()), 0),
+    let get_json = vec![
+        "get",
+        conn,
+        "user-1",
+        "--base-url",
+        &base,
+        "--format",
+        "json",
+    ];
+    let test_found = vec!["keys", "test", conn, "--id", "user-1", "--base-url", &base];
+    let test_rejected = vec![
+        "keys",
+        "test",
+        conn,
+        "--id",
+        "forbidden",
+        "--base-url",
+        &base,
+    ];
+    // (arguments, stdin, exit code, a fragment of stdout + stderr)
+    let steps: Vec<(Vec<&str>, Option<&str>, i32, &str)> = vec![
         (
-            vec![
-                "get",
-                conn,
-                "user-1",
-                "--base-url",
-                &base,
-                "--format",
-                "json",
-            ],
-            None,
+            vec!["keys", "set", conn],
+            Some(key.as_str()),
             0,
+            "Stored the API key for foldspace-leak",
         ),
-        (vec!["get", conn, "user-1", "--base-url", &base], None, 0),
-        (vec!["keys", "list"], None, 0),
-        (vec!["keys", "test", conn, "--base-url", &base], None, 0),
+        (get_json, None, 0, "\"zoe@example.com\""),
         (
-            vec!["keys", "test", conn, "--id", "user-1", "--base-url", &base],
+            vec!["get", conn, "user-1", "--base-url", &base],
             None,
             0,
+            "zoe@example.com",
+        ),
+        (vec!["keys", "list"], None, 0, "keyring"),
+        (
+            vec!["keys", "test", conn, "--base-url", &base],
+            None,
+            0,
+            "key accepted: Foldspace answered 404",
+        ),
+        (
+            test_found,
+            None,
+            0,
+            "key accepted: Foldspace answered HTTP 200",
         ),
         // Failing lookups: a key the vendor rejects, and no key at all after the delete.
-        (vec!["get", conn, "forbidden", "--base-url", &base], None, 4),
         (
-            vec![
-                "keys",
-                "test",
-                conn,
-                "--id",
-                "forbidden",
-                "--base-url",
-                &base,
-            ],
+            vec!["get", conn, "forbidden", "--base-url", &base],
             None,
             4,
+            "rejected the key (HTTP 401)",
         ),
-        (vec!["keys", "delete", conn], None, 0),
-        (vec!["get", conn, "user-1", "--base-url", &base], None, 4),
+        (test_rejected, None, 4, "key rejected (key from keyring)"),
+        (
+            vec!["keys", "delete", conn],
+            None,
+            0,
+            "Deleted the key for foldspace-leak",
+        ),
+        (
+            vec!["get", conn, "user-1", "--base-url", &base],
+            None,
+            4,
+            "no API key for foldspace-leak",
+        ),
     ];
-    for (args, stdin, expected) in &steps {
-        let run = sb.run(args, *stdin, Some(&key));
-        assert_eq!(
-            run.code, *expected,
-            "{args:?}: {}{}",
-            run.stdout, run.stderr
-        );
+    for (args, stdin, expected, says) in steps {
+        let run = sb.run(&args, stdin, Some(&key));
+        assert_eq!(run.code, expected, "{args:?}: {}{}", run.stdout, run.stderr);
+        let said = format!("{}{}", run.stdout, run.stderr);
+        assert!(said.contains(says), "{args:?} should say {says:?}: {said}");
         assert!(
             !run.stdout.contains(&key),
             "{args:?} printed the key on stdout"
@@ -707,4 +732,219 @@ fn locked_keyring_is_not_reported_as_no_key() {
         second.stderr
     );
     assert!(!second.stderr.contains("no API key"), "{}", second.stderr);
+}
+
+/// The leak detectors themselves: a key planted in a command line and in a file is found.
+#[test]
+fn leak_detectors_find_a_planted_key() {
+    let key = canary("planted");
+    let sb = Sandbox::new("");
+    let mut cmd = Command::new("sh");
+    cmd.args(["-c", "sleep 0.2; echo \"$0\"", &key]);
+    let run = run_watched(cmd, None, Some(&key));
+    assert!(
+        run.seen_in_processes
+            .iter()
+            .any(|s| s.starts_with("cmdline of")),
+        "{:?}",
+        run.seen_in_processes
+    );
+    assert_eq!(run.stdout, format!("{key}\n"));
+    std::fs::write(sb.dir("state/planted.txt"), format!("x{key}y")).unwrap();
+    assert_eq!(
+        files_mentioning(&sb.dir("state"), &key),
+        vec![sb.dir("state/planted.txt")]
+    );
+}
+
+/// `USERSCOPE_KEYRING=keyutils`: the kernel keyring, opt-in for headless servers. A CI shell has
+/// no session keyring; userscope joins one, so this works without `keyctl session`.
+#[test]
+fn keyutils_opt_in_round_trip() {
+    if !real_keyring("keyutils_opt_in_round_trip") {
+        return;
+    }
+    let conn = format!("chakra-ku-{}", std::process::id());
+    let sb = Sandbox::new(&format!("[connections.{conn}]\nvendor = \"chakra\"\n"));
+    let run = |args: &[&str], stdin: Option<&str>| {
+        let mut cmd = sb.command(BIN, args);
+        cmd.env("USERSCOPE_KEYRING", "keyutils");
+        run_watched(cmd, stdin, None)
+    };
+    let key = canary("keyutils");
+    let set = run(&["keys", "set", &conn], Some(&key));
+    assert_eq!(set.code, 0, "{}{}", set.stdout, set.stderr);
+    assert_eq!(
+        set.stdout,
+        format!(
+            "Stored the API key for {conn} in the keyutils kernel keyring (service userscope, account {conn}).\n"
+        )
+    );
+    let list = run(&["keys", "list"], None);
+    assert!(
+        has_row(&list.stdout, &format!("{conn} chakra keyring")),
+        "{}",
+        list.stdout
+    );
+    // The Secret Service does not have it: the two stores are separate.
+    assert!(!secret_tool_search(&conn).contains("attribute.username"));
+    let delete = run(&["keys", "delete", &conn], None);
+    assert_eq!(
+        delete.stdout,
+        format!("Deleted the key for {conn} from the keyutils kernel keyring.\n")
+    );
+    let list = run(&["keys", "list"], None);
+    assert!(
+        has_row(&list.stdout, &format!("{conn} chakra not set")),
+        "{}",
+        list.stdout
+    );
+}
+
+/// A tmux session on a private server, started with the sandbox's environment.
+struct Tmux<'a> {
+    sb: &'a Sandbox,
+    socket: String,
+}
+
+impl Tmux<'_> {
+    fn start<'a>(sb: &'a Sandbox, name: &str, shell_command: &str) -> Tmux<'a> {
+        let tmux = Tmux {
+            sb,
+            socket: format!("userscope-keys-{name}-{}", std::process::id()),
+        };
+        let status = tmux
+            .cmd(&["new-session", "-d", "-x", "150", "-y", "30", shell_command])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        tmux
+    }
+
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut all = vec!["-L", self.socket.as_str(), "-f", "/dev/null"];
+        all.extend_from_slice(args);
+        let mut cmd = self.sb.command("tmux", &all);
+        cmd.env_remove("TMUX").env("TERM", "xterm-256color");
+        cmd
+    }
+
+    fn screen(&self) -> String {
+        let out = self.cmd(&["capture-pane", "-p", "-J"]).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn wait_for(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "waited for {text:?}; the screen shows:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// "Type" text: through a tmux paste buffer fed on stdin, so it is in no process argument.
+    fn type_text(&self, text: &str) {
+        let mut load = self.cmd(&["load-buffer", "-b", "typed", "-"]);
+        let mut child = load.stdin(Stdio::piped()).spawn().unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+        assert!(child.wait().unwrap().success());
+        assert!(
+            self.cmd(&["paste-buffer", "-b", "typed", "-d"])
+                .status()
+                .unwrap()
+                .success()
+        );
+    }
+
+    fn enter(&self) {
+        assert!(
+            self.cmd(&["send-keys", "Enter"])
+                .status()
+                .unwrap()
+                .success()
+        );
+    }
+}
+
+impl Drop for Tmux<'_> {
+    fn drop(&mut self) {
+        let _ = self.cmd(&["kill-server"]).status();
+    }
+}
+
+/// On a terminal `keys set` prompts without echo; Coho first asks for an optional client id.
+#[test]
+fn real_keyring_set_from_a_hidden_terminal_prompt() {
+    if !real_keyring("real_keyring_set_from_a_hidden_terminal_prompt") {
+        return;
+    }
+    let sb = Sandbox::new(
+        "[connections.foldspace-tty]\nvendor = \"foldspace\"\n[connections.coho-tty]\nvendor = \"coho\"\n",
+    );
+    let key = canary("tty");
+    let tmux = Tmux::start(
+        &sb,
+        "fs",
+        &format!("{BIN} keys set foldspace-tty; echo EXIT=$?; sleep 60"),
+    );
+    tmux.wait_for("Foldspace API key for foldspace-tty (input hidden): ");
+    tmux.type_text(&key);
+    tmux.enter();
+    let screen = tmux.wait_for("EXIT=");
+    assert!(screen.contains("EXIT=0"), "{screen}");
+    assert!(
+        screen.contains("Stored the API key for foldspace-tty in the Secret Service keyring"),
+        "{screen}"
+    );
+    assert!(!screen.contains(&key), "the key was echoed:\n{screen}");
+    assert!(secret_tool_search("foldspace-tty").contains(&format!("secret = {key}")));
+    drop(tmux);
+
+    let secret = canary("tty-coho");
+    let tmux = Tmux::start(
+        &sb,
+        "coho",
+        &format!("{BIN} keys set coho-tty; echo EXIT=$?; sleep 60"),
+    );
+    tmux.wait_for("Client id (leave empty to store an access token instead): ");
+    tmux.type_text("cid-tty");
+    tmux.enter();
+    tmux.wait_for("Coho client secret for coho-tty (input hidden): ");
+    tmux.type_text(&secret);
+    tmux.enter();
+    let screen = tmux.wait_for("EXIT=");
+    assert!(screen.contains("EXIT=0"), "{screen}");
+    assert!(
+        screen.contains("Stored the client id + secret for coho-tty"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains(&secret),
+        "the secret was echoed:\n{screen}"
+    );
+    let found = secret_tool_search("coho-tty");
+    assert!(
+        found.contains(&format!(
+            r#"secret = {{"clientId":"cid-tty","secret":"{secret}"}}"#
+        )),
+        "{found}"
+    );
+    drop(tmux);
+
+    for conn in ["foldspace-tty", "coho-tty"] {
+        let delete = sb.run(&["keys", "delete", conn], None, None);
+        assert_eq!(delete.code, 0, "{}", delete.stderr);
+    }
 }

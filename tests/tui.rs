@@ -16,7 +16,9 @@ use userscope::demo;
 use userscope::error::LookupError;
 use userscope::lookup::{LookupEvent, LookupOutcome, RequestInfo};
 use userscope::profile::{Field, Location, Profile, Segment};
-use userscope::tui::app::{App, AppInit, Clock, ConnEntry, DialogState, ErrorKind, Overlay, Screen, StartFocus, update};
+use userscope::tui::app::{
+    App, AppInit, Clock, ConnEntry, DialogState, ErrorKind, Overlay, Screen, StartFocus, update,
+};
 use userscope::tui::message::{Effect, KeyStatus, Message, RequestId};
 use userscope::tui::services::demo_hints;
 use userscope::tui::ui::{self, theme::Theme};
@@ -67,7 +69,9 @@ fn app_with(demo: bool) -> App {
             } else {
                 match v {
                     VendorKind::Coho => KeyStatus::Present("keyring".to_owned()),
-                    VendorKind::Usercom => KeyStatus::Present("env USERSCOPE_USERCOM_API_KEY".to_owned()),
+                    VendorKind::Usercom => {
+                        KeyStatus::Present("env USERSCOPE_USERCOM_API_KEY".to_owned())
+                    }
                     VendorKind::Vemetric => KeyStatus::Error("keyring locked".to_owned()),
                     _ => KeyStatus::Missing,
                 }
@@ -85,7 +89,13 @@ fn app_with(demo: bool) -> App {
         keymap: Default::default(),
     };
     let mut app = App::new(init, clock_at(Duration::ZERO));
-    send(&mut app, Message::Resize { width: 80, height: 24 });
+    send(
+        &mut app,
+        Message::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
     app
 }
 
@@ -133,7 +143,10 @@ fn keys(spec: &str) -> Vec<KeyEvent> {
 }
 
 fn press(app: &mut App, spec: &str) -> Vec<Effect> {
-    keys(spec).into_iter().flat_map(|k| send(app, Message::Key(k))).collect()
+    keys(spec)
+        .into_iter()
+        .flat_map(|k| send(app, Message::Key(k)))
+        .collect()
 }
 
 fn started(effects: &[Effect]) -> Option<(RequestId, Lookup, VendorKind)> {
@@ -148,7 +161,10 @@ fn started(effects: &[Effect]) -> Option<(RequestId, Lookup, VendorKind)> {
 }
 
 fn rich_user(vendor: VendorKind) -> &'static demo::DemoUser {
-    demo::users(vendor).iter().find(|u| u.label == "rich").unwrap()
+    demo::users(vendor)
+        .iter()
+        .find(|u| u.label == "rich")
+        .unwrap()
 }
 
 /// What `Lookuper::run` would return for this body, built offline with the adapter.
@@ -157,7 +173,11 @@ fn outcome_from_body(vendor: VendorKind, lookup: Lookup, body: &str) -> LookupOu
         .adapter()
         .normalize(serde_json::from_str(body).unwrap())
         .unwrap();
-    let url = vendor.adapter().build_request(&conn(vendor), &lookup).unwrap().url;
+    let url = vendor
+        .adapter()
+        .build_request(&conn(vendor), &lookup)
+        .unwrap()
+        .url;
     LookupOutcome {
         vendor,
         connection: vendor.as_str().to_owned(),
@@ -201,7 +221,11 @@ fn submit(app: &mut App, vendor: VendorKind, value: &str) -> RequestId {
     started(&effects).expect("Enter starts a lookup").0
 }
 
-fn finish(app: &mut App, request: RequestId, result: Result<LookupOutcome, LookupError>) -> Vec<Effect> {
+fn finish(
+    app: &mut App,
+    request: RequestId,
+    result: Result<LookupOutcome, LookupError>,
+) -> Vec<Effect> {
     send(
         app,
         Message::LookupDone {
@@ -312,7 +336,13 @@ fn scrolling_keeps_the_selection_visible_and_survives_resize() {
     press(&mut app, "5G");
     let s = app.profile.as_ref().unwrap().scroll(Pane::Attributes);
     assert_eq!((s.selected, s.offset), (499, 499 + 1 - 18));
-    send(&mut app, Message::Resize { width: 80, height: 12 });
+    send(
+        &mut app,
+        Message::Resize {
+            width: 80,
+            height: 12,
+        },
+    );
     let s = app.profile.as_ref().unwrap().scroll(Pane::Attributes);
     assert_eq!((s.selected, s.offset), (499, 499 + 1 - 6));
     let text = screen_text(&mut app, 80, 12);
@@ -360,7 +390,10 @@ fn lookup_kind_toggle_follows_the_vendor() {
     press(&mut app, "<C-t>");
     assert_eq!(app.kind, LookupKind::Id, "Coho only looks up by id");
     press(&mut app, "<Down>");
-    assert_eq!((app.selected_vendor(), app.kind), (VendorKind::Usercom, LookupKind::Key));
+    assert_eq!(
+        (app.selected_vendor(), app.kind),
+        (VendorKind::Usercom, LookupKind::Key)
+    );
     press(&mut app, "<C-t>");
     assert_eq!(app.kind, LookupKind::Id);
     press(&mut app, "<C-t>");
@@ -368,9 +401,15 @@ fn lookup_kind_toggle_follows_the_vendor() {
     press(&mut app, "<C-t>");
     assert_eq!(app.kind, LookupKind::Key);
     press(&mut app, "<Down><Down>");
-    assert_eq!((app.selected_vendor(), app.kind), (VendorKind::Chakra, LookupKind::Id));
+    assert_eq!(
+        (app.selected_vendor(), app.kind),
+        (VendorKind::Chakra, LookupKind::Id)
+    );
     press(&mut app, "<Down><C-t>");
-    assert_eq!((app.selected_vendor(), app.kind), (VendorKind::Vemetric, LookupKind::Identifier));
+    assert_eq!(
+        (app.selected_vendor(), app.kind),
+        (VendorKind::Vemetric, LookupKind::Identifier)
+    );
     press(&mut app, "<C-t>");
     assert_eq!(app.kind, LookupKind::Id);
 }
@@ -410,7 +449,10 @@ fn esc_cancels_and_the_late_result_is_dropped() {
     assert!(matches!(effects.as_slice(), [Effect::CancelLookup { request: r }] if *r == request));
     assert!(app.loading.is_none());
     finish(&mut app, request, Ok(rich_outcome(VendorKind::Coho)));
-    assert!(app.profile.is_none(), "a cancelled lookup's result must not show");
+    assert!(
+        app.profile.is_none(),
+        "a cancelled lookup's result must not show"
+    );
     assert_eq!(app.screen, Screen::Start);
 }
 
@@ -420,12 +462,23 @@ fn a_new_lookup_replaces_the_running_one() {
     let first = submit(&mut app, VendorKind::Coho, "u-1002");
     press(&mut app, "<C-u>u-1001");
     let effects = press(&mut app, "<Enter>");
-    assert!(effects.iter().any(|e| matches!(e, Effect::CancelLookup { request } if *request == first)));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::CancelLookup { request } if *request == first))
+    );
     let (second, lookup, _) = started(&effects).unwrap();
     assert_ne!(first, second);
     assert_eq!(lookup.value, "u-1001");
     // The first answer arrives late: stale, dropped.
-    finish(&mut app, first, Err(LookupError::NotFound { vendor: "Coho", message: None }));
+    finish(
+        &mut app,
+        first,
+        Err(LookupError::NotFound {
+            vendor: "Coho",
+            message: None,
+        }),
+    );
     assert!(app.error.is_none());
     assert!(app.loading.is_some());
     finish(&mut app, second, Ok(rich_outcome(VendorKind::Coho)));
@@ -436,7 +489,10 @@ fn a_new_lookup_replaces_the_running_one() {
 fn slash_opens_the_lookup_from_the_profile_and_esc_returns() {
     let mut app = loaded(VendorKind::Foldspace);
     press(&mut app, "4/");
-    assert_eq!((app.screen, app.start_focus, app.is_typing()), (Screen::Start, StartFocus::Input, true));
+    assert_eq!(
+        (app.screen, app.start_focus, app.is_typing()),
+        (Screen::Start, StartFocus::Input, true)
+    );
     press(&mut app, "<Esc>");
     assert_eq!(app.screen, Screen::Profile);
     assert_eq!(app.profile.as_ref().unwrap().focus, Pane::Segments);
@@ -460,8 +516,14 @@ fn help_overlay_opens_scrolls_and_closes() {
 fn enter_on_a_row_shows_the_full_value() {
     let long = "x".repeat(300);
     let mut outcome = rich_outcome(VendorKind::Coho);
-    outcome.profile.attributes.insert(0, Field::new("longValue", json!(long)));
-    outcome.profile.attributes.insert(1, Field::new("nested", json!({"a": [1, 2]})));
+    outcome
+        .profile
+        .attributes
+        .insert(0, Field::new("longValue", json!(long)));
+    outcome
+        .profile
+        .attributes
+        .insert(1, Field::new("nested", json!({"a": [1, 2]})));
     let mut app = loaded_with(outcome, true);
     press(&mut app, "5<Enter>");
     match &app.overlay {
@@ -475,7 +537,9 @@ fn enter_on_a_row_shows_the_full_value() {
     assert!(text.contains("longValue · Esc closes"), "{text}");
     press(&mut app, "<Esc>j<Enter>");
     match &app.overlay {
-        Some(Overlay::Detail { lines, .. }) => assert_eq!(lines.join("\n"), "{\n  \"a\": [\n    1,\n    2\n  ]\n}"),
+        Some(Overlay::Detail { lines, .. }) => {
+            assert_eq!(lines.join("\n"), "{\n  \"a\": [\n    1,\n    2\n  ]\n}")
+        }
         other => panic!("expected the detail popup, got {other:?}"),
     }
 }
@@ -503,7 +567,14 @@ fn mouse_click_focuses_a_pane_and_the_wheel_scrolls() {
         modifiers: KeyModifiers::NONE,
     };
     send(&mut app, Message::Mouse(wheel));
-    assert_eq!(app.profile.as_ref().unwrap().scroll(Pane::Properties).selected, 3);
+    assert_eq!(
+        app.profile
+            .as_ref()
+            .unwrap()
+            .scroll(Pane::Properties)
+            .selected,
+        3
+    );
     // A click on a row selects it (row 4 is the first row inside the pane border).
     let row_click = MouseEvent {
         kind: MouseEventKind::Down(MouseButton::Left),
@@ -512,7 +583,14 @@ fn mouse_click_focuses_a_pane_and_the_wheel_scrolls() {
         modifiers: KeyModifiers::NONE,
     };
     send(&mut app, Message::Mouse(row_click));
-    assert_eq!(app.profile.as_ref().unwrap().scroll(Pane::Properties).selected, 2);
+    assert_eq!(
+        app.profile
+            .as_ref()
+            .unwrap()
+            .scroll(Pane::Properties)
+            .selected,
+        2
+    );
 }
 
 #[test]
@@ -526,7 +604,10 @@ fn mouse_click_on_the_start_screen_picks_a_vendor() {
         modifiers: KeyModifiers::NONE,
     };
     send(&mut app, Message::Mouse(click));
-    assert_eq!((app.selected_vendor(), app.start_focus), (VendorKind::Chakra, StartFocus::Vendors));
+    assert_eq!(
+        (app.selected_vendor(), app.start_focus),
+        (VendorKind::Chakra, StartFocus::Vendors)
+    );
 }
 
 // ---------------------------------------------------------------- update: errors as states
@@ -544,7 +625,10 @@ fn not_found_keeps_the_lookup_editable() {
         }),
     );
     let err = app.error.as_ref().unwrap();
-    assert_eq!((err.kind, err.title.as_str()), (ErrorKind::NotFound, "No such user at Coho"));
+    assert_eq!(
+        (err.kind, err.title.as_str()),
+        (ErrorKind::NotFound, "No such user at Coho")
+    );
     assert_eq!((app.screen, app.is_typing()), (Screen::Start, true));
     assert_eq!(app.recent[0].outcome, "not found");
     press(&mut app, "<BS>1");
@@ -590,7 +674,10 @@ fn rejected_key_opens_a_masked_dialog_that_saves_and_retries() {
     );
     assert!(app.overlay.is_none());
     let (_, lookup, vendor) = started(&effects).expect("the failed lookup is retried");
-    assert_eq!((vendor, lookup.value.as_str()), (VendorKind::Foldspace, "user-1"));
+    assert_eq!(
+        (vendor, lookup.value.as_str()),
+        (VendorKind::Foldspace, "user-1")
+    );
 }
 
 #[test]
@@ -606,7 +693,9 @@ fn a_failed_save_stays_in_the_dialog() {
             result: Err("the keyring is locked".to_owned()),
         },
     );
-    assert!(matches!(&app.overlay, Some(Overlay::KeyDialog(d)) if d.state == DialogState::Failed("the keyring is locked".to_owned())));
+    assert!(
+        matches!(&app.overlay, Some(Overlay::KeyDialog(d)) if d.state == DialogState::Failed("the keyring is locked".to_owned()))
+    );
     press(&mut app, "<Esc>");
     assert!(app.overlay.is_none());
 }
@@ -629,7 +718,9 @@ fn no_key_opens_the_dialog_too_and_demo_keys_are_explained() {
     let mut demo_app = app_with(true);
     let request = submit(&mut demo_app, VendorKind::Foldspace, "x");
     finish(&mut demo_app, request, Err(key_rejected()));
-    assert!(matches!(&demo_app.overlay, Some(Overlay::KeyDialog(d)) if d.state == DialogState::DemoFixed));
+    assert!(
+        matches!(&demo_app.overlay, Some(Overlay::KeyDialog(d)) if d.state == DialogState::DemoFixed)
+    );
     assert!(!demo_app.is_typing());
     let effects = press(&mut demo_app, "<Enter>");
     assert!(effects.is_empty());
@@ -652,7 +743,10 @@ fn rate_limit_counts_down_then_retries() {
     );
     app.clock = clock_at(Duration::from_millis(2_100));
     let text = screen_text(&mut app, 80, 24);
-    assert!(text.contains("Vemetric rate limited (try 1): retrying in 5 s"), "{text}");
+    assert!(
+        text.contains("Vemetric rate limited (try 1): retrying in 5 s"),
+        "{text}"
+    );
     finish(
         &mut app,
         request,
@@ -670,7 +764,10 @@ fn rate_limit_counts_down_then_retries() {
     app.clock = clock_at(Duration::from_secs(33));
     let effects = send(&mut app, Message::Tick);
     let (_, lookup, vendor) = started(&effects).expect("retried when the countdown ends");
-    assert_eq!((vendor, lookup.value.as_str()), (VendorKind::Vemetric, "123"));
+    assert_eq!(
+        (vendor, lookup.value.as_str()),
+        (VendorKind::Vemetric, "123")
+    );
 }
 
 #[test]
@@ -687,12 +784,24 @@ fn key_statuses_arrive_after_start() {
     let mut app = app_with(false);
     let effects = app.initial_effects(false);
     assert!(matches!(&effects[..], [Effect::CheckKeys(c)] if c.len() == 5));
-    send(&mut app, Message::KeyStatuses(vec![("chakra".to_owned(), KeyStatus::Present("keyring".to_owned()))]));
-    assert_eq!(app.connections[3].key, KeyStatus::Present("keyring".to_owned()));
+    send(
+        &mut app,
+        Message::KeyStatuses(vec![(
+            "chakra".to_owned(),
+            KeyStatus::Present("keyring".to_owned()),
+        )]),
+    );
+    assert_eq!(
+        app.connections[3].key,
+        KeyStatus::Present("keyring".to_owned())
+    );
     let mut app = app_with(true);
     press(&mut app, "<C-u>u-1004");
     let effects = app.initial_effects(true);
-    assert_eq!(started(&effects).unwrap().1, Lookup::new(LookupKind::Id, "u-1004"));
+    assert_eq!(
+        started(&effects).unwrap().1,
+        Lookup::new(LookupKind::Id, "u-1004")
+    );
 }
 
 // ---------------------------------------------------------------- snapshots
@@ -701,9 +810,15 @@ fn key_statuses_arrive_after_start() {
 fn snapshot_start_screen() {
     for (w, h) in SIZES {
         let mut app = app_with(true);
-        insta::assert_snapshot!(format!("start_demo_{w}x{h}"), draw(&mut app, w, h).backend());
+        insta::assert_snapshot!(
+            format!("start_demo_{w}x{h}"),
+            draw(&mut app, w, h).backend()
+        );
         let mut app = app_with(false);
-        insta::assert_snapshot!(format!("start_keys_{w}x{h}"), draw(&mut app, w, h).backend());
+        insta::assert_snapshot!(
+            format!("start_keys_{w}x{h}"),
+            draw(&mut app, w, h).backend()
+        );
     }
 }
 
@@ -713,7 +828,14 @@ fn snapshot_start_screen_with_recent_lookups_and_spinner() {
     let r = submit(&mut app, VendorKind::Coho, "u-1001");
     finish(&mut app, r, Ok(rich_outcome(VendorKind::Coho)));
     let r = submit(&mut app, VendorKind::Coho, "nobody");
-    finish(&mut app, r, Err(LookupError::NotFound { vendor: "Coho", message: None }));
+    finish(
+        &mut app,
+        r,
+        Err(LookupError::NotFound {
+            vendor: "Coho",
+            message: None,
+        }),
+    );
     app.clock = clock_at(Duration::from_secs(1));
     submit(&mut app, VendorKind::Coho, "u-1002");
     app.clock = clock_at(Duration::from_millis(2_300));
@@ -727,7 +849,11 @@ fn snapshot_every_pane_of_every_vendor_rich_user() {
             let mut app = loaded(vendor);
             for pane in Pane::ALL {
                 app.profile.as_mut().unwrap().focus = pane;
-                let name = format!("{}_{}_{w}x{h}", vendor.as_str(), pane.title().to_lowercase());
+                let name = format!(
+                    "{}_{}_{w}x{h}",
+                    vendor.as_str(),
+                    pane.title().to_lowercase()
+                );
                 insta::assert_snapshot!(name, draw(&mut app, w, h).backend());
             }
         }
@@ -810,7 +936,10 @@ fn snapshot_error_states() {
     for (name, vendor, err) in cases {
         for (w, h) in SIZES {
             let mut app = error_app(clone_error(&err), vendor, "u-42");
-            insta::assert_snapshot!(format!("error_{name}_{w}x{h}"), draw(&mut app, w, h).backend());
+            insta::assert_snapshot!(
+                format!("error_{name}_{w}x{h}"),
+                draw(&mut app, w, h).backend()
+            );
         }
     }
 }
@@ -832,7 +961,10 @@ fn clone_error(err: &LookupError) -> LookupError {
             status: *status,
             message: message.clone(),
         },
-        LookupError::NoKey { connection, env_var } => LookupError::NoKey {
+        LookupError::NoKey {
+            connection,
+            env_var,
+        } => LookupError::NoKey {
             connection: connection.clone(),
             env_var: env_var.clone(),
         },
@@ -892,12 +1024,20 @@ fn snapshot_help_overlay() {
 fn snapshot_key_dialog() {
     for (w, h) in SIZES {
         let mut app = app_with(false);
-        press(&mut app, "<Tab><Tab><Tab>K");
+        // K is typed while in the lookup field; from the recent list it opens the dialog.
+        press(&mut app, "K<Tab>K");
+        assert_eq!(app.input.text(), "K");
         press(&mut app, "abcdef");
-        insta::assert_snapshot!(format!("key_dialog_{w}x{h}"), draw(&mut app, w, h).backend());
+        insta::assert_snapshot!(
+            format!("key_dialog_{w}x{h}"),
+            draw(&mut app, w, h).backend()
+        );
         let mut demo_app = app_with(true);
         press(&mut demo_app, "<Tab>K");
-        insta::assert_snapshot!(format!("key_dialog_demo_{w}x{h}"), draw(&mut demo_app, w, h).backend());
+        insta::assert_snapshot!(
+            format!("key_dialog_demo_{w}x{h}"),
+            draw(&mut demo_app, w, h).backend()
+        );
     }
 }
 
@@ -913,9 +1053,19 @@ fn snapshot_detail_popup_and_not_provided_panes() {
     insta::assert_snapshot!("detail_vemetric_80x24", draw(&mut app, 80, 24).backend());
 
     // A vendor that has tags, a user who has none.
-    let sparse = demo::users(VendorKind::Usercom).iter().find(|u| u.label == "sparse").unwrap();
-    let outcome = outcome_from_body(VendorKind::Usercom, Lookup::new(sparse.lookup, sparse.value), sparse.body);
-    assert!(outcome.profile.tags.is_empty(), "the sparse User.com user has no tags");
+    let sparse = demo::users(VendorKind::Usercom)
+        .iter()
+        .find(|u| u.label == "sparse")
+        .unwrap();
+    let outcome = outcome_from_body(
+        VendorKind::Usercom,
+        Lookup::new(sparse.lookup, sparse.value),
+        sparse.body,
+    );
+    assert!(
+        outcome.profile.tags.is_empty(),
+        "the sparse User.com user has no tags"
+    );
     let mut app = loaded_with(outcome, true);
     press(&mut app, "3");
     let text = screen_text(&mut app, 80, 24);
@@ -924,7 +1074,9 @@ fn snapshot_detail_popup_and_not_provided_panes() {
 
 fn many_attributes(n: usize) -> LookupOutcome {
     let mut outcome = rich_outcome(VendorKind::Coho);
-    outcome.profile.attributes = (0..n).map(|i| Field::new(format!("attr-{i}"), json!(i))).collect();
+    outcome.profile.attributes = (0..n)
+        .map(|i| Field::new(format!("attr-{i}"), json!(i)))
+        .collect();
     outcome
 }
 
@@ -941,17 +1093,22 @@ fn wide_characters_keep_columns_aligned() {
     let terminal = draw(&mut app, 80, 24);
     let buffer = terminal.backend().buffer();
     // The value column starts at the same cell on every row, and the border is intact.
-    let value_col = |y: u16| (1..79u16).find(|x| {
-        let s = buffer[(*x, y)].symbol();
-        s == "山" || s == "東" || s == "O"
-    });
+    let value_col = |y: u16| {
+        (1..79u16).find(|x| {
+            let s = buffer[(*x, y)].symbol();
+            s == "山" || s == "東" || s == "O"
+        })
+    };
     assert_eq!(value_col(4), value_col(5));
     assert_eq!(value_col(5), value_col(6));
     for y in 4..22 {
         assert_eq!(buffer[(79u16, y)].symbol(), "┃", "right border at row {y}");
     }
     let text = terminal.backend().to_string();
-    assert!(text.contains('…'), "long values are truncated with an ellipsis:\n{text}");
+    assert!(
+        text.contains('…'),
+        "long values are truncated with an ellipsis:\n{text}"
+    );
     insta::assert_snapshot!("wide_chars_80x24", text);
 }
 
@@ -969,7 +1126,10 @@ fn hostile_outcome() -> LookupOutcome {
         display_name: Some(evil.to_owned()),
         email: Some(evil.to_owned()),
         kind: Some(evil.to_owned()),
-        properties: vec![Field::new(evil, json!(evil)), Field::new("line\nbreak", json!("a\r\nb"))],
+        properties: vec![
+            Field::new(evil, json!(evil)),
+            Field::new("line\nbreak", json!("a\r\nb")),
+        ],
         tags: vec![Field::new(evil, json!(evil))],
         segments: vec![Segment {
             id: Some(evil.to_owned()),
@@ -1002,14 +1162,18 @@ fn hostile_outcome() -> LookupOutcome {
 }
 
 fn is_dangerous(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    c.is_control()
+        || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 #[track_caller]
 fn assert_clean(terminal: &Terminal<TestBackend>, what: &str) {
     for cell in terminal.backend().buffer().content() {
         let bad: Vec<char> = cell.symbol().chars().filter(|c| is_dangerous(*c)).collect();
-        assert!(bad.is_empty(), "{what}: control character {bad:?} in a cell");
+        assert!(
+            bad.is_empty(),
+            "{what}: control character {bad:?} in a cell"
+        );
     }
 }
 
@@ -1029,7 +1193,10 @@ fn hostile_strings_never_reach_the_buffer() {
     app.profile.as_mut().unwrap().focus = Pane::Overview;
     let terminal = draw(&mut app, 80, 24);
     let text = terminal.backend().to_string();
-    assert!(text.contains("Eve␛[2J␛]52;c;ZXZpbA==␇␍<U+202E>gnp.exe<U+009B>31m␀"), "{text}");
+    assert!(
+        text.contains("Eve␛[2J␛]52;c;ZXZpbA==␇␍<U+202E>gnp.exe<U+009B>31m␀"),
+        "{text}"
+    );
     insta::assert_snapshot!("hostile_overview_80x24", text);
     // The lookup screen shows the hostile value in the recent list and input.
     press(&mut app, "/");
@@ -1053,7 +1220,12 @@ fn no_color_theme_uses_no_colours_but_still_marks_focus() {
     let terminal = draw(&mut app, 80, 24);
     let buffer = terminal.backend().buffer();
     for cell in buffer.content() {
-        assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset), "colour in {:?}", cell.symbol());
+        assert_eq!(
+            (cell.fg, cell.bg),
+            (Color::Reset, Color::Reset),
+            "colour in {:?}",
+            cell.symbol()
+        );
     }
     // The selected row (second property, screen row 5) is shown in reverse video.
     assert!(buffer[(10u16, 5u16)].modifier.contains(Modifier::REVERSED));
@@ -1061,7 +1233,14 @@ fn no_color_theme_uses_no_colours_but_still_marks_focus() {
     // With colour on, the same screen does use colour.
     app.theme = Theme { color: true };
     let terminal = draw(&mut app, 80, 24);
-    assert!(terminal.backend().buffer().content().iter().any(|c| c.fg != Color::Reset));
+    assert!(
+        terminal
+            .backend()
+            .buffer()
+            .content()
+            .iter()
+            .any(|c| c.fg != Color::Reset)
+    );
 }
 
 #[test]
@@ -1069,10 +1248,170 @@ fn footer_hints_come_from_the_key_table() {
     let mut app = app_with(true);
     let text = screen_text(&mut app, 120, 40);
     let footer = text.lines().last().unwrap();
-    assert!(footer.contains("Ctrl-C quit"), "typing: Ctrl-C is offered, not q: {footer}");
+    assert!(
+        footer.contains("Ctrl-C quit"),
+        "typing: Ctrl-C is offered, not q: {footer}"
+    );
     assert!(!footer.contains(" q quit"), "{footer}");
     press(&mut app, "<Tab>");
     let text = screen_text(&mut app, 120, 40);
     let footer = text.lines().last().unwrap();
-    assert!(footer.contains("q quit") && footer.contains("? help"), "{footer}");
+    assert!(
+        footer.contains("q quit") && footer.contains("? help"),
+        "{footer}"
+    );
+}
+
+#[test]
+fn ctrl_k_opens_the_key_dialog_even_while_typing() {
+    let mut app = app_with(false);
+    press(&mut app, "<Down><Down>");
+    send(&mut app, Message::Key(ctrl('k')));
+    match &app.overlay {
+        Some(Overlay::KeyDialog(d)) => {
+            assert_eq!((d.conn_index, &d.state), (2, &DialogState::Editing))
+        }
+        other => panic!("expected the key dialog, got {other:?}"),
+    }
+    press(&mut app, "<Esc>");
+    assert!(app.overlay.is_none());
+}
+
+#[test]
+fn raw_json_folds_and_unfolds() {
+    let mut app = loaded(VendorKind::Coho);
+    press(&mut app, "7");
+    let total = app.profile.as_ref().unwrap().row_count(Pane::Raw);
+    // Line 1 is `"userProperties": {`; fold it.
+    press(&mut app, "j ");
+    let view = app.profile.as_ref().unwrap();
+    let folded_rows = view.row_count(Pane::Raw);
+    assert!(folded_rows < total - 10, "{folded_rows} of {total}");
+    assert_eq!(view.scroll(Pane::Raw).selected, 1);
+    let text = screen_text(&mut app, 80, 24);
+    let folded_line = text.lines().nth(5).unwrap();
+    assert!(folded_line.contains("\"userProperties\": { … },"), "{text}");
+    assert!(folded_line.contains("lines folded"), "{text}");
+    // The whole document folds from its last line too, and unfolds again.
+    press(&mut app, "G ");
+    assert_eq!(app.profile.as_ref().unwrap().row_count(Pane::Raw), 1);
+    press(&mut app, "z");
+    assert_eq!(
+        app.profile.as_ref().unwrap().row_count(Pane::Raw),
+        folded_rows
+    );
+    press(&mut app, "gj ");
+    assert_eq!(app.profile.as_ref().unwrap().row_count(Pane::Raw), total);
+    // Space does nothing outside the Raw pane.
+    press(&mut app, "2 ");
+    assert_eq!(app.profile.as_ref().unwrap().row_count(Pane::Raw), total);
+}
+
+#[test]
+fn tiny_and_odd_terminal_sizes_never_panic() {
+    let sizes = [
+        (1, 1),
+        (2, 2),
+        (10, 3),
+        (20, 5),
+        (39, 9),
+        (40, 10),
+        (41, 11),
+        (45, 12),
+        (60, 14),
+        (79, 23),
+        (300, 10),
+        (40, 80),
+    ];
+    for (w, h) in sizes {
+        let mut app = app_with(true);
+        draw(&mut app, w, h);
+        press(&mut app, "?");
+        draw(&mut app, w, h);
+        press(&mut app, "<Esc><Tab>K");
+        draw(&mut app, w, h);
+        let mut app = app_with(false);
+        let request = submit(&mut app, VendorKind::Coho, "u-1");
+        finish(&mut app, request, Err(key_rejected()));
+        draw(&mut app, w, h);
+        let mut app = loaded_with(hostile_outcome(), true);
+        for pane in Pane::ALL {
+            app.profile.as_mut().unwrap().focus = pane;
+            press(&mut app, "G");
+            draw(&mut app, w, h);
+            press(&mut app, "<Enter>");
+            draw(&mut app, w, h);
+            press(&mut app, "<Esc>");
+        }
+        let mut app = loaded_with(many_attributes(50), true);
+        press(&mut app, "5G<PgUp>");
+        send(
+            &mut app,
+            Message::Mouse(MouseEvent {
+                kind: MouseEventKind::Down(MouseButton::Left),
+                column: w.saturating_sub(1),
+                row: h.saturating_sub(1),
+                modifiers: KeyModifiers::NONE,
+            }),
+        );
+        draw(&mut app, w, h);
+    }
+}
+
+#[test]
+fn every_screen_draws_at_a_sweep_of_sizes() {
+    let mut start = app_with(true);
+    let mut profile = loaded(VendorKind::Usercom);
+    let mut dialog = app_with(false);
+    press(&mut dialog, "<Tab>K");
+    for w in (40..=130).step_by(7) {
+        for h in (10..=46).step_by(3) {
+            draw(&mut start, w, h);
+            draw(&mut dialog, w, h);
+            for pane in Pane::ALL {
+                profile.profile.as_mut().unwrap().focus = pane;
+                draw(&mut profile, w, h);
+            }
+            press(&mut profile, "?");
+            draw(&mut profile, w, h);
+            press(&mut profile, "<Esc>");
+        }
+    }
+}
+
+#[test]
+fn y_copies_the_selected_value_and_e_exports_the_profile() {
+    let mut app = loaded(VendorKind::Coho);
+    let effects = press(&mut app, "1jy");
+    match effects.as_slice() {
+        [Effect::Copy(text)] => assert_eq!(text, "hannah.okafor@northwind-logistics.com"),
+        other => panic!("expected a copy, got {other:?}"),
+    }
+    assert!(screen_text(&mut app, 80, 24).contains("Copied 37 characters to the clipboard"));
+    press(&mut app, "j");
+    assert!(app.notice.is_none(), "the notice goes with the next key");
+
+    let effects = press(&mut app, "e");
+    match effects.as_slice() {
+        [Effect::Export { file_name, json }] => {
+            assert_eq!(file_name, "userscope-coho-u-1001.json");
+            let doc: serde_json::Value = serde_json::from_str(json).unwrap();
+            assert_eq!(doc["vendor"], "coho");
+            assert_eq!(doc["profile"]["displayName"], "Hannah Okafor");
+            assert_eq!(doc["lookup"], json!({"by": "id", "value": "u-1001"}));
+        }
+        other => panic!("expected an export, got {other:?}"),
+    }
+    send(
+        &mut app,
+        Message::Exported(Ok("/tmp/x/userscope-coho-u-1001.json".into())),
+    );
+    assert!(
+        screen_text(&mut app, 80, 24).contains("Exported to /tmp/x/userscope-coho-u-1001.json")
+    );
+    // A hostile ID cannot choose the directory or hide the file.
+    assert_eq!(
+        userscope::tui::app::export_file_name("coho", "../../.ssh/x\u{1b}"),
+        "userscope-coho-_______ssh_x_.json"
+    );
 }

@@ -10,7 +10,10 @@ const BIN: &str = env!("CARGO_BIN_EXE_userscope");
 const NAME: &str = "Hannah Okafor"; // the rich Coho demo user u-1001
 
 fn tmux_available() -> bool {
-    Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success())
+    Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 /// A tmux server of our own (unique socket), killed when dropped.
@@ -30,8 +33,22 @@ impl Tmux {
              XDG_DATA_HOME={h}/data XDG_CACHE_HOME={h}/cache TERM=xterm-256color PS1='e2e$ ' sh",
             h = h.display()
         );
-        let out = tmux.run(&["new-session", "-d", "-x", "120", "-y", "40", "-s", "e2e", &shell]);
-        assert!(out.status.success(), "tmux new-session: {}", String::from_utf8_lossy(&out.stderr));
+        let out = tmux.run(&[
+            "new-session",
+            "-d",
+            "-x",
+            "120",
+            "-y",
+            "40",
+            "-s",
+            "e2e",
+            &shell,
+        ]);
+        assert!(
+            out.status.success(),
+            "tmux new-session: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         tmux
     }
 
@@ -51,7 +68,11 @@ impl Tmux {
 
     /// Type a line literally, then Enter.
     fn line(&self, text: &str) {
-        assert!(self.run(&["send-keys", "-t", "e2e", "-l", text]).status.success());
+        assert!(
+            self.run(&["send-keys", "-t", "e2e", "-l", text])
+                .status
+                .success()
+        );
         self.keys(&["Enter"]);
     }
 
@@ -120,8 +141,14 @@ fn browse_every_pane_then_quit_restores_the_shell() {
     tmux.wait_for(&["e2e$"]);
     tmux.line(&launch_line(""));
     let screen = tmux.wait_for(&[NAME, "1 Overview", "8 Request"]);
-    assert!(screen.contains("hannah.okafor@northwind-logistics.com"), "{screen}");
-    assert!(tmux.alternate_screen_on(), "the TUI runs on the alternate screen");
+    assert!(
+        screen.contains("hannah.okafor@northwind-logistics.com"),
+        "{screen}"
+    );
+    assert!(
+        tmux.alternate_screen_on(),
+        "the TUI runs on the alternate screen"
+    );
 
     // Every pane by number, each showing its title and some of its content.
     let panes: [(&str, &[&str]); 8] = [
@@ -144,7 +171,28 @@ fn browse_every_pane_then_quit_restores_the_shell() {
     tmux.keys(&["BTab"]);
     tmux.wait_for(&["Looked up by"]);
 
-    // A detail popup and the help overlay, both closed with Esc.
+    // Resizing to 80×24 redraws with the short tab labels; back to 120×40 with the long ones.
+    assert!(
+        tmux.run(&["resize-window", "-t", "e2e", "-x", "80", "-y", "24"])
+            .status
+            .success()
+    );
+    tmux.wait_for(&[NAME, "2 Props", "8 Req"]);
+    assert!(
+        tmux.run(&["resize-window", "-t", "e2e", "-x", "120", "-y", "40"])
+            .status
+            .success()
+    );
+    tmux.wait_for(&[NAME, "2 Properties", "8 Request"]);
+
+    // Enter on a row opens the full value; Esc closes it.
+    tmux.keys(&["2", "Enter"]);
+    tmux.wait_for(&["firstVisitTime · Esc closes"]);
+    tmux.keys(&["Escape"]);
+    tmux.wait_gone("Esc closes");
+    tmux.keys(&["1"]);
+
+    // The help overlay, closed with Esc.
     tmux.keys(&["?"]);
     tmux.wait_for(&["Keys · Esc, q or ? closes", "show this help", "Everywhere"]);
     tmux.keys(&["Escape"]);
@@ -152,9 +200,18 @@ fn browse_every_pane_then_quit_restores_the_shell() {
 
     tmux.keys(&["q"]);
     let screen = tmux.wait_for(&["USERSCOPE_EXITED_0"]);
-    assert!(!tmux.alternate_screen_on(), "the alternate screen is left on quit");
-    assert!(!screen.contains(NAME), "the TUI's screen is gone:\n{screen}");
-    assert!(screen.contains("--lookup u-1001"), "the shell's own screen is back:\n{screen}");
+    assert!(
+        !tmux.alternate_screen_on(),
+        "the alternate screen is left on quit"
+    );
+    assert!(
+        !screen.contains(NAME),
+        "the TUI's screen is gone:\n{screen}"
+    );
+    assert!(
+        screen.contains("--lookup u-1001"),
+        "the shell's own screen is back:\n{screen}"
+    );
     // The shell is usable: it answers a command.
     tmux.line("echo still-$((40+2))");
     tmux.wait_for(&["still-42"]);
@@ -173,7 +230,9 @@ fn ctrl_c_and_sigterm_restore_the_terminal() {
     tmux.wait_for(&["e2e$"]);
 
     // Ctrl-C while typing in the lookup field still quits (exit 130).
-    tmux.line(&format!("'{BIN}' --demo --vendor usercom; echo USERSCOPE_EXITED_$?"));
+    tmux.line(&format!(
+        "'{BIN}' --demo --vendor usercom; echo USERSCOPE_EXITED_$?"
+    ));
     tmux.wait_for(&["Look up at User.com"]);
     tmux.keys(&["a", "b", "q"]);
     tmux.wait_for(&["› abq"]);
@@ -189,8 +248,59 @@ fn ctrl_c_and_sigterm_restore_the_terminal() {
     ));
     tmux.wait_for(&[NAME]);
     let pid = std::fs::read_to_string(&pidfile).unwrap().trim().to_owned();
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
     let screen = tmux.wait_for(&["USERSCOPE_EXITED_143"]);
-    assert!(!tmux.alternate_screen_on(), "SIGTERM leaves the alternate screen");
+    assert!(
+        !tmux.alternate_screen_on(),
+        "SIGTERM leaves the alternate screen"
+    );
     assert!(!screen.contains(NAME), "{screen}");
+}
+
+fn run_without_terminal(args: &[&str]) -> Output {
+    let home = tempfile::tempdir().unwrap();
+    Command::new(BIN)
+        .args(args)
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn bad_startup_arguments_are_usage_errors() {
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["--demo", "--vendor", "nope"],
+            "unknown vendor or connection `nope`",
+        ),
+        (
+            &[
+                "--demo", "--vendor", "coho", "--lookup", "x", "--by", "email",
+            ],
+            "Coho cannot look up by email; use id",
+        ),
+        (
+            &[
+                "--demo", "--vendor", "vemetric", "--lookup", "x", "--by", "zip",
+            ],
+            "unknown lookup kind `zip`",
+        ),
+        (&["--demo"], "the terminal UI needs a terminal"),
+    ];
+    for (args, message) in cases {
+        let out = run_without_terminal(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "nothing drawn without a terminal");
+    }
 }

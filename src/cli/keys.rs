@@ -119,6 +119,7 @@ fn set(name: &str, client_id: Option<&str>) -> Result<i32, LookupError> {
     }
     let keyring = KeyringKeys::os();
     let kind = keyring.store(&account, &credential)?;
+    tracing::info!(connection = %account, store = %kind, kind = credential.kind_text(), "stored a key");
     println!(
         "Stored the {} for {account} in the {kind} (service {SERVICE}, account {account}).",
         credential.kind_text()
@@ -235,7 +236,10 @@ fn delete(name: &str) -> Result<i32, LookupError> {
     let (account, vendor) = key_target(&config, name)?;
     let keyring = KeyringKeys::os();
     match keyring.delete(&account) {
-        Ok(kind) => println!("Deleted the key for {account} from the {kind}."),
+        Ok(kind) => {
+            tracing::info!(connection = %account, store = %kind, "deleted a key");
+            println!("Deleted the key for {account} from the {kind}.");
+        }
         Err(KeyError::NotFound { .. }) => println!(
             "No key for {account} in the {}; nothing to delete.",
             keyring.kind()

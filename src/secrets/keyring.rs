@@ -43,7 +43,7 @@ impl fmt::Display for StoreKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             StoreKind::SecretService => "Secret Service keyring",
-            StoreKind::KernelKeyutils => "kernel keyring (keyutils)",
+            StoreKind::KernelKeyutils => "keyutils kernel keyring",
             StoreKind::MacKeychain => "macOS Keychain",
             StoreKind::WindowsCredentialManager => "Windows Credential Manager",
             StoreKind::Injected => "keyring",
@@ -138,12 +138,26 @@ impl KeyringKeys {
         Ok(open)
     }
 
+    /// A store error as a `KeyError`. When the connection itself is in doubt (bus gone,
+    /// provider restarted), the cached store is dropped so the next call connects afresh: the
+    /// TUI keeps one key source for its whole run.
+    fn failed(&self, err: StoreError, account: &str) -> KeyError {
+        let err = classify(err, self.kind, account);
+        if matches!(
+            err,
+            KeyError::NoSessionBus { .. } | KeyError::NoProvider { .. } | KeyError::Unavailable(_)
+        ) {
+            *self.opened.lock().unwrap_or_else(PoisonError::into_inner) = None;
+        }
+        err
+    }
+
     fn entry(&self, open: &OpenStore, account: &str) -> Result<Entry, KeyError> {
         let label = format!("userscope API key for {account}");
         let modifiers = HashMap::from([("label", label.as_str())]);
         open.store
             .build(SERVICE, account, open.labelled.then_some(&modifiers))
-            .map_err(|e| classify(e, self.kind, account))
+            .map_err(|e| self.failed(e, account))
     }
 
     /// The stored credential of a connection; `Ok(None)` only when the store is known to be
@@ -170,7 +184,7 @@ impl KeyringKeys {
                 (open.no_entry_is_trustworthy)()?;
                 Ok(None)
             }
-            Err(e) => Err(classify(e, self.kind, &account)),
+            Err(e) => Err(self.failed(e, &account)),
         }
     }
 
@@ -187,7 +201,7 @@ impl KeyringKeys {
         let bytes = encode(credential);
         entry
             .set_secret(&bytes)
-            .map_err(|e| classify(e, self.kind, &account))?;
+            .map_err(|e| self.failed(e, &account))?;
         Ok(self.kind)
     }
 
@@ -204,7 +218,7 @@ impl KeyringKeys {
                     connection: account,
                 })
             }
-            Err(e) => Err(classify(e, self.kind, &account)),
+            Err(e) => Err(self.failed(e, &account)),
         }
     }
 }
@@ -656,6 +670,51 @@ mod tests {
             assert!(err.to_string().starts_with("no D-Bus session bus"), "{err}");
         }
         assert_eq!(attempts.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn a_broken_connection_is_reopened_on_the_next_call() {
+        let store = mock_store();
+        let opens = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let (counter, shared) = (opens.clone(), store.clone());
+        let keys = KeyringKeys {
+            kind: StoreKind::SecretService,
+            opener: Box::new(move || {
+                counter.fetch_add(1, Ordering::SeqCst);
+                Ok(OpenStore::new(shared.clone(), false, Arc::new(|| Ok(()))))
+            }),
+            opened: Mutex::new(None),
+        };
+        assert!(
+            keys.credential_for("coho", VendorKind::Coho)
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            keys.credential_for("coho", VendorKind::Coho)
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(opens.load(Ordering::SeqCst), 1, "an open store is kept");
+        inject(
+            &store,
+            "coho",
+            StoreError::PlatformFailure(Box::new(std::io::Error::other("bus gone"))),
+        );
+        assert!(matches!(
+            keys.credential_for("coho", VendorKind::Coho).unwrap_err(),
+            KeyError::Unavailable(_)
+        ));
+        assert!(
+            keys.credential_for("coho", VendorKind::Coho)
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(
+            opens.load(Ordering::SeqCst),
+            2,
+            "reconnected after the failure"
+        );
     }
 
     #[test]

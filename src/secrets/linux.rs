@@ -208,7 +208,8 @@ mod tests {
         use crate::vendor::VendorKind;
         let store: Arc<keyring_core::CredentialStore> = keyring_core::mock::Store::new().unwrap();
         let keys = KeyringKeys::with_store(store.clone());
-        let cases: [(secret_service::Error, fn(&KeyError) -> bool); 3] = [
+        type Expect = fn(&KeyError) -> bool;
+        let cases: [(secret_service::Error, Expect); 3] = [
             (secret_service::Error::Unavailable, |e| {
                 matches!(e, KeyError::NoSessionBus { .. })
             }),

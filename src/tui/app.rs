@@ -280,8 +280,18 @@ impl ErrorView {
                 Some("The lookup is retried when the countdown ends; Enter retries now.".to_owned()),
                 Some(429),
             ),
-            LookupError::Network { .. } => (ErrorKind::Network, "Network error".to_owned(), None, None),
-            LookupError::Timeout { .. } => (ErrorKind::Timeout, "Timed out".to_owned(), None, None),
+            LookupError::Network { .. } => (
+                ErrorKind::Network,
+                "Network error".to_owned(),
+                Some("Check the network and the connection's base URL; Enter retries.".to_owned()),
+                None,
+            ),
+            LookupError::Timeout { .. } => (
+                ErrorKind::Timeout,
+                "Timed out".to_owned(),
+                Some("Enter retries; a longer limit goes in the config file ([http] timeout_secs).".to_owned()),
+                None,
+            ),
             LookupError::Server { status, .. } => (
                 ErrorKind::Server,
                 format!("Server error (HTTP {status})"),
@@ -291,14 +301,21 @@ impl ErrorView {
             LookupError::InvalidBody { status, .. } => (
                 ErrorKind::InvalidBody,
                 format!("Invalid response (HTTP {status})"),
-                None,
+                Some("The vendor sent something that is not the documented JSON; Enter retries.".to_owned()),
                 Some(*status),
             ),
-            LookupError::TooLarge { .. } => (ErrorKind::TooLarge, "Response too large".to_owned(), None, None),
+            LookupError::TooLarge { .. } => (
+                ErrorKind::TooLarge,
+                "Response too large".to_owned(),
+                Some("Raise [http] max_body_mib in the config file if this profile is expected to be this big.".to_owned()),
+                None,
+            ),
             LookupError::Cancelled => (ErrorKind::Usage, "Cancelled".to_owned(), None, None),
         };
         let retry_at = match err {
-            LookupError::RateLimited { retry_in, .. } => Some(now + retry_in.unwrap_or(DEFAULT_RETRY_WAIT)),
+            LookupError::RateLimited { retry_in, .. } => {
+                Some(now + retry_in.unwrap_or(DEFAULT_RETRY_WAIT))
+            }
             _ => None,
         };
         ErrorView {
@@ -332,8 +349,14 @@ pub struct KeyDialog {
 
 #[derive(Clone, Debug)]
 pub enum Overlay {
-    Help { scroll: usize },
-    Detail { title: String, lines: Vec<String>, scroll: usize },
+    Help {
+        scroll: usize,
+    },
+    Detail {
+        title: String,
+        lines: Vec<String>,
+        scroll: usize,
+    },
     KeyDialog(KeyDialog),
 }
 
@@ -380,7 +403,10 @@ pub struct App {
 impl App {
     pub fn new(init: AppInit, clock: Clock) -> App {
         let selected = init.selected.min(init.connections.len().saturating_sub(1));
-        let vendor = init.connections.get(selected).map_or(VendorKind::Coho, |c| c.vendor);
+        let vendor = init
+            .connections
+            .get(selected)
+            .map_or(VendorKind::Coho, |c| c.vendor);
         let kind = init
             .kind
             .filter(|k| vendor.lookup_kinds().contains(k))
@@ -422,7 +448,10 @@ impl App {
     /// Demo users of the selected vendor.
     pub fn visible_demo_users(&self) -> Vec<&DemoHint> {
         let vendor = self.selected_vendor();
-        self.demo_users.iter().filter(|u| u.vendor == vendor).collect()
+        self.demo_users
+            .iter()
+            .filter(|u| u.vendor == vendor)
+            .collect()
     }
 
     /// Whether keys go into a text field (then `q` and digits are typed, not commands).
@@ -488,7 +517,9 @@ impl App {
     fn start_lookup(&mut self, conn_index: usize, lookup: Lookup) -> Vec<Effect> {
         let mut effects = Vec::new();
         if let Some(old) = self.loading.take() {
-            effects.push(Effect::CancelLookup { request: old.request });
+            effects.push(Effect::CancelLookup {
+                request: old.request,
+            });
         }
         let Some(entry) = self.connections.get(conn_index) else {
             return effects;
@@ -555,7 +586,11 @@ impl App {
         self.recent.truncate(MAX_RECENT);
     }
 
-    fn on_lookup_done(&mut self, request: RequestId, result: Result<LookupOutcome, LookupError>) -> Vec<Effect> {
+    fn on_lookup_done(
+        &mut self,
+        request: RequestId,
+        result: Result<LookupOutcome, LookupError>,
+    ) -> Vec<Effect> {
         // A result for a lookup that was replaced or cancelled is stale: drop it.
         if self.loading.as_ref().map(|l| l.request) != Some(request) {
             tracing::debug!(request, "dropping a stale lookup result");
@@ -599,7 +634,10 @@ impl App {
                 self.screen = Screen::Start;
                 self.start_focus = StartFocus::Input;
                 if wants_key {
-                    self.open_key_dialog(loading.conn_index, Some(sanitize(&err.to_string()).into_owned()));
+                    self.open_key_dialog(
+                        loading.conn_index,
+                        Some(sanitize(&err.to_string()).into_owned()),
+                    );
                 }
                 Vec::new()
             }
@@ -631,7 +669,10 @@ impl App {
             }
             if self.auto_retries < MAX_AUTO_RETRIES
                 && let Some(last) = self.recent.first().cloned()
-                && let Some(index) = self.connections.iter().position(|c| c.name == last.connection)
+                && let Some(index) = self
+                    .connections
+                    .iter()
+                    .position(|c| c.name == last.connection)
             {
                 self.auto_retries += 1;
                 return self.start_lookup(index, last.lookup);
@@ -641,7 +682,7 @@ impl App {
     }
 
     fn viewport_rows(&self) -> usize {
-        usize::from(layout::pane_rows(self.size, self.profile.is_some()))
+        usize::from(layout::pane_rows(self.size))
     }
 
     fn move_selection(&mut self, action: Action) {
@@ -722,9 +763,16 @@ impl App {
 
     fn cycle_start_focus(&mut self, forward: bool) {
         let order = self.start_focus_order();
-        let pos = order.iter().position(|f| *f == self.start_focus).unwrap_or(0);
+        let pos = order
+            .iter()
+            .position(|f| *f == self.start_focus)
+            .unwrap_or(0);
         let n = order.len();
-        let next = if forward { (pos + 1) % n } else { (pos + n - 1) % n };
+        let next = if forward {
+            (pos + 1) % n
+        } else {
+            (pos + n - 1) % n
+        };
         self.start_focus = order.get(next).copied().unwrap_or(StartFocus::Input);
         self.list_cursor = 0;
     }
@@ -755,7 +803,12 @@ impl App {
             }
             Action::NextPane => self.cycle_start_focus(true),
             Action::PrevPane => self.cycle_start_focus(false),
-            Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom => {
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Top
+            | Action::Bottom => {
                 let down = matches!(action, Action::Down | Action::PageDown | Action::Bottom);
                 match self.start_focus {
                     StartFocus::Vendors | StartFocus::Input => {
@@ -778,7 +831,11 @@ impl App {
                 StartFocus::Vendors => self.start_focus = StartFocus::Input,
                 StartFocus::Input => return self.submit(),
                 StartFocus::Users => {
-                    if let Some(user) = self.visible_demo_users().get(self.list_cursor).map(|u| (*u).clone()) {
+                    if let Some(user) = self
+                        .visible_demo_users()
+                        .get(self.list_cursor)
+                        .map(|u| (*u).clone())
+                    {
                         self.kind = user.lookup.by;
                         self.input.set(&user.lookup.value);
                         self.start_focus = StartFocus::Input;
@@ -787,7 +844,8 @@ impl App {
                 }
                 StartFocus::Recent => {
                     if let Some(r) = self.recent.get(self.list_cursor).cloned()
-                        && let Some(i) = self.connections.iter().position(|c| c.name == r.connection)
+                        && let Some(i) =
+                            self.connections.iter().position(|c| c.name == r.connection)
                     {
                         self.selected = i;
                         self.kind = r.lookup.by;
@@ -836,10 +894,55 @@ impl App {
                     };
                 }
             }
-            Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom => {
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Top
+            | Action::Bottom => {
                 self.move_selection(action);
             }
             Action::Select => self.open_detail(),
+            Action::ToggleFold => {
+                let rows = self.viewport_rows().max(1);
+                if let Some(view) = self.profile.as_mut().filter(|v| v.focus == Pane::Raw) {
+                    view.toggle_fold();
+                    if let Some(s) = view.scroll_mut(Pane::Raw) {
+                        keep_visible(s, rows);
+                    }
+                }
+            }
+            Action::Copy => {
+                if let Some(view) = &self.profile {
+                    let pane = view.focus;
+                    let selected = view.scroll(pane).selected;
+                    if let Some(row) = view.row(pane, selected, self.clock.wall) {
+                        // The sanitized text: what is on screen is what gets pasted.
+                        let text = if row.value.is_empty() {
+                            row.key
+                        } else {
+                            row.value
+                        };
+                        self.notice = Some(format!(
+                            "Copied {} characters to the clipboard",
+                            text.chars().count()
+                        ));
+                        return vec![Effect::Copy(text)];
+                    }
+                }
+            }
+            Action::Export => {
+                if let Some(view) = &self.profile {
+                    let o = &view.outcome;
+                    match crate::output::render_json(o) {
+                        Ok(json) => {
+                            let file_name = export_file_name(o.vendor.as_str(), &o.lookup.value);
+                            return vec![Effect::Export { file_name, json }];
+                        }
+                        Err(e) => self.notice = Some(format!("Cannot export: {e}")),
+                    }
+                }
+            }
             Action::Retry => {
                 if let Some(view) = &self.profile {
                     let lookup = view.outcome.lookup.clone();
@@ -867,7 +970,11 @@ impl App {
                     Screen::Profile => self
                         .profile
                         .as_ref()
-                        .and_then(|v| self.connections.iter().position(|c| c.name == v.outcome.connection))
+                        .and_then(|v| {
+                            self.connections
+                                .iter()
+                                .position(|c| c.name == v.outcome.connection)
+                        })
                         .unwrap_or(self.selected),
                     Screen::Start => self.selected,
                 };
@@ -910,7 +1017,8 @@ impl App {
                 (Some(Action::Select), _) => {
                     let key = dialog.input.text().trim().to_owned();
                     if key.is_empty() {
-                        dialog.state = DialogState::Failed("Type or paste the key first".to_owned());
+                        dialog.state =
+                            DialogState::Failed("Type or paste the key first".to_owned());
                     } else {
                         dialog.state = DialogState::Saving;
                         save = Some((dialog.conn_index, ApiKey::new(key)));
@@ -953,6 +1061,10 @@ impl App {
             return self.on_overlay_key(&key);
         }
         let typing = self.is_typing();
+        if self.screen == Screen::Profile {
+            // A notice (copied, exported) lasts until the next key.
+            self.notice = None;
+        }
         match self.keymap.action_for(&key, &self.contexts(), typing) {
             Some(action) => self.apply(action),
             None => {
@@ -975,7 +1087,11 @@ impl App {
         };
         match self.overlay.as_mut() {
             Some(Overlay::Help { scroll }) | Some(Overlay::Detail { scroll, .. }) => {
-                *scroll = if down { *scroll + 3 } else { scroll.saturating_sub(3) };
+                *scroll = if down {
+                    *scroll + 3
+                } else {
+                    scroll.saturating_sub(3)
+                };
             }
             Some(Overlay::KeyDialog(_)) => {}
             None => match self.screen {
@@ -1003,10 +1119,12 @@ impl App {
         }
         match self.screen {
             Screen::Profile => {
-                let areas = layout::profile(self.size);
                 if let Some(view) = self.profile.as_mut() {
+                    let areas = layout::profile(self.size, view.focus);
                     if let Some(pane) = layout::tab_at(areas.tabs, at) {
                         view.focus = pane;
+                    } else if areas.side.is_some_and(|side| side.contains(at)) {
+                        view.focus = Pane::Overview;
                     } else if areas.body.contains(at) {
                         // A click in the pane selects the row under the pointer.
                         let inner_top = areas.body.y + 1;
@@ -1028,11 +1146,12 @@ impl App {
                 if areas.vendors.contains(at) {
                     self.start_focus = StartFocus::Vendors;
                     let row = usize::from(at.y.saturating_sub(areas.vendors.y + 1));
-                    if at.y > areas.vendors.y && row < self.connections.len() {
-                        if self.selected != row {
-                            self.selected = row;
-                            self.kind = self.selected_vendor().default_lookup();
-                        }
+                    if at.y > areas.vendors.y
+                        && row < self.connections.len()
+                        && self.selected != row
+                    {
+                        self.selected = row;
+                        self.kind = self.selected_vendor().default_lookup();
                     }
                 } else if areas.lookup.contains(at) {
                     self.start_focus = StartFocus::Input;
@@ -1061,6 +1180,23 @@ impl App {
     }
 }
 
+/// `userscope-coho-u-1001.json`: only letters, digits, `.`, `_` and `-` from the ID, so a
+/// vendor ID can never pick another directory or a hidden file.
+pub fn export_file_name(vendor: &str, id: &str) -> String {
+    let safe: String = id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '_' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(60)
+        .collect();
+    format!("userscope-{vendor}-{safe}.json")
+}
+
 fn keep_visible(s: &mut crate::tui::view::PaneScroll, rows: usize) {
     if s.selected < s.offset {
         s.offset = s.selected;
@@ -1086,7 +1222,10 @@ fn scrolled(scroll: usize, action: Action, page: usize) -> usize {
 fn typed_char(key: &KeyEvent) -> Option<char> {
     match key.code {
         KeyCode::Char(c)
-            if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) && !c.is_control() =>
+            if !key
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                && !c.is_control() =>
         {
             Some(c)
         }
@@ -1155,6 +1294,13 @@ pub fn update(app: &mut App, message: Message) -> Vec<Effect> {
                     Vec::new()
                 }
             }
+        }
+        Message::Exported(result) => {
+            app.notice = Some(match result {
+                Ok(path) => format!("Exported to {}", sanitize(&path.display().to_string())),
+                Err(why) => format!("Export failed: {}", sanitize(&why)),
+            });
+            Vec::new()
         }
         Message::Terminate { exit_code } => app.quit(exit_code),
     }

@@ -26,6 +26,8 @@ pub struct JsonLine {
     pub key: Option<String>,
     pub token: JsonToken,
     pub comma: bool,
+    /// For an opening bracket: the index of its closing line (what a fold hides up to).
+    pub end: Option<usize>,
 }
 
 impl JsonLine {
@@ -61,6 +63,7 @@ pub fn flatten_body(raw: &[u8]) -> Vec<JsonLine> {
                 key: None,
                 token: JsonToken::Text(l.to_owned()),
                 comma: false,
+                end: None,
             })
             .collect(),
     }
@@ -76,6 +79,20 @@ fn quoted(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
 }
 
+fn close(out: &mut Vec<JsonLine>, opener: usize, depth: usize, c: char, comma: bool) {
+    let end = out.len();
+    if let Some(open) = out.get_mut(opener) {
+        open.end = Some(end);
+    }
+    out.push(JsonLine {
+        depth,
+        key: None,
+        token: JsonToken::Close(c),
+        comma,
+        end: None,
+    });
+}
+
 // Recursion depth is bounded by serde_json's parse limit (128), so this cannot overflow.
 fn push(out: &mut Vec<JsonLine>, value: &Value, depth: usize, key: Option<String>, comma: bool) {
     let line = |token| JsonLine {
@@ -83,6 +100,7 @@ fn push(out: &mut Vec<JsonLine>, value: &Value, depth: usize, key: Option<String
         key: key.clone(),
         token,
         comma,
+        end: None,
     };
     // An opening bracket never carries the comma: its closing bracket does.
     let open = |c| JsonLine {
@@ -90,6 +108,7 @@ fn push(out: &mut Vec<JsonLine>, value: &Value, depth: usize, key: Option<String
         key: key.clone(),
         token: JsonToken::Open(c),
         comma: false,
+        end: None,
     };
     match value {
         Value::Null => out.push(line(JsonToken::Null)),
@@ -99,30 +118,22 @@ fn push(out: &mut Vec<JsonLine>, value: &Value, depth: usize, key: Option<String
         Value::Array(items) if items.is_empty() => out.push(line(JsonToken::Empty("[]"))),
         Value::Object(map) if map.is_empty() => out.push(line(JsonToken::Empty("{}"))),
         Value::Array(items) => {
+            let at = out.len();
             out.push(open('['));
             let last = items.len() - 1;
             for (i, item) in items.iter().enumerate() {
                 push(out, item, depth + 1, None, i != last);
             }
-            out.push(JsonLine {
-                depth,
-                key: None,
-                token: JsonToken::Close(']'),
-                comma,
-            });
+            close(out, at, depth, ']', comma);
         }
         Value::Object(map) => {
+            let at = out.len();
             out.push(open('{'));
             let last = map.len() - 1;
             for (i, (k, v)) in map.iter().enumerate() {
                 push(out, v, depth + 1, Some(quoted(k)), i != last);
             }
-            out.push(JsonLine {
-                depth,
-                key: None,
-                token: JsonToken::Close('}'),
-                comma,
-            });
+            close(out, at, depth, '}', comma);
         }
     }
 }
@@ -140,6 +151,15 @@ mod tests {
             .map(|l| format!("{}{}", "  ".repeat(l.depth), l.text()))
             .collect();
         assert_eq!(text.join("\n"), serde_json::to_string_pretty(&v).unwrap());
+    }
+
+    #[test]
+    fn openers_know_their_closing_line() {
+        let lines = flatten(&json!({"a": [1, 2], "b": {}}));
+        assert_eq!(lines[0].end, Some(6));
+        assert_eq!(lines[1].end, Some(4));
+        assert_eq!(lines[4].token, JsonToken::Close(']'));
+        assert_eq!(lines[5].end, None, "an empty object has nothing to fold");
     }
 
     #[test]

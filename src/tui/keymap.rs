@@ -23,6 +23,9 @@ pub enum Action {
     ToggleKind,
     SetKey,
     Retry,
+    ToggleFold,
+    Copy,
+    Export,
     // Text editing (only while typing).
     CursorLeft,
     CursorRight,
@@ -161,16 +164,45 @@ impl Default for KeyMap {
         let p = KeySpec::plain;
         let c = KeySpec::ch;
         let mut bindings = vec![
-            hinted(bind(&[c('q')], Quit, Global, "quit (not while typing)"), "quit"),
-            hinted(bind(&[KeySpec::ctrl('c')], ForceQuit, Global, "quit, even while typing"), "quit"),
-            hinted(bind(&[c('?')], Help, Global, "show this help"), "help"),
-            hinted(bind(&[c('/')], OpenLookup, Global, "open the lookup from anywhere"), "lookup"),
             hinted(
-                bind(&[p(K::Esc)], Back, Global, "cancel the running lookup / close / go back"),
+                bind(&[c('q')], Quit, Global, "quit (not while typing)"),
+                "quit",
+            ),
+            hinted(
+                bind(
+                    &[KeySpec::ctrl('c')],
+                    ForceQuit,
+                    Global,
+                    "quit, even while typing",
+                ),
+                "quit",
+            ),
+            hinted(bind(&[c('?')], Help, Global, "show this help"), "help"),
+            hinted(
+                bind(
+                    &[c('/')],
+                    OpenLookup,
+                    Global,
+                    "open the lookup from anywhere",
+                ),
+                "lookup",
+            ),
+            hinted(
+                bind(
+                    &[p(K::Esc)],
+                    Back,
+                    Global,
+                    "cancel the running lookup / close / go back",
+                ),
                 "back",
             ),
             hinted(
-                bind(&[p(K::Tab)], NextPane, Global, "next pane (lookup screen: next field)"),
+                bind(
+                    &[p(K::Tab)],
+                    NextPane,
+                    Global,
+                    "next pane (lookup screen: next field)",
+                ),
                 "next",
             ),
             bind(&[p(K::BackTab)], PrevPane, Global, "previous pane / field"),
@@ -181,15 +213,57 @@ impl Default for KeyMap {
             bind(&[p(K::Home), c('g')], Top, Global, "go to the first row"),
             bind(&[p(K::End), c('G')], Bottom, Global, "go to the last row"),
             hinted(
-                bind(&[p(K::Enter)], Select, Global, "run the lookup / show the full value"),
+                bind(
+                    &[p(K::Enter)],
+                    Select,
+                    Global,
+                    "run the lookup / show the full value",
+                ),
                 "open",
             ),
             hinted(
-                bind(&[KeySpec::ctrl('t')], ToggleKind, Start, "change the lookup kind (id, key, email, identifier)"),
+                bind(
+                    &[KeySpec::ctrl('t')],
+                    ToggleKind,
+                    Start,
+                    "change the lookup kind (id, key, email…)",
+                ),
                 "lookup kind",
             ),
-            hinted(bind(&[c('K')], SetKey, Global, "enter the API key for the selected vendor"), "set key"),
+            hinted(
+                bind(
+                    &[c('K'), KeySpec::ctrl('k')],
+                    SetKey,
+                    Global,
+                    "enter the API key for the selected vendor",
+                ),
+                "set key",
+            ),
             bind(&[c('r')], Retry, Profile, "run the same lookup again"),
+            hinted(
+                bind(
+                    &[c('y')],
+                    Copy,
+                    Profile,
+                    "copy the selected value (OSC 52 clipboard)",
+                ),
+                "copy",
+            ),
+            hinted(
+                bind(
+                    &[c('e')],
+                    Export,
+                    Profile,
+                    "export the profile as JSON to the current dir",
+                ),
+                "export",
+            ),
+            bind(
+                &[p(K::Char(' ')), c('z')],
+                ToggleFold,
+                Profile,
+                "fold / unfold a JSON object or array (Raw)",
+            ),
         ];
         for n in 1..=8u8 {
             let digit = char::from(b'0' + n);
@@ -208,10 +282,30 @@ impl Default for KeyMap {
         bindings.extend([
             bind(&[p(K::Left)], CursorLeft, Typing, "cursor left"),
             bind(&[p(K::Right)], CursorRight, Typing, "cursor right"),
-            bind(&[p(K::Home), KeySpec::ctrl('a')], CursorHome, Typing, "start of the field"),
-            bind(&[p(K::End), KeySpec::ctrl('e')], CursorEnd, Typing, "end of the field"),
-            bind(&[p(K::Backspace)], DeleteBack, Typing, "delete before the cursor"),
-            bind(&[p(K::Delete)], DeleteForward, Typing, "delete under the cursor"),
+            bind(
+                &[p(K::Home), KeySpec::ctrl('a')],
+                CursorHome,
+                Typing,
+                "start of the field",
+            ),
+            bind(
+                &[p(K::End), KeySpec::ctrl('e')],
+                CursorEnd,
+                Typing,
+                "end of the field",
+            ),
+            bind(
+                &[p(K::Backspace)],
+                DeleteBack,
+                Typing,
+                "delete before the cursor",
+            ),
+            bind(
+                &[p(K::Delete)],
+                DeleteForward,
+                Typing,
+                "delete under the cursor",
+            ),
             bind(&[KeySpec::ctrl('u')], ClearInput, Typing, "clear the field"),
         ]);
         KeyMap { bindings }
@@ -219,7 +313,10 @@ impl Default for KeyMap {
 }
 
 fn is_text_key(event: &KeyEvent) -> bool {
-    matches!(event.code, KeyCode::Char(_)) && !event.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+    matches!(event.code, KeyCode::Char(_))
+        && !event
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
 }
 
 /// Actions that still work while a text field has focus (everything else is typed).
@@ -236,17 +333,26 @@ pub fn works_while_typing(action: Action) -> bool {
             | Action::PageDown
             | Action::Select
             | Action::ToggleKind
+            | Action::SetKey
     )
 }
 
 impl KeyMap {
     /// The action for a key in the given situation. `contexts` lists the contexts in force,
     /// most specific first.
-    pub fn action_for(&self, event: &KeyEvent, contexts: &[Context], typing: bool) -> Option<Action> {
+    pub fn action_for(
+        &self,
+        event: &KeyEvent,
+        contexts: &[Context],
+        typing: bool,
+    ) -> Option<Action> {
         if event.kind == KeyEventKind::Release {
             return None;
         }
-        let ordered = contexts.iter().copied().chain(std::iter::once(Context::Global));
+        let ordered = contexts
+            .iter()
+            .copied()
+            .chain(std::iter::once(Context::Global));
         for context in ordered {
             if context == Context::Typing && !typing {
                 continue;
@@ -272,7 +378,12 @@ impl KeyMap {
     /// `keys — help` rows grouped by context, for the `?` overlay.
     pub fn help_rows(&self) -> Vec<(Context, String, &'static str)> {
         let mut rows = Vec::new();
-        for context in [Context::Global, Context::Start, Context::Profile, Context::Typing] {
+        for context in [
+            Context::Global,
+            Context::Start,
+            Context::Profile,
+            Context::Typing,
+        ] {
             for b in self.bindings.iter().filter(|b| b.context == context) {
                 let keys: Vec<String> = b.keys.iter().map(KeySpec::label).collect();
                 rows.push((context, keys.join(" "), b.help));
@@ -288,7 +399,13 @@ impl KeyMap {
             .iter()
             .filter(|b| b.context == Context::Global || contexts.contains(&b.context))
             // While typing `q` is text, so the hint offers Ctrl-C instead.
-            .filter(|b| if typing { works_while_typing(b.action) } else { b.action != Action::ForceQuit })
+            .filter(|b| {
+                if typing {
+                    works_while_typing(b.action)
+                } else {
+                    b.action != Action::ForceQuit
+                }
+            })
             .filter_map(|b| Some((b.keys.first()?.label(), b.hint?)))
             .collect()
     }
@@ -326,6 +443,9 @@ impl Action {
             Action::ToggleKind => "toggle_kind".into(),
             Action::SetKey => "set_key".into(),
             Action::Retry => "retry".into(),
+            Action::ToggleFold => "toggle_fold".into(),
+            Action::Copy => "copy".into(),
+            Action::Export => "export".into(),
             Action::CursorLeft => "cursor_left".into(),
             Action::CursorRight => "cursor_right".into(),
             Action::CursorHome => "cursor_home".into(),
@@ -397,7 +517,11 @@ impl KeyMap {
             let list: Vec<&str> = match value {
                 toml::Value::String(s) => vec![s.as_str()],
                 toml::Value::Array(items) => items.iter().filter_map(toml::Value::as_str).collect(),
-                _ => return Err(format!("[tui.keys] {name}: expected a key or a list of keys")),
+                _ => {
+                    return Err(format!(
+                        "[tui.keys] {name}: expected a key or a list of keys"
+                    ));
+                }
             };
             let parsed: Option<Vec<KeySpec>> = list.iter().map(|k| parse_key(k)).collect();
             match parsed {
@@ -421,34 +545,67 @@ mod tests {
     fn q_quits_unless_typing() {
         let km = KeyMap::default();
         let q = key(KeyCode::Char('q'));
-        assert_eq!(km.action_for(&q, &[Context::Profile], false), Some(Action::Quit));
-        assert_eq!(km.action_for(&q, &[Context::Typing, Context::Start], true), None);
+        assert_eq!(
+            km.action_for(&q, &[Context::Profile], false),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            km.action_for(&q, &[Context::Typing, Context::Start], true),
+            None
+        );
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
-        assert_eq!(km.action_for(&ctrl_c, &[Context::Typing], true), Some(Action::ForceQuit));
+        assert_eq!(
+            km.action_for(&ctrl_c, &[Context::Typing], true),
+            Some(Action::ForceQuit)
+        );
     }
 
     #[test]
     fn typing_context_wins_for_home_and_end() {
         let km = KeyMap::default();
         let home = key(KeyCode::Home);
-        assert_eq!(km.action_for(&home, &[Context::Typing, Context::Start], true), Some(Action::CursorHome));
-        assert_eq!(km.action_for(&home, &[Context::Profile], false), Some(Action::Top));
+        assert_eq!(
+            km.action_for(&home, &[Context::Typing, Context::Start], true),
+            Some(Action::CursorHome)
+        );
+        assert_eq!(
+            km.action_for(&home, &[Context::Profile], false),
+            Some(Action::Top)
+        );
         let shifted_g = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
-        assert_eq!(km.action_for(&shifted_g, &[Context::Profile], false), Some(Action::Bottom));
+        assert_eq!(
+            km.action_for(&shifted_g, &[Context::Profile], false),
+            Some(Action::Bottom)
+        );
     }
 
     #[test]
     fn config_overrides_replace_the_keys_of_an_action() {
-        let tui: toml::Table = toml::from_str("[keys]\nquit = [\"ctrl-q\", \"x\"]\nnext_pane = \"l\"\n").unwrap();
+        let tui: toml::Table =
+            toml::from_str("[keys]\nquit = [\"ctrl-q\", \"x\"]\nnext_pane = \"l\"\n").unwrap();
         let km = KeyMap::with_overrides(&tui).unwrap();
         let q = key(KeyCode::Char('q'));
         assert_eq!(km.action_for(&q, &[Context::Profile], false), None);
         let ctrl_q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::CONTROL);
-        assert_eq!(km.action_for(&ctrl_q, &[Context::Profile], false), Some(Action::Quit));
-        assert_eq!(km.action_for(&key(KeyCode::Char('l')), &[Context::Profile], false), Some(Action::NextPane));
-        assert!(km.help_rows().iter().any(|(_, k, h)| k == "Ctrl-Q x" && h.starts_with("quit")));
+        assert_eq!(
+            km.action_for(&ctrl_q, &[Context::Profile], false),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            km.action_for(&key(KeyCode::Char('l')), &[Context::Profile], false),
+            Some(Action::NextPane)
+        );
+        assert!(
+            km.help_rows()
+                .iter()
+                .any(|(_, k, h)| k == "Ctrl-Q x" && h.starts_with("quit"))
+        );
         let bad: toml::Table = toml::from_str("[keys]\nfly = \"f\"\n").unwrap();
-        assert!(KeyMap::with_overrides(&bad).unwrap_err().contains("unknown action `fly`"));
+        assert!(
+            KeyMap::with_overrides(&bad)
+                .unwrap_err()
+                .contains("unknown action `fly`")
+        );
         let bad: toml::Table = toml::from_str("[keys]\nquit = \"ctrl-\"\n").unwrap();
         assert!(KeyMap::with_overrides(&bad).is_err());
     }
@@ -457,6 +614,10 @@ mod tests {
     fn help_lists_every_binding() {
         let km = KeyMap::default();
         assert_eq!(km.help_rows().len(), km.bindings.len());
-        assert!(km.help_rows().iter().any(|(_, k, h)| k == "k ↑" || (k == "↑ k" && *h == "move up")));
+        assert!(
+            km.help_rows()
+                .iter()
+                .any(|(_, k, h)| k == "k ↑" || (k == "↑ k" && *h == "move up"))
+        );
     }
 }

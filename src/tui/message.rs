@@ -27,18 +27,31 @@ pub enum KeyStatus {
 pub enum Message {
     Key(KeyEvent),
     Mouse(MouseEvent),
-    Resize { width: u16, height: u16 },
+    Resize {
+        width: u16,
+        height: u16,
+    },
     /// Time passed (spinner, countdowns, relative ages).
     Tick,
-    LookupProgress { request: RequestId, event: LookupEvent },
+    LookupProgress {
+        request: RequestId,
+        event: LookupEvent,
+    },
     LookupDone {
         request: RequestId,
         result: Box<Result<LookupOutcome, LookupError>>,
     },
     KeyStatuses(Vec<(String, KeyStatus)>),
-    KeySaved { connection: String, result: Result<(), String> },
+    KeySaved {
+        connection: String,
+        result: Result<(), String>,
+    },
+    /// Where an export was written, or why it was not.
+    Exported(Result<std::path::PathBuf, String>),
     /// SIGTERM / SIGINT from outside the terminal.
-    Terminate { exit_code: i32 },
+    Terminate {
+        exit_code: i32,
+    },
 }
 
 #[derive(Debug)]
@@ -48,8 +61,20 @@ pub enum Effect {
         connection: Connection,
         lookup: Lookup,
     },
-    CancelLookup { request: RequestId },
+    CancelLookup {
+        request: RequestId,
+    },
     /// Ask the key source which connections have a key.
     CheckKeys(Vec<Connection>),
-    SaveKey { connection: Connection, key: ApiKey },
+    SaveKey {
+        connection: Connection,
+        key: ApiKey,
+    },
+    /// Put text on the clipboard with OSC 52 (works over SSH; no clipboard daemon needed).
+    Copy(String),
+    /// Write the profile's JSON (design §3 form, no keys) to `file_name` in the current directory.
+    Export {
+        file_name: String,
+        json: String,
+    },
 }

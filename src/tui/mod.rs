@@ -27,11 +27,8 @@ pub const BENCH_STARTUP_ENV: &str = "USERSCOPE_BENCH_STARTUP";
 /// Run the TUI until the operator quits; returns the process exit code.
 pub async fn run(args: TuiArgs) -> i32 {
     let started = Instant::now();
-    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        eprintln!("userscope: the terminal UI needs a terminal; for scripts use `userscope get VENDOR ID`");
-        return 2;
-    }
     let theme = ui::theme::Theme::from_env();
+    // Bad arguments are reported first, terminal or not.
     let (services, init) = match services::prepare(&args, theme).await {
         Ok(prepared) => prepared,
         Err(e) => {
@@ -39,6 +36,12 @@ pub async fn run(args: TuiArgs) -> i32 {
             return e.exit_code();
         }
     };
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        eprintln!(
+            "userscope: the terminal UI needs a terminal; for scripts use `userscope get VENDOR ID`"
+        );
+        return 2;
+    }
     let mut app = app::App::new(init, app::Clock::now());
     let initial = app.initial_effects(args.lookup.is_some());
     let bench = std::env::var_os(BENCH_STARTUP_ENV).is_some();

@@ -12,6 +12,7 @@ use ratatui::layout::Rect;
 use tokio::sync::mpsc::{self, UnboundedSender};
 use tokio_util::sync::CancellationToken;
 
+use crate::error::LookupError;
 use crate::tui::app::{App, Clock, update};
 use crate::tui::message::{Effect, Message, RequestId};
 use crate::tui::services::{self, Services};
@@ -63,7 +64,26 @@ impl Executor<'_> {
                             let _ = progress_tx.send(Message::LookupProgress { request, event });
                         }
                     });
-                    let result = lookuper.run(&connection, &lookup, Some(events_tx), token).await;
+                    // Run in its own task so that a panic becomes an error state, not a
+                    // spinner that never stops.
+                    let task = tokio::spawn(async move {
+                        lookuper
+                            .run(&connection, &lookup, Some(events_tx), token)
+                            .await
+                    });
+                    let result = task.await.unwrap_or_else(|e| {
+                        let log = crate::logging::log_path()
+                            .map(|p| p.display().to_string())
+                            .unwrap_or_else(|| "the log".to_owned());
+                        Err(LookupError::Usage(format!(
+                            "internal error while looking up ({}); details are in {log}",
+                            if e.is_panic() {
+                                "a bug: it panicked"
+                            } else {
+                                "the task was stopped"
+                            }
+                        )))
+                    });
                     let _ = forward.await;
                     let _ = tx.send(Message::LookupDone {
                         request,
@@ -85,6 +105,29 @@ impl Executor<'_> {
                     let _ = tx.send(Message::KeyStatuses(statuses));
                 });
             }
+            Effect::Copy(text) => {
+                // OSC 52: the terminal puts the base64 payload on the clipboard. Written between
+                // frames, never inside one.
+                let sequence = format!("\x1b]52;c;{}\x07", base64(text.as_bytes()));
+                let mut out = std::io::stdout();
+                if let Err(e) = std::io::Write::write_all(&mut out, sequence.as_bytes())
+                    .and_then(|()| std::io::Write::flush(&mut out))
+                {
+                    tracing::warn!("copy to clipboard failed: {e}");
+                }
+            }
+            Effect::Export { file_name, json } => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let path = std::env::current_dir()
+                        .map(|d| d.join(&file_name))
+                        .unwrap_or_else(|_| std::path::PathBuf::from(&file_name));
+                    let result = std::fs::write(&path, json)
+                        .map(|()| path)
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Message::Exported(result));
+                });
+            }
             Effect::SaveKey { connection, key } => {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
@@ -100,6 +143,29 @@ impl Executor<'_> {
             }
         }
     }
+}
+
+/// Standard base64 (RFC 4648, with padding) for OSC 52.
+pub fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk.first().copied().unwrap_or(0),
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                let index = ((n >> (18 - 6 * i)) & 63) as usize;
+                out.push(char::from(ALPHABET.get(index).copied().unwrap_or(b'=')));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 /// What the loop was asked to do besides running the app (the startup benchmark hook).
@@ -227,5 +293,24 @@ impl Signals {
     async fn next(&mut self) -> i32 {
         let _ = tokio::signal::ctrl_c().await;
         130
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn base64_matches_rfc_4648_vectors() {
+        let cases = [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ];
+        for (plain, encoded) in cases {
+            assert_eq!(super::base64(plain.as_bytes()), encoded);
+        }
     }
 }

@@ -139,12 +139,18 @@ pub async fn prepare(args: &TuiArgs, theme: Theme) -> Result<(Services, AppInit)
                 })?
         }
     };
-    let vendor = connections.get(selected).map_or(VendorKind::Coho, |c| c.vendor);
+    let vendor = connections
+        .get(selected)
+        .map_or(VendorKind::Coho, |c| c.vendor);
     let kind = match &args.by {
         None => None,
         Some(by) => {
-            let kind = LookupKind::parse(by)
-                .ok_or_else(|| LookupError::Usage(format!("unknown lookup kind `{}`; use id, key, email or identifier", sanitize(by))))?;
+            let kind = LookupKind::parse(by).ok_or_else(|| {
+                LookupError::Usage(format!(
+                    "unknown lookup kind `{}`; use id, key, email or identifier",
+                    sanitize(by)
+                ))
+            })?;
             if !vendor.lookup_kinds().contains(&kind) {
                 let kinds: Vec<&str> = vendor.lookup_kinds().iter().map(|k| k.as_str()).collect();
                 return Err(LookupError::Usage(format!(

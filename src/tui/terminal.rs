@@ -5,7 +5,9 @@ use std::io::{self, Stdout, stdout};
 
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crossterm::execute;
-use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
@@ -42,14 +44,24 @@ pub fn restore() {
 
 /// Restore the terminal before the panic is printed (else it lands on the alternate screen and
 /// vanishes), then chain to the previous hook, then say where the log is.
+///
+/// A panic on a worker thread (inside a lookup task) must not tear the screen down under a
+/// running UI: it is logged, and the runtime turns the failed task into an error state.
 pub fn install_panic_hook() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        if std::thread::current().name() != Some("main") {
+            tracing::error!("panic in a background task: {info}");
+            return;
+        }
         restore();
         tracing::error!("panic: {info}");
         previous(info);
         if let Some(path) = crate::logging::log_path() {
-            eprintln!("userscope crashed; details are in the log: {}", path.display());
+            eprintln!(
+                "userscope crashed; details are in the log: {}",
+                path.display()
+            );
         }
     }));
 }

@@ -98,7 +98,10 @@ mod tests {
     fn wrapping_keeps_every_char() {
         let lines = wrap("abcdefg", 3);
         assert_eq!(lines, vec!["abc", "def", "g"]);
-        assert_eq!(wrap("check it, then run", 10), vec!["check it,", "then run"]);
+        assert_eq!(
+            wrap("check it, then run", 10),
+            vec!["check it,", "then run"]
+        );
         assert_eq!(wrap("a verylongword", 6), vec!["a", "verylo", "ngword"]);
         assert_eq!(wrap("", 3), vec![""]);
     }

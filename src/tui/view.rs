@@ -87,7 +87,8 @@ impl Pane {
     }
 
     pub fn prev(self) -> Pane {
-        Pane::from_index((self.index() + Pane::ALL.len() - 1) % Pane::ALL.len()).unwrap_or(Pane::Overview)
+        Pane::from_index((self.index() + Pane::ALL.len() - 1) % Pane::ALL.len())
+            .unwrap_or(Pane::Overview)
     }
 }
 
@@ -163,12 +164,20 @@ pub struct ProfileView {
     location: Vec<Row>,
     request: Vec<Row>,
     raw: Vec<JsonLine>,
+    /// Folded containers of the Raw pane (indices of their opening lines).
+    folded: std::collections::BTreeSet<usize>,
+    /// Raw rows on screen → line index; `None` while nothing is folded (identity, no memory).
+    raw_visible: Option<Vec<usize>>,
     /// Widest key per pane, measured once (measuring 100,000 keys every frame would not be).
     key_widths: [usize; 8],
 }
 
 fn fields_key_width(fields: &[Field]) -> usize {
-    fields.iter().map(|f| width(&sanitize(&f.key))).max().unwrap_or(0)
+    fields
+        .iter()
+        .map(|f| width(&sanitize(&f.key)))
+        .max()
+        .unwrap_or(0)
 }
 
 fn rows_key_width(rows: &[Row]) -> usize {
@@ -202,6 +211,8 @@ impl ProfileView {
             location,
             request,
             raw,
+            folded: std::collections::BTreeSet::new(),
+            raw_visible: None,
             key_widths,
         }
     }
@@ -246,9 +257,69 @@ impl ProfileView {
         &self.raw
     }
 
+    /// Raw row `i` (after folding) as (line index, line, folded?).
+    pub fn raw_row(&self, i: usize) -> Option<(usize, &JsonLine, bool)> {
+        let index = match &self.raw_visible {
+            Some(map) => *map.get(i)?,
+            None => i,
+        };
+        let line = self.raw.get(index)?;
+        Some((index, line, self.folded.contains(&index)))
+    }
+
+    /// The closing line of a folded container (its comma is shown on the folded row).
+    pub fn raw_line(&self, index: usize) -> Option<&JsonLine> {
+        self.raw.get(index)
+    }
+
+    /// Fold or unfold the container at the selected Raw row (its opening or closing line).
+    /// Rebuilding the row map is O(lines), once per toggle, never per frame.
+    pub fn toggle_fold(&mut self) {
+        let selected = self.scroll(Pane::Raw).selected;
+        let Some((index, line, _)) = self.raw_row(selected) else {
+            return;
+        };
+        let opener = match &line.token {
+            crate::tui::json::JsonToken::Open(_) if line.end.is_some() => Some(index),
+            crate::tui::json::JsonToken::Close(_) => self
+                .raw
+                .get(..index)
+                .and_then(|before| before.iter().rposition(|l| l.end == Some(index))),
+            _ => None,
+        };
+        let Some(opener) = opener else {
+            return;
+        };
+        if !self.folded.remove(&opener) {
+            self.folded.insert(opener);
+        }
+        self.raw_visible = if self.folded.is_empty() {
+            None
+        } else {
+            let mut map = Vec::new();
+            let mut i = 0;
+            while i < self.raw.len() {
+                map.push(i);
+                i = match self.raw.get(i).and_then(|l| l.end) {
+                    Some(end) if self.folded.contains(&i) => end + 1,
+                    _ => i + 1,
+                };
+            }
+            Some(map)
+        };
+        let row = self
+            .raw_visible
+            .as_ref()
+            .and_then(|m| m.iter().position(|l| *l == opener))
+            .unwrap_or(opener);
+        if let Some(s) = self.scroll_mut(Pane::Raw) {
+            s.selected = row;
+        }
+    }
+
     pub fn row_count(&self, pane: Pane) -> usize {
         if pane == Pane::Raw {
-            return self.raw.len();
+            return self.raw_visible.as_ref().map_or(self.raw.len(), Vec::len);
         }
         if let Some(fields) = self.fields(pane) {
             return fields.len();
@@ -262,7 +333,7 @@ impl ProfileView {
             return fields.get(i).map(|f| field_row(f, now));
         }
         if pane == Pane::Raw {
-            return self.raw.get(i).map(|l| Row::new("", l.text()));
+            return self.raw_row(i).map(|(_, l, _)| Row::new("", l.text()));
         }
         self.rows(pane)?.get(i).cloned()
     }
@@ -310,8 +381,14 @@ fn overview_rows(o: &LookupOutcome) -> Vec<Row> {
         Row::opt("Email", p.email.as_deref()),
         Row::opt("Kind", p.kind.as_deref()),
         Row::opt("ID", p.id.as_deref()),
-        Row::new("Vendor", format!("{} (connection {})", vendor.display_name(), o.connection)),
-        Row::new("Looked up by", format!("{} = {}", o.lookup.by, o.lookup.value)),
+        Row::new(
+            "Vendor",
+            format!("{} (connection {})", vendor.display_name(), o.connection),
+        ),
+        Row::new(
+            "Looked up by",
+            format!("{} = {}", o.lookup.by, o.lookup.value),
+        ),
         Row::new(
             "Location",
             if place.is_empty() {
@@ -333,7 +410,13 @@ fn overview_rows(o: &LookupOutcome) -> Vec<Row> {
         ),
     ];
     if o.warnings.is_empty() {
-        rows.push(Row::new("Warnings", "none: the payload matches the documented contract").kind(RowKind::Muted));
+        rows.push(
+            Row::new(
+                "Warnings",
+                "none: the payload matches the documented contract",
+            )
+            .kind(RowKind::Muted),
+        );
     } else {
         rows.push(Row::new(format!("Warnings ({})", o.warnings.len()), "").kind(RowKind::Heading));
         for w in &o.warnings {
@@ -349,12 +432,20 @@ fn segment_rows(o: &LookupOutcome) -> Vec<Row> {
     let mut rows = Vec::new();
     for s in &o.profile.segments {
         let name = s.name.as_deref().or(s.id.as_deref()).unwrap_or(ABSENT);
-        let id = s.id.as_deref().map(|id| format!("id {id}")).unwrap_or_default();
+        let id =
+            s.id.as_deref()
+                .map(|id| format!("id {id}"))
+                .unwrap_or_default();
         let mut row = Row::new(name, id).kind(RowKind::Heading);
         if !s.details.is_empty() {
-            let details: serde_json::Map<String, Value> =
-                s.details.iter().map(|f| (f.key.clone(), f.value.clone())).collect();
-            row.detail = serde_json::to_string_pretty(&details).ok().map(|d| format!("{}\n{d}", row.value));
+            let details: serde_json::Map<String, Value> = s
+                .details
+                .iter()
+                .map(|f| (f.key.clone(), f.value.clone()))
+                .collect();
+            row.detail = serde_json::to_string_pretty(&details)
+                .ok()
+                .map(|d| format!("{}\n{d}", row.value));
         }
         rows.push(row);
         for f in &s.details {
@@ -405,9 +496,16 @@ fn request_rows(o: &LookupOutcome) -> Vec<Row> {
 /// show a secret on screen.
 fn header_row(name: &str, value: &str) -> Row {
     let lower = name.to_ascii_lowercase();
-    let secret = ["authorization", "cookie", "api-key", "apikey", "token", "secret"]
-        .iter()
-        .any(|s| lower.contains(s));
+    let secret = [
+        "authorization",
+        "cookie",
+        "api-key",
+        "apikey",
+        "token",
+        "secret",
+    ]
+    .iter()
+    .any(|s| lower.contains(s));
     let shown = if secret && !value.ends_with("[redacted]") {
         "[redacted]"
     } else {

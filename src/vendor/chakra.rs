@@ -138,7 +138,9 @@ fn user_field(b: &mut Builder, key: String, value: Value) {
         "id" => b.identity(Ident::Id, &key, value, Expect::Str),
         "displayName" => b.identity(Ident::DisplayName, &key, value, Expect::Str),
         "primaryEmail" => primary_email(b, value),
-        "emails" => b.items(&key, value, |b, key, item| b.flatten(&key, item, &EMAIL)),
+        "emails" => b.items(&key, value, |b, at, item| {
+            b.flatten(&at.key(), item, &EMAIL)
+        }),
         "phones" | "reportees" => b.string_items(&key, value),
         "createdAt" | "updatedAt" | "dob" => b.property(key, value, Expect::Epoch),
         "username" | "firstName" | "lastName" | "middleName" | "gender" | "bio"

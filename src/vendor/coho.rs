@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::common::{self, Builder, Expect, Ident, Place};
+use super::common::{self, Builder, Expect, Ident, Item, Place};
 use super::{
     AuthPlacement, Connection, Lookup, RequestSpec, VendorAdapter, VendorKind, WrongShape,
 };
@@ -45,9 +45,7 @@ impl VendorAdapter for Coho {
         for (key, value) in body {
             match key.as_str() {
                 "userProperties" => user_properties(&mut b, value),
-                "calculatedProperties" => b.items(&key, value, |b, key, item| {
-                    calculated_property(b, key, item)
-                }),
+                "calculatedProperties" => b.items(&key, value, calculated_property),
                 "tags" => b.items(&key, value, tag),
                 "segments" => b.items(&key, value, segment),
                 _ => b.undocumented(key, value),
@@ -105,35 +103,30 @@ fn user_properties(b: &mut Builder, value: Value) {
     }
 }
 
-/// `{id, name, timeframe, value}` → attribute `NAME` = value, then `NAME.timeframe` and
-/// `NAME.id`, so the number keeps its meaning next to it. Without a usable name the item's
-/// index stands in (`calculatedProperties[3].value`).
-fn calculated_property(b: &mut Builder, index_key: String, item: Value) {
+/// `{id, name, timeframe, value}` → attribute `NAME` = value, then `NAME.id` and
+/// `NAME.timeframe`, so the number keeps its meaning next to it. Without a usable name (or
+/// without a value to name) the item's index stands in (`calculatedProperties[3].value`).
+fn calculated_property(b: &mut Builder, at: Item<'_>, item: Value) {
     let mut map = match item {
         Value::Object(map) if !map.is_empty() => map,
-        other => return b.property(index_key, other, Expect::Object),
+        other => return b.property(at.key(), other, Expect::Object),
     };
-    // The name becomes the key of the value; without a value it stays a member.
-    let name = map
-        .get("name")
-        .and_then(common::text_of)
-        .filter(|_| map.contains_key("value"));
-    let base = match &name {
+    let named = map.contains_key("value") && map.get("name").and_then(common::text_of).is_some();
+    let name = if named {
+        map.shift_remove("name")
+    } else {
+        None
+    };
+    let base = match name {
         Some(name) => {
-            if let Some(value) = map.shift_remove("name") {
-                b.check(&common::member_key(&index_key, "name"), &value, Expect::Str);
-            }
-            name.clone()
+            b.check_at(|| at.path("name"), &name, Expect::Str);
+            common::into_text(name).unwrap_or_default()
         }
-        None => index_key.clone(),
+        None => at.key(),
     };
     if let Some(value) = map.shift_remove("value") {
-        b.check(
-            &common::member_key(&index_key, "value"),
-            &value,
-            Expect::Num,
-        );
-        let key = if name.is_some() {
+        b.check_at(|| at.path("value"), &value, Expect::Num);
+        let key = if named {
             base.clone()
         } else {
             common::member_key(&base, "value")
@@ -141,12 +134,11 @@ fn calculated_property(b: &mut Builder, index_key: String, item: Value) {
         b.attribute(key, value);
     }
     for (key, value) in map {
-        let path = common::member_key(&index_key, &key);
         match key.as_str() {
-            "id" | "name" => b.check(&path, &value, Expect::Str),
-            "timeframe" => b.check(&path, &value, Expect::Num),
+            "id" | "name" => b.check_at(|| at.path(&key), &value, Expect::Str),
+            "timeframe" => b.check_at(|| at.path(&key), &value, Expect::Num),
             _ => {
-                b.undocumented_warning(&path);
+                b.undocumented_warning(&at.path(&key));
                 true
             }
         };
@@ -155,48 +147,48 @@ fn calculated_property(b: &mut Builder, index_key: String, item: Value) {
 }
 
 /// `{key, value}` → a tag. Anything else stays in properties, warned about.
-fn tag(b: &mut Builder, index_key: String, item: Value) {
+fn tag(b: &mut Builder, at: Item<'_>, item: Value) {
     let mut map = match item {
         Value::Object(map) => map,
-        other => return b.property(index_key, other, Expect::Object),
+        other => return b.property(at.key(), other, Expect::Object),
     };
-    let Some(name) = map.get("key").and_then(common::text_of) else {
+    if map.get("key").and_then(common::text_of).is_none() {
         b.warn(format!(
-            "{index_key}: documented as {{key, value}} with a string key"
+            "{}: documented as {{key, value}} with a string key",
+            at.key()
         ));
         return b
             .profile
             .properties
-            .push(crate::profile::Field::new(index_key, Value::Object(map)));
-    };
-    map.shift_remove("key");
+            .push(crate::profile::Field::new(at.key(), Value::Object(map)));
+    }
+    let name = map
+        .shift_remove("key")
+        .and_then(common::into_text)
+        .unwrap_or_default();
     let value = map.shift_remove("value").unwrap_or_else(|| {
-        b.missing(&common::member_key(&index_key, "value"));
+        b.missing(&at.path("value"));
         Value::Null
     });
-    b.check(
-        &common::member_key(&index_key, "value"),
-        &value,
-        Expect::Str,
-    );
+    b.check_at(|| at.path("value"), &value, Expect::Str);
     b.tag(name, value);
     for (key, value) in map {
-        b.undocumented(common::member_key(&index_key, &key), value);
+        b.undocumented(at.path(&key), value);
     }
 }
 
 /// `{segmentId, segmentName}` → a segment; other members stay in its details.
-fn segment(b: &mut Builder, index_key: String, item: Value) {
+fn segment(b: &mut Builder, at: Item<'_>, item: Value) {
     let map = match item {
         Value::Object(map) if !map.is_empty() => map,
-        other => return b.property(index_key, other, Expect::Object),
+        other => return b.property(at.key(), other, Expect::Object),
     };
     for (key, value) in &map {
         match key.as_str() {
             "segmentId" | "segmentName" => {
-                b.check(&common::member_key(&index_key, key), value, Expect::Str);
+                b.check_at(|| at.path(key), value, Expect::Str);
             }
-            _ => b.undocumented_warning(&common::member_key(&index_key, key)),
+            _ => b.undocumented_warning(&at.path(key)),
         }
     }
     b.segment(common::segment_from(map, "segmentId", Some("segmentName")));

@@ -309,11 +309,23 @@ impl Builder {
 
     /// Warn when `value` is not of the documented type. Returns whether it fits.
     pub fn check(&mut self, key: &str, value: &Value, expect: Expect) -> bool {
+        self.check_at(|| key.to_owned(), value, expect)
+    }
+
+    /// [`Builder::check`] for a path that is only spelled out when there is a warning
+    /// (paths like `attributes[912].name` would otherwise cost an allocation per item).
+    pub fn check_at(
+        &mut self,
+        path: impl FnOnce() -> String,
+        value: &Value,
+        expect: Expect,
+    ) -> bool {
         match expect.mismatch(value) {
             None => true,
             Some(got) => {
+                let path = path();
                 self.warn(format!(
-                    "{key}: documented as {}, {got}",
+                    "{path}: documented as {}, {got}",
                     expect.documented_as()
                 ));
                 false
@@ -437,12 +449,12 @@ impl Builder {
         &mut self,
         key: &str,
         value: Value,
-        mut each: impl FnMut(&mut Builder, String, Value),
+        mut each: impl FnMut(&mut Builder, Item<'_>, Value),
     ) {
         match value {
             Value::Array(items) if !items.is_empty() => {
-                for (i, item) in items.into_iter().enumerate() {
-                    each(self, index_key(key, i), item);
+                for (index, item) in items.into_iter().enumerate() {
+                    each(self, Item { prefix: key, index }, item);
                 }
             }
             other => self.property(key, other, Expect::Array),
@@ -451,8 +463,8 @@ impl Builder {
 
     /// A documented `Array<string>` as indexed properties (`phones[0]`, `phones[1]`).
     pub fn string_items(&mut self, key: &str, value: Value) {
-        self.items(key, value, |b, key, item| {
-            b.property(key, item, Expect::Str)
+        self.items(key, value, |b, at, item| {
+            b.property(at.key(), item, Expect::Str)
         });
     }
 
@@ -523,9 +535,41 @@ pub fn index_key(prefix: &str, i: usize) -> String {
 
 pub fn member_key(prefix: &str, key: &str) -> String {
     if prefix.is_empty() {
-        key.to_owned()
-    } else {
-        format!("{prefix}.{key}")
+        return key.to_owned();
+    }
+    // Hot in large bodies: one exact allocation, no formatting machinery.
+    let mut out = String::with_capacity(prefix.len() + 1 + key.len());
+    out.push_str(prefix);
+    out.push('.');
+    out.push_str(key);
+    out
+}
+
+/// Where an array item sits (`tags`, 3), spelled out (`tags[3]`) only when needed.
+#[derive(Clone, Copy, Debug)]
+pub struct Item<'a> {
+    pub prefix: &'a str,
+    pub index: usize,
+}
+
+impl Item<'_> {
+    /// `prefix[i]`
+    pub fn key(self) -> String {
+        index_key(self.prefix, self.index)
+    }
+
+    /// `prefix[i].member`
+    pub fn path(self, member: &str) -> String {
+        format!("{}[{}].{member}", self.prefix, self.index)
+    }
+}
+
+/// A string-or-number value as text, moving a string instead of copying it.
+pub fn into_text(value: Value) -> Option<String> {
+    match value {
+        Value::String(s) if !s.is_empty() => Some(s),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
     }
 }
 

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::common::{self, Builder, Expect, Ident, Place};
+use super::common::{self, Builder, Expect, Ident, Item, Place};
 use super::{
     AuthPlacement, Connection, Lookup, RequestSpec, VendorAdapter, VendorKind, WrongShape,
 };
@@ -124,26 +124,25 @@ fn location(b: &mut Builder, value: Value) {
 
 /// `{product, environment}` → a segment whose id is the product code; the environment
 /// (1=prod, 2=stage, 3=test, 4=dev) stays in its details.
-fn product(b: &mut Builder, index_key: String, item: Value) {
+fn product(b: &mut Builder, at: Item<'_>, item: Value) {
     let map = match item {
         Value::Object(map) if !map.is_empty() => map,
-        other => return b.property(index_key, other, Expect::Object),
+        other => return b.property(at.key(), other, Expect::Object),
     };
     for (key, value) in &map {
-        let path = common::member_key(&index_key, key);
         match key.as_str() {
             "product" => {
-                b.check(&path, value, Expect::Str);
+                b.check_at(|| at.path(key), value, Expect::Str);
             }
             "environment" => {
-                if b.check(&path, value, Expect::Int)
+                if b.check_at(|| at.path(key), value, Expect::Int)
                     && let Some(n) = value.as_i64()
                     && !(1..=4).contains(&n)
                 {
-                    b.warn(format!("{path}: documented as 1 to 4, got {n}"));
+                    b.warn(format!("{}: documented as 1 to 4, got {n}", at.path(key)));
                 }
             }
-            _ => b.undocumented_warning(&path),
+            _ => b.undocumented_warning(&at.path(key)),
         }
     }
     b.segment(common::segment_from(map, "product", None));

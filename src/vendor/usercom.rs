@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::common::{self, Builder, Expect, Ident, Place};
+use super::common::{self, Builder, Expect, Ident, Item, Place};
 use super::{
     AuthPlacement, Connection, Lookup, LookupKind, RequestSpec, VendorAdapter, VendorKind,
     WrongShape,
@@ -115,92 +115,77 @@ impl VendorAdapter for Usercom {
 }
 
 /// `{name, id}` → tag `NAME` = id (the tag's numeric id). Other shapes stay in properties.
-fn tag(b: &mut Builder, index_key: String, item: Value) {
-    named_item(
-        b,
-        index_key,
-        item,
-        "id",
-        |b, name, value| b.tag(name, value),
-        |b, key, value| b.tag(key, value),
-    )
+fn tag(b: &mut Builder, at: Item<'_>, item: Value) {
+    named_item(b, at, item, "id", Builder::tag)
 }
 
 /// `{value, name, name_std, id}` → attribute `NAME` = value, then `NAME.name_std` and `NAME.id`.
-fn attribute(b: &mut Builder, index_key: String, item: Value) {
-    named_item(
-        b,
-        index_key,
-        item,
-        "value",
-        |b, name, value| b.attribute(name, value),
-        |b, key, value| b.attribute(key, value),
-    )
+fn attribute(b: &mut Builder, at: Item<'_>, item: Value) {
+    named_item(b, at, item, "value", Builder::attribute)
 }
 
 /// Shared shape of tags and attributes: an object with a `name`, whose `main` member is
 /// stored under the name and whose other members follow as `NAME.member`. Without a usable
-/// name the index stands in (`attributes[2].value`).
+/// name (or without a main member to name) the index stands in (`attributes[2].value`).
 fn named_item(
     b: &mut Builder,
-    index_key: String,
+    at: Item<'_>,
     item: Value,
     main: &str,
-    mut put_main: impl FnMut(&mut Builder, String, Value),
-    mut put_rest: impl FnMut(&mut Builder, String, Value),
+    put: fn(&mut Builder, String, Value),
 ) {
     let mut map = match item {
         Value::Object(map) if !map.is_empty() => map,
-        other => return b.property(index_key, other, Expect::Object),
+        other => return b.property(at.key(), other, Expect::Object),
     };
-    // The name becomes the key of the main value; without a main value it stays a member.
-    let name = map
-        .get("name")
-        .and_then(common::text_of)
-        .filter(|_| map.contains_key(main));
-    let base = match &name {
+    let named = map.contains_key(main) && map.get("name").and_then(common::text_of).is_some();
+    let name = if named {
+        map.shift_remove("name")
+    } else {
+        None
+    };
+    let base = match name {
         Some(name) => {
-            if let Some(value) = map.shift_remove("name") {
-                b.check(&common::member_key(&index_key, "name"), &value, Expect::Str);
-            }
-            name.clone()
+            b.check_at(|| at.path("name"), &name, Expect::Str);
+            common::into_text(name).unwrap_or_default()
         }
-        None => index_key.clone(),
+        None => at.key(),
     };
     if let Some(value) = map.shift_remove(main) {
-        let key = if name.is_some() {
+        let key = if named {
             base.clone()
         } else {
             common::member_key(&base, main)
         };
-        put_main(b, key, value);
+        put(b, key, value);
     }
     for (key, value) in map {
-        put_rest(b, common::member_key(&base, &key), value);
+        put(b, common::member_key(&base, &key), value);
     }
 }
 
 /// A list the user is on. The shape is not documented (the example is empty); an object's
 /// `id`/`name` fill the segment, a bare id is taken as the id.
-fn list(b: &mut Builder, index_key: String, item: Value) {
+fn list(b: &mut Builder, at: Item<'_>, item: Value) {
     match item {
         Value::Object(map) if map.is_empty() => {
-            b.property(index_key, Value::Object(map), Expect::Any)
+            b.property(at.key(), Value::Object(map), Expect::Any)
         }
         Value::Object(map) => b.segment(common::segment_from(map, "id", Some("name"))),
         item @ (Value::String(_) | Value::Number(_)) if common::text_of(&item).is_some() => b
             .segment(crate::profile::Segment {
-                id: common::text_of(&item),
+                id: common::into_text(item),
                 ..Default::default()
             }),
         other => {
             b.warn(format!(
-                "{index_key}: expected a list object or id, got {}",
+                "{}: expected a list object or id, got {}",
+                at.key(),
                 common::type_name(&other)
             ));
             b.profile
                 .properties
-                .push(crate::profile::Field::new(index_key, other));
+                .push(crate::profile::Field::new(at.key(), other));
         }
     }
 }

@@ -50,10 +50,22 @@ pub fn hints_line<'a>(keymap: &KeyMap, contexts: &[Context], theme: &Theme, max:
 }
 
 /// Draw one line of text, truncated with `…` to the area width.
-pub fn line_at(buf: &mut Buffer, area: Rect, y_offset: u16, text: &str, style: ratatui::style::Style) {
+pub fn line_at(
+    buf: &mut Buffer,
+    area: Rect,
+    y_offset: u16,
+    text: &str,
+    style: ratatui::style::Style,
+) {
     if y_offset >= area.height {
         return;
     }
     let cut = truncate(text, usize::from(area.width));
-    buf.set_stringn(area.x, area.y + y_offset, cut, usize::from(area.width), style);
+    buf.set_stringn(
+        area.x,
+        area.y + y_offset,
+        cut,
+        usize::from(area.width),
+        style,
+    );
 }

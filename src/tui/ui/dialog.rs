@@ -1,24 +1,37 @@
 //! Popups over the screen: the full value of a row, and the API-key entry dialog.
 
 use ratatui::buffer::Buffer;
+use ratatui::layout::Position;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Widget, Wrap};
-use ratatui::layout::Position;
 
 use crate::tui::app::{App, DialogState, KeyDialog};
 use crate::tui::text::{truncate, wrap};
 use crate::tui::ui::{chrome, layout, table};
 
-pub fn detail(app: &App, title: &str, text: &[String], scroll: usize, area: Rect, buf: &mut Buffer) {
+pub fn detail(
+    app: &App,
+    title: &str,
+    text: &[String],
+    scroll: usize,
+    area: Rect,
+    buf: &mut Buffer,
+) {
     let w = area.width.saturating_sub(6).min(100);
     let text_w = usize::from(w.saturating_sub(4)).max(1);
     let lines: Vec<String> = text.iter().flat_map(|l| wrap(l, text_w)).collect();
     // As tall as the text needs, within the screen.
-    let wanted = u16::try_from(lines.len()).unwrap_or(u16::MAX).saturating_add(2).max(5);
+    let wanted = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .saturating_add(2)
+        .max(5);
     let h = wanted.min(area.height.saturating_sub(4));
     let popup = layout::centered(area, w, h);
-    let title = format!("{} · Esc closes", truncate(title, usize::from(w.saturating_sub(16))));
+    let title = format!(
+        "{} · Esc closes",
+        truncate(title, usize::from(w.saturating_sub(16)))
+    );
     let inner = chrome::popup(popup, &title, &app.theme, buf);
     let rows = usize::from(inner.height);
     let scroll = scroll.min(lines.len().saturating_sub(rows));
@@ -32,9 +45,7 @@ pub fn detail(app: &App, title: &str, text: &[String], scroll: usize, area: Rect
 /// The key-entry dialog; returns the cursor position while typing.
 pub fn key_dialog(app: &App, dialog: &KeyDialog, area: Rect, buf: &mut Buffer) -> Option<Position> {
     let theme = &app.theme;
-    let Some(entry) = app.connections.get(dialog.conn_index) else {
-        return None;
-    };
+    let entry = app.connections.get(dialog.conn_index)?;
     let popup = layout::centered(area, 64, 13);
     let title = format!("API key · {} ({})", entry.vendor.display_name(), entry.name);
     let inner = chrome::popup(popup, &title, theme, buf);
@@ -76,7 +87,9 @@ pub fn key_dialog(app: &App, dialog: &KeyDialog, area: Rect, buf: &mut Buffer) -
         .flat_map(|l| {
             let style = l.style;
             let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
-            wrap(&text, text_w).into_iter().map(move |t| Line::styled(t, style))
+            wrap(&text, text_w)
+                .into_iter()
+                .map(move |t| Line::styled(t, style))
         })
         .collect();
     Paragraph::new(wrapped).render(text_area, buf);
@@ -105,5 +118,8 @@ pub fn key_dialog(app: &App, dialog: &KeyDialog, area: Rect, buf: &mut Buffer) -
         .wrap(Wrap { trim: false })
         .render(state_area, buf);
     let x = text_area.x + 2 + u16::try_from(dots.chars().count()).unwrap_or(0);
-    Some(Position::new(x.min(text_area.right().saturating_sub(1)), field_y))
+    Some(Position::new(
+        x.min(text_area.right().saturating_sub(1)),
+        field_y,
+    ))
 }

@@ -35,7 +35,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
 }
 
 pub fn render(app: &App, scroll: usize, area: Rect, buf: &mut Buffer) {
-    let popup = layout::centered(area, 72, area.height.saturating_sub(2));
+    let popup = layout::centered(area, 78, area.height.saturating_sub(2));
     let inner = chrome::popup(popup, "Keys · Esc, q or ? closes", &app.theme, buf);
     let lines = lines(app);
     let rows = usize::from(inner.height);

@@ -11,28 +11,42 @@ pub struct ProfileAreas {
     pub tabs: Rect,
     /// The focused pane, borders included.
     pub body: Rect,
+    /// On wide terminals, the Overview stays visible beside any other focused pane.
+    pub side: Option<Rect>,
     pub footer: Rect,
 }
 
-pub fn profile(area: Rect) -> ProfileAreas {
-    let [header, tabs, body, footer] = Layout::vertical([
+/// From this width the Overview is kept on the left while another pane is focused.
+pub const SIDE_OVERVIEW_MIN_WIDTH: u16 = 120;
+const SIDE_WIDTH: u16 = 46;
+
+pub fn profile(area: Rect, focus: Pane) -> ProfileAreas {
+    let [header, tabs, main, footer] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Length(1),
         Constraint::Min(3),
         Constraint::Length(1),
     ])
     .areas(area);
+    let (body, side) = if area.width >= SIDE_OVERVIEW_MIN_WIDTH && focus != Pane::Overview {
+        let [side, body] =
+            Layout::horizontal([Constraint::Length(SIDE_WIDTH), Constraint::Fill(1)]).areas(main);
+        (body, Some(side))
+    } else {
+        (main, None)
+    };
     ProfileAreas {
         header,
         tabs,
         body,
+        side,
         footer,
     }
 }
 
 /// Rows of content a pane shows (its body minus the borders).
-pub fn pane_rows(size: Rect, _has_profile: bool) -> u16 {
-    profile(size).body.height.saturating_sub(2)
+pub fn pane_rows(size: Rect) -> u16 {
+    profile(size, Pane::Overview).body.height.saturating_sub(2)
 }
 
 /// The tab labels and where each is drawn: full titles when they fit, short ones when not.
@@ -78,18 +92,27 @@ pub struct StartAreas {
 }
 
 pub fn start(area: Rect, demo: bool) -> StartAreas {
-    let [title, body, footer] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(8), Constraint::Length(1)]).areas(area);
+    let [title, body, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(8),
+        Constraint::Length(1),
+    ])
+    .areas(area);
     let left_width = (area.width * 2 / 5).clamp(26, 44);
-    let [left, right] = Layout::horizontal([Constraint::Length(left_width), Constraint::Fill(1)]).areas(body);
+    let [left, right] =
+        Layout::horizontal([Constraint::Length(left_width), Constraint::Fill(1)]).areas(body);
     let (vendors, users) = if demo {
         let [v, u] = Layout::vertical([Constraint::Length(9), Constraint::Fill(1)]).areas(left);
         (v, u)
     } else {
         (left, Rect::default())
     };
-    let [lookup, status, recent] =
-        Layout::vertical([Constraint::Length(5), Constraint::Min(5), Constraint::Length(8)]).areas(right);
+    let [lookup, status, recent] = Layout::vertical([
+        Constraint::Length(5),
+        Constraint::Min(5),
+        Constraint::Length(8),
+    ])
+    .areas(right);
     StartAreas {
         title,
         vendors,

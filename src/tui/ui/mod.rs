@@ -15,8 +15,23 @@ pub mod status;
 pub mod table;
 pub mod theme;
 
+/// Below this the panes cannot be laid out meaningfully; a message asks for more room.
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 10;
+
 pub fn render(app: &App, frame: &mut Frame) {
     let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let text = format!(
+            "Terminal too small ({}×{}); userscope needs {MIN_WIDTH}×{MIN_HEIGHT}. q quits.",
+            area.width, area.height
+        );
+        frame.render_widget(
+            ratatui::widgets::Paragraph::new(text).wrap(ratatui::widgets::Wrap { trim: true }),
+            area,
+        );
+        return;
+    }
     match (app.screen, app.profile.as_ref()) {
         (Screen::Profile, Some(view)) => profile::render(app, view, area, frame.buffer_mut()),
         _ => start::render(app, frame),
@@ -24,7 +39,11 @@ pub fn render(app: &App, frame: &mut Frame) {
     match &app.overlay {
         None => {}
         Some(Overlay::Help { scroll }) => help::render(app, *scroll, area, frame.buffer_mut()),
-        Some(Overlay::Detail { title, lines, scroll }) => {
+        Some(Overlay::Detail {
+            title,
+            lines,
+            scroll,
+        }) => {
             dialog::detail(app, title, lines, *scroll, area, frame.buffer_mut());
         }
         Some(Overlay::KeyDialog(d)) => {

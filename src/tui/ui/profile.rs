@@ -14,9 +14,15 @@ use crate::tui::view::{Pane, ProfileView};
 
 pub fn render(app: &App, view: &ProfileView, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
-    let areas = layout::profile(area);
+    let areas = layout::profile(area, view.focus);
     header(app, view, areas.header, buf);
     tabs(app, view, areas.tabs, buf);
+    if let Some(side) = areas.side {
+        let block = chrome::pane_block("1 Overview", false, theme);
+        let inner = block.inner(side);
+        block.render(side, buf);
+        table::render(view, Pane::Overview, inner, false, theme, app.clock.wall, buf);
+    }
 
     let pane = view.focus;
     let count = view.row_count(pane);
@@ -30,7 +36,7 @@ pub fn render(app: &App, view: &ProfileView, area: Rect, buf: &mut Buffer) {
     block.render(areas.body, buf);
     match pane {
         Pane::Raw => raw::render(view, inner, theme, buf),
-        _ => table::render(view, pane, inner, theme, app.clock.wall, buf),
+        _ => table::render(view, pane, inner, true, theme, app.clock.wall, buf),
     }
     status::footer(app, areas.footer, buf);
 }
@@ -47,7 +53,10 @@ fn header(app: &App, view: &ProfileView, area: Rect, buf: &mut Buffer) {
     };
     let badge_w = u16::try_from(width(&badge)).unwrap_or(0);
     let first_w = usize::from(area.width.saturating_sub(badge_w + 1));
-    let mut first = vec![Span::styled(truncate(&name, first_w).into_owned(), theme.title())];
+    let mut first = vec![Span::styled(
+        truncate(&name, first_w).into_owned(),
+        theme.title(),
+    )];
     let mut used = width(&name);
     let extras = [
         p.email.as_deref().map(|e| format!("  <{}>", sanitize(e))),
@@ -82,7 +91,11 @@ fn header(app: &App, view: &ProfileView, area: Rect, buf: &mut Buffer) {
 fn tabs(app: &App, view: &ProfileView, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     for (pane, label, rect) in layout::tabs(area) {
-        let style = if pane == view.focus { theme.tab_active() } else { theme.tab() };
+        let style = if pane == view.focus {
+            theme.tab_active()
+        } else {
+            theme.tab()
+        };
         buf.set_stringn(rect.x, rect.y, &label, usize::from(rect.width), style);
     }
 }

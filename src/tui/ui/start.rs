@@ -40,7 +40,10 @@ fn title(app: &App, area: Rect, buf: &mut Buffer) {
     spans.push(Span::styled("— look a person up", app.theme.muted()));
     if app.demo {
         spans.push(Span::raw("  "));
-        spans.push(Span::styled(" DEMO: built-in vendors, no network ", app.theme.demo_badge()));
+        spans.push(Span::styled(
+            " DEMO: built-in vendors, no network ",
+            app.theme.demo_badge(),
+        ));
     }
     buf.set_line(area.x, area.y, &Line::from(spans), area.width);
 }
@@ -65,7 +68,12 @@ fn vendors(app: &App, area: Rect, buf: &mut Buffer) {
     let inner = block.inner(area);
     block.render(area, buf);
     let total = usize::from(inner.width);
-    for (i, entry) in app.connections.iter().enumerate().take(usize::from(inner.height)) {
+    for (i, entry) in app
+        .connections
+        .iter()
+        .enumerate()
+        .take(usize::from(inner.height))
+    {
         let y = inner.y + u16::try_from(i).unwrap_or(u16::MAX);
         let selected = i == app.selected;
         let marker = if selected { "▶ " } else { "  " };
@@ -78,7 +86,10 @@ fn vendors(app: &App, area: Rect, buf: &mut Buffer) {
         let name_w = total.saturating_sub(key_w + 3);
         let line = Line::from(vec![
             Span::styled(marker, theme.title()),
-            Span::styled(fit(&name, name_w), if selected { theme.key() } else { theme.text() }),
+            Span::styled(
+                fit(&name, name_w),
+                if selected { theme.key() } else { theme.text() },
+            ),
             Span::raw(" "),
             Span::styled(key, if ok { theme.ok() } else { theme.muted() }),
         ]);
@@ -94,7 +105,11 @@ fn lookup(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
     let theme = &app.theme;
     let vendor = app.selected_vendor();
     let focused = app.start_focus == StartFocus::Input;
-    let block = chrome::pane_block(format!("Look up at {}", vendor.display_name()), focused, theme);
+    let block = chrome::pane_block(
+        format!("Look up at {}", vendor.display_name()),
+        focused,
+        theme,
+    );
     let inner = block.inner(area);
     block.render(area, buf);
     if inner.height == 0 {
@@ -102,7 +117,11 @@ fn lookup(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
     }
     let mut kinds = vec![Span::styled("by ", theme.muted())];
     for kind in vendor.lookup_kinds() {
-        let style = if *kind == app.kind { theme.tab_active() } else { theme.tab() };
+        let style = if *kind == app.kind {
+            theme.tab_active()
+        } else {
+            theme.tab()
+        };
         kinds.push(Span::styled(format!(" {kind} "), style));
         kinds.push(Span::raw(" "));
     }
@@ -153,7 +172,10 @@ fn status_box(app: &App, area: Rect, buf: &mut Buffer) {
         if let Some(at) = err.retry_at {
             let left = at.saturating_duration_since(app.clock.instant);
             let secs = left.as_secs() + u64::from(left.subsec_millis() > 0);
-            lines.push(Line::styled(format!("Retrying in {secs} s…"), theme.warning()));
+            lines.push(Line::styled(
+                format!("Retrying in {secs} s…"),
+                theme.warning(),
+            ));
         }
         match err.status {
             Some(s) => format!("Error · HTTP {s}"),
@@ -201,7 +223,11 @@ fn list_box(
         return;
     }
     let rows = usize::from(inner.height).max(1);
-    let offset = if focused { app.list_cursor.saturating_sub(rows - 1) } else { 0 };
+    let offset = if focused {
+        app.list_cursor.saturating_sub(rows - 1)
+    } else {
+        0
+    };
     for (n, (i, line)) in items.iter().enumerate().skip(offset).take(rows).enumerate() {
         let y = inner.y + u16::try_from(n).unwrap_or(u16::MAX);
         buf.set_line(inner.x, y, line, inner.width);
@@ -225,7 +251,15 @@ fn demo_users(app: &App, area: Rect, buf: &mut Buffer) {
         })
         .collect();
     let title = format!("Demo users · {}", app.selected_vendor().display_name());
-    list_box(app, area, &title, StartFocus::Users, items, "No demo users", buf);
+    list_box(
+        app,
+        area,
+        &title,
+        StartFocus::Users,
+        items,
+        "No demo users",
+        buf,
+    );
 }
 
 fn recent(app: &App, area: Rect, buf: &mut Buffer) {
@@ -246,5 +280,13 @@ fn recent(app: &App, area: Rect, buf: &mut Buffer) {
             ])
         })
         .collect();
-    list_box(app, area, "Recent lookups", StartFocus::Recent, items, "None yet in this session", buf);
+    list_box(
+        app,
+        area,
+        "Recent lookups",
+        StartFocus::Recent,
+        items,
+        "None yet in this session",
+        buf,
+    );
 }

@@ -5,7 +5,9 @@ use chrono::{DateTime, Utc};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState, StatefulWidget, Widget, Wrap};
+use ratatui::widgets::{
+    Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState, StatefulWidget, Widget, Wrap,
+};
 
 use crate::tui::text::{fit, truncate};
 use crate::tui::ui::theme::Theme;
@@ -39,15 +41,29 @@ pub fn scrollbar(area: Rect, count: usize, offset: usize, buf: &mut Buffer) {
 /// An empty pane's message, centred-ish and wrapped.
 pub fn empty(area: Rect, text: &str, theme: &Theme, buf: &mut Buffer) {
     let y = area.y + area.height.saturating_sub(1) / 3;
-    let area = Rect::new(area.x + 1, y, area.width.saturating_sub(2), area.bottom().saturating_sub(y));
+    let area = Rect::new(
+        area.x + 1,
+        y,
+        area.width.saturating_sub(2),
+        area.bottom().saturating_sub(y),
+    );
     Paragraph::new(Line::styled(text.to_owned(), theme.muted()))
         .wrap(Wrap { trim: true })
         .centered()
         .render(area, buf);
 }
 
-/// Draw the rows of a key/value pane inside `area` (already inside the borders).
-pub fn render(view: &ProfileView, pane: Pane, area: Rect, theme: &Theme, now: DateTime<Utc>, buf: &mut Buffer) {
+/// Draw the rows of a key/value pane inside `area` (already inside the borders); the selected
+/// row is highlighted only in the focused pane.
+pub fn render(
+    view: &ProfileView,
+    pane: Pane,
+    area: Rect,
+    focused: bool,
+    theme: &Theme,
+    now: DateTime<Utc>,
+    buf: &mut Buffer,
+) {
     let count = view.row_count(pane);
     if count == 0 {
         empty(area, &view.empty_text(pane).unwrap_or_default(), theme, buf);
@@ -57,9 +73,16 @@ pub fn render(view: &ProfileView, pane: Pane, area: Rect, theme: &Theme, now: Da
     let scroll = view.scroll(pane);
     let offset = visible_offset(scroll, count, rows);
     // Leave a column for the scrollbar when there is one.
-    let usable = if count > rows { area.width.saturating_sub(1) } else { area.width };
+    let usable = if count > rows {
+        area.width.saturating_sub(1)
+    } else {
+        area.width
+    };
     let total = usize::from(usable);
-    let key_w = view.key_width(pane).min((total * 2 / 5).max(10)).min(total.saturating_sub(4));
+    let key_w = view
+        .key_width(pane)
+        .min((total * 2 / 5).max(10))
+        .min(total.saturating_sub(4));
     let value_w = total.saturating_sub(key_w + 2);
     for (line_no, i) in (offset..count.min(offset + rows)).enumerate() {
         let Some(row) = view.row(pane, i, now) else {
@@ -78,11 +101,8 @@ pub fn render(view: &ProfileView, pane: Pane, area: Rect, theme: &Theme, now: Da
             Span::styled(truncate(&row.value, value_w).into_owned(), value_style),
         ]);
         let row_area = Rect::new(area.x, y, usable, 1);
-        if i == scroll.selected {
-            buf.set_style(row_area, theme.selected());
-        }
         buf.set_line(area.x, y, &line, usable);
-        if i == scroll.selected {
+        if focused && i == scroll.selected {
             // Keep the highlight across the whole row after the spans set their own styles.
             buf.set_style(row_area, theme.selected());
         }

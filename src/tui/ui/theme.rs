@@ -64,7 +64,9 @@ impl Theme {
 
     pub fn selected(&self) -> Style {
         if self.color {
-            Style::new().bg(Color::Indexed(237)).add_modifier(Modifier::BOLD)
+            Style::new()
+                .bg(Color::Indexed(237))
+                .add_modifier(Modifier::BOLD)
         } else {
             Style::new().add_modifier(Modifier::REVERSED)
         }
@@ -84,7 +86,10 @@ impl Theme {
 
     pub fn badge(&self) -> Style {
         if self.color {
-            Style::new().fg(Color::Black).bg(Color::Yellow).add_modifier(Modifier::BOLD)
+            Style::new()
+                .fg(Color::Black)
+                .bg(Color::Yellow)
+                .add_modifier(Modifier::BOLD)
         } else {
             Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
         }
@@ -92,7 +97,10 @@ impl Theme {
 
     pub fn demo_badge(&self) -> Style {
         if self.color {
-            Style::new().fg(Color::Black).bg(Color::Magenta).add_modifier(Modifier::BOLD)
+            Style::new()
+                .fg(Color::Black)
+                .bg(Color::Magenta)
+                .add_modifier(Modifier::BOLD)
         } else {
             Style::new().add_modifier(Modifier::REVERSED)
         }
@@ -104,7 +112,10 @@ impl Theme {
 
     pub fn tab_active(&self) -> Style {
         if self.color {
-            Style::new().fg(Color::Black).bg(Color::Cyan).add_modifier(Modifier::BOLD)
+            Style::new()
+                .fg(Color::Black)
+                .bg(Color::Cyan)
+                .add_modifier(Modifier::BOLD)
         } else {
             Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
         }
