@@ -1844,6 +1844,34 @@ async fn keys_never_leak_through_output_errors_logs_or_process_arguments() {
     );
 }
 
+/// The detectors above can fail: a planted canary is found in a process argument while the
+/// process runs, in its output, and in a file.
+#[test]
+fn leak_detectors_find_a_planted_key() {
+    let mut cmd = Command::new("sh");
+    cmd.args([
+        "-c",
+        "echo \"$0\"; sleep 0.3",
+        &format!("planted-{CANARY}-argv"),
+    ]);
+    let f = run(cmd, Duration::from_secs(10), Some(CANARY));
+    assert_eq!(f.code, Some(0), "{}", f.describe());
+    assert!(
+        f.cmdline_hits
+            .iter()
+            .any(|h| h.contains("planted-leakcanary-argv")),
+        "the process-argument sampler missed it ({} samples)",
+        f.proc_samples
+    );
+    let caught = std::panic::catch_unwind(|| assert_no_canary("stdout", &f.stdout));
+    assert!(caught.is_err(), "assert_no_canary missed the planted key");
+    let home = Home::new();
+    let file = home.path().join("state/userscope/planted.log");
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(&file, format!("x {CANARY} y")).unwrap();
+    assert!(home.files().contains(&file));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn keys_are_refused_for_plain_http_to_other_machines_before_connecting() {
     let home = Home::new();

@@ -576,9 +576,10 @@ fn mouse_click_focuses_a_pane_and_the_wheel_scrolls() {
         3
     );
     // A click on a row selects it (row 4 is the first row inside the pane border).
+    // At 120 columns the Overview sits on the left (46 cells); the focused pane is right of it.
     let row_click = MouseEvent {
         kind: MouseEventKind::Down(MouseButton::Left),
-        column: 10,
+        column: 60,
         row: 6,
         modifiers: KeyModifiers::NONE,
     };
@@ -591,6 +592,14 @@ fn mouse_click_focuses_a_pane_and_the_wheel_scrolls() {
             .selected,
         2
     );
+    let side_click = MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: 10,
+        row: 6,
+        modifiers: KeyModifiers::NONE,
+    };
+    send(&mut app, Message::Mouse(side_click));
+    assert_eq!(app.profile.as_ref().unwrap().focus, Pane::Overview);
 }
 
 #[test]

@@ -33,6 +33,43 @@ pub fn truncate(s: &str, max: usize) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `s` cut to at most `max` cells by dropping its middle: keys such as `items[0]` and `items[1]`
+/// stay distinguishable when the key column is narrow.
+pub fn truncate_middle(s: &str, max: usize) -> Cow<'_, str> {
+    if width(s) <= max {
+        return Cow::Borrowed(s);
+    }
+    if max < 5 {
+        return truncate(s, max);
+    }
+    let budget = max - 1;
+    let head_budget = budget / 2;
+    let mut head = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > head_budget {
+            break;
+        }
+        head.push(c);
+        used += w;
+    }
+    let tail_budget = budget - used;
+    let mut tail: Vec<char> = Vec::new();
+    let mut tail_used = 0;
+    for c in s.chars().rev() {
+        let w = UnicodeWidthChar::width(c).unwrap_or(0);
+        if tail_used + w > tail_budget {
+            break;
+        }
+        tail.push(c);
+        tail_used += w;
+    }
+    head.push(ELLIPSIS);
+    head.extend(tail.into_iter().rev());
+    Cow::Owned(head)
+}
+
 /// `s` truncated to `cells` and padded with spaces to exactly `cells` cells.
 pub fn fit(s: &str, cells: usize) -> String {
     let cut = truncate(s, cells);
@@ -92,6 +129,12 @@ mod tests {
         assert_eq!(truncate("李小龍先生", 5), "李小…");
         assert_eq!(width(&fit("李小龍先生", 6)), 6);
         assert_eq!(fit("🎉x", 4), "🎉x ");
+        assert_eq!(
+            truncate_middle("allSubscriptionIdentifiers[0]", 12),
+            "allSu…ers[0]"
+        );
+        assert_eq!(truncate_middle("short", 12), "short");
+        assert_eq!(width(&truncate_middle("名前名前名前名前", 9)), 9);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use ratatui::widgets::{
     Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState, StatefulWidget, Widget, Wrap,
 };
 
-use crate::tui::text::{fit, truncate};
+use crate::tui::text::{fit, truncate, truncate_middle};
 use crate::tui::ui::theme::Theme;
 use crate::tui::view::{Pane, PaneScroll, ProfileView, RowKind};
 
@@ -96,7 +96,7 @@ pub fn render(
             RowKind::Muted => (theme.key(), theme.muted()),
         };
         let line = Line::from(vec![
-            Span::styled(fit(&row.key, key_w), key_style),
+            Span::styled(fit(&truncate_middle(&row.key, key_w), key_w), key_style),
             Span::raw("  "),
             Span::styled(truncate(&row.value, value_w).into_owned(), value_style),
         ]);
