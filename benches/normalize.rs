@@ -4,7 +4,7 @@
 //! `cargo bench --bench normalize`; numbers are recorded in BENCHMARKS.md.
 
 use std::hint::black_box;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use serde_json::{Map, Value, json};
@@ -18,7 +18,7 @@ fn attribute_value(i: usize) -> Value {
     match i % 7 {
         0 => json!(format!("value number {i} for this user")),
         1 => json!(i as u64 * 7919),
-        2 => json!(i % 3 == 0),
+        2 => json!(i % 3 == 1),
         3 => json!(null),
         4 => json!({"plan": "pro", "seats": i % 50, "since": "2024-03-01T10:00:00Z"}),
         5 => json!(["alpha", "beta", i]),
@@ -133,5 +133,45 @@ fn normalize(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, normalize);
+/// The same comparison as min-of-N over alternating runs. On a shared machine (the numbers
+/// in BENCHMARKS.md come from 2 cores that other builds also used) the fastest run of each
+/// is the least disturbed, so this ratio is the stable one.
+fn min_ratio_summary(_c: &mut Criterion) {
+    eprintln!("\nmin-of-N summary (alternating runs, same bytes):");
+    eprintln!(
+        "{:<10} {:>5} {:>14} {:>14} {:>7}",
+        "vendor", "size", "from_slice", "+normalize", "ratio"
+    );
+    for vendor in VendorKind::ALL {
+        for (label, target) in SIZES {
+            let bytes = grow(target, |n| body(vendor, n));
+            let runs = if target > (1 << 20) { 9 } else { 41 };
+            let adapter = vendor.adapter();
+            let (mut parse, mut both) = (Duration::MAX, Duration::MAX);
+            for _ in 0..runs {
+                let start = Instant::now();
+                drop(black_box(
+                    serde_json::from_slice::<Value>(black_box(&bytes)).expect("valid JSON"),
+                ));
+                parse = parse.min(start.elapsed());
+                let start = Instant::now();
+                let value = serde_json::from_slice::<Value>(black_box(&bytes)).expect("valid JSON");
+                drop(black_box(
+                    adapter.normalize(value).expect("documented shape"),
+                ));
+                both = both.min(start.elapsed());
+            }
+            eprintln!(
+                "{:<10} {:>5} {:>11.2} ms {:>11.2} ms {:>6.2}x",
+                vendor.as_str(),
+                label,
+                parse.as_secs_f64() * 1e3,
+                both.as_secs_f64() * 1e3,
+                both.as_secs_f64() / parse.as_secs_f64()
+            );
+        }
+    }
+}
+
+criterion_group!(benches, normalize, min_ratio_summary);
 criterion_main!(benches);

@@ -1424,3 +1424,92 @@ fn y_copies_the_selected_value_and_e_exports_the_profile() {
         "userscope-coho-_______ssh_x_.json"
     );
 }
+
+#[test]
+fn f_filters_the_focused_pane_as_you_type() {
+    let mut app = loaded_with(many_attributes(300), true);
+    press(&mut app, "5f");
+    assert!(app.is_typing(), "the filter takes text");
+    press(&mut app, "attr-29");
+    let view = app.profile.as_ref().unwrap();
+    // attr-29 and attr-290..=attr-299.
+    assert_eq!(view.row_count(Pane::Attributes), 11);
+    let text = screen_text(&mut app, 80, 24);
+    assert!(
+        text.contains("Attributes (11 of 300) · filter “attr-29”"),
+        "{text}"
+    );
+    assert!(text.contains(" Filter Attributes: attr-29"), "{text}");
+    // Arrows move within the matches while typing; Enter keeps the filter.
+    press(&mut app, "<Down><Down><Enter>");
+    assert!(!app.is_typing());
+    let view = app.profile.as_ref().unwrap();
+    assert_eq!(
+        view.row(
+            Pane::Attributes,
+            view.scroll(Pane::Attributes).selected,
+            app.clock.wall
+        )
+        .unwrap()
+        .key,
+        "attr-291"
+    );
+    // Each pane has its own filter.
+    press(&mut app, "2");
+    assert_eq!(app.profile.as_ref().unwrap().filter(Pane::Properties), None);
+    press(&mut app, "5");
+    // Values match too, case-insensitively; no match says so.
+    press(&mut app, "f<C-u>zzz");
+    assert!(screen_text(&mut app, 80, 24).contains("No attributes match “zzz”"));
+    // Esc while typing clears the filter.
+    press(&mut app, "<Esc>");
+    assert_eq!(
+        app.profile.as_ref().unwrap().row_count(Pane::Attributes),
+        300
+    );
+    // Esc on a kept filter clears it before leaving the profile.
+    press(&mut app, "f1<Enter>");
+    assert!(
+        app.profile
+            .as_ref()
+            .unwrap()
+            .filter(Pane::Attributes)
+            .is_some()
+    );
+    press(&mut app, "<Esc>");
+    assert_eq!(
+        (
+            app.screen,
+            app.profile.as_ref().unwrap().filter(Pane::Attributes)
+        ),
+        (Screen::Profile, None)
+    );
+    press(&mut app, "<Esc>");
+    assert_eq!(app.screen, Screen::Start);
+    // The Raw pane folds instead.
+    press(&mut app, "<Esc>7f");
+    assert!(app.filter_edit.is_none());
+    assert!(app.notice.as_deref().unwrap().contains("Space folds"));
+}
+
+#[test]
+fn a_demo_user_is_picked_by_click_and_run_with_enter() {
+    let mut app = app_with(true);
+    // 80×24 demo layout: the demo-user box starts at row 10 (title 1 + vendor box 9); its
+    // second entry is on row 12.
+    let click = MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: 5,
+        row: 12,
+        modifiers: KeyModifiers::NONE,
+    };
+    send(&mut app, Message::Mouse(click));
+    assert_eq!((app.start_focus, app.list_cursor), (StartFocus::Users, 1));
+    let effects = press(&mut app, "<Enter>");
+    let (_, lookup, vendor) = started(&effects).unwrap();
+    assert_eq!(
+        (vendor, lookup),
+        (VendorKind::Coho, Lookup::new(LookupKind::Id, "u-1002"))
+    );
+    assert_eq!(app.input.text(), "u-1002");
+}

@@ -263,6 +263,44 @@ fn ctrl_c_and_sigterm_restore_the_terminal() {
     assert!(!screen.contains(NAME), "{screen}");
 }
 
+#[test]
+fn a_panic_restores_the_terminal_then_prints_the_message_and_log_path() {
+    if !tmux_available() {
+        println!("SKIPPED: tmux is not installed (the CI script installs it)");
+        return;
+    }
+    let tmux = Tmux::start("panic");
+    tmux.wait_for(&["e2e$"]);
+    // Debug builds panic after the first frame when this is set (see tui::runtime).
+    tmux.line(&launch_line("USERSCOPE_TEST_PANIC_AFTER_FIRST_FRAME=1 "));
+    let screen = tmux.wait_for(&["USERSCOPE_EXITED_101"]);
+    assert!(
+        !tmux.alternate_screen_on(),
+        "restored before the message:\n{screen}"
+    );
+    assert!(
+        screen.contains("thread 'main'") && screen.contains("panicked at"),
+        "{screen}"
+    );
+    assert!(screen.contains("test panic requested"), "{screen}");
+    assert!(screen.contains("details are in the log:"), "{screen}");
+    assert!(screen.contains("state/userscope/userscope.log"), "{screen}");
+    // Printed on the normal screen, in order: message, then where the log is.
+    // Nothing jumps back over it afterwards: the exit marker comes last.
+    let message = screen.find("test panic requested").unwrap();
+    let log = screen.find("details are in the log:").unwrap();
+    let exited = screen.find("USERSCOPE_EXITED_101").unwrap();
+    assert!(message < log && log < exited, "{screen}");
+    let log_text =
+        std::fs::read_to_string(tmux.home().join("state/userscope/userscope.log")).unwrap();
+    assert!(
+        log_text.contains("test panic requested"),
+        "the panic is logged too"
+    );
+    tmux.line("echo still-$((40+2))");
+    tmux.wait_for(&["still-42"]);
+}
+
 fn run_without_terminal(args: &[&str]) -> Output {
     let home = tempfile::tempdir().unwrap();
     Command::new(BIN)

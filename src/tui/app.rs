@@ -2,17 +2,18 @@
 //! the outside world is returned as `Effect`s, and the time is state the runtime sets, so every
 //! behaviour here can be tested by feeding messages.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
-use zeroize::Zeroize;
 
 use crate::error::LookupError;
 use crate::lookup::{LookupEvent, LookupOutcome};
 use crate::sanitize::sanitize;
 use crate::secrets::ApiKey;
+pub use crate::tui::error_view::{ErrorKind, ErrorView};
+pub use crate::tui::input::TextInput;
 use crate::tui::keymap::{Action, Context, KeyMap};
 use crate::tui::message::{Effect, KeyStatus, Message, RequestId};
 use crate::tui::ui::layout;
@@ -22,8 +23,6 @@ use crate::vendor::{Connection, Lookup, LookupKind, VendorKind};
 
 /// Rate-limited lookups retry by themselves at most this many times before waiting for Enter.
 const MAX_AUTO_RETRIES: u32 = 3;
-/// How long to wait before an automatic retry when the vendor did not say.
-const DEFAULT_RETRY_WAIT: Duration = Duration::from_secs(10);
 const MAX_RECENT: usize = 20;
 
 #[derive(Clone, Copy, Debug)]
@@ -74,120 +73,6 @@ pub enum StartFocus {
     Recent,
 }
 
-/// A one-line text field. Masked fields (the key dialog) never show or print their text and
-/// wipe it from memory when dropped.
-#[derive(Clone, Default)]
-pub struct TextInput {
-    text: String,
-    /// In chars, not bytes.
-    cursor: usize,
-    pub masked: bool,
-}
-
-impl std::fmt::Debug for TextInput {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.masked {
-            f.write_str("TextInput([redacted])")
-        } else {
-            write!(f, "TextInput({:?})", self.text)
-        }
-    }
-}
-
-impl Drop for TextInput {
-    fn drop(&mut self) {
-        self.text.zeroize();
-    }
-}
-
-impl TextInput {
-    pub fn new(text: &str) -> TextInput {
-        TextInput {
-            text: text.to_owned(),
-            cursor: text.chars().count(),
-            masked: false,
-        }
-    }
-
-    pub fn masked() -> TextInput {
-        TextInput {
-            text: String::new(),
-            cursor: 0,
-            masked: true,
-        }
-    }
-
-    pub fn text(&self) -> &str {
-        &self.text
-    }
-
-    pub fn cursor(&self) -> usize {
-        self.cursor
-    }
-
-    pub fn len(&self) -> usize {
-        self.text.chars().count()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.text.is_empty()
-    }
-
-    fn byte_at(&self, char_index: usize) -> usize {
-        self.text
-            .char_indices()
-            .nth(char_index)
-            .map_or(self.text.len(), |(i, _)| i)
-    }
-
-    pub fn insert(&mut self, c: char) {
-        let at = self.byte_at(self.cursor);
-        self.text.insert(at, c);
-        self.cursor += 1;
-    }
-
-    pub fn set(&mut self, text: &str) {
-        self.text.zeroize();
-        self.text = text.to_owned();
-        self.cursor = self.len();
-    }
-
-    pub fn clear(&mut self) {
-        self.text.zeroize();
-        self.cursor = 0;
-    }
-
-    fn edit(&mut self, action: Action) -> bool {
-        match action {
-            Action::CursorLeft => self.cursor = self.cursor.saturating_sub(1),
-            Action::CursorRight => self.cursor = (self.cursor + 1).min(self.len()),
-            Action::CursorHome => self.cursor = 0,
-            Action::CursorEnd => self.cursor = self.len(),
-            Action::DeleteBack => {
-                if self.cursor > 0 {
-                    self.cursor -= 1;
-                    let at = self.byte_at(self.cursor);
-                    self.text.remove(at);
-                }
-            }
-            Action::DeleteForward => {
-                if self.cursor < self.len() {
-                    let at = self.byte_at(self.cursor);
-                    self.text.remove(at);
-                }
-            }
-            Action::ClearInput => self.clear(),
-            _ => return false,
-        }
-        true
-    }
-
-    /// The text before the cursor (to place the terminal cursor by display width).
-    pub fn before_cursor(&self) -> &str {
-        &self.text[..self.byte_at(self.cursor)]
-    }
-}
-
 #[derive(Clone, Debug, PartialEq)]
 pub struct RecentLookup {
     pub connection: String,
@@ -212,121 +97,6 @@ pub struct Loading {
     pub lookup: Lookup,
     pub started: Instant,
     pub rate_limit: Option<RateWait>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ErrorKind {
-    Usage,
-    NotFound,
-    NoKey,
-    KeyRejected,
-    KeyStore,
-    RateLimited,
-    Network,
-    Timeout,
-    Server,
-    InvalidBody,
-    TooLarge,
-}
-
-/// A failed lookup as a screen state: what happened and how to fix it.
-#[derive(Clone, Debug)]
-pub struct ErrorView {
-    pub kind: ErrorKind,
-    pub title: String,
-    /// The full one-line message (sanitized).
-    pub message: String,
-    pub fix: Option<String>,
-    pub status: Option<u16>,
-    /// Rate limited: when the automatic retry starts.
-    pub retry_at: Option<Instant>,
-}
-
-impl ErrorView {
-    pub fn from_error(err: &LookupError, keymap: &KeyMap, now: Instant) -> ErrorView {
-        let set_key = keymap.key_for(Action::SetKey);
-        let (kind, title, fix, status) = match err {
-            LookupError::Usage(_) => (ErrorKind::Usage, "Cannot run this lookup".to_owned(), None, None),
-            LookupError::NotFound { vendor, .. } => (
-                ErrorKind::NotFound,
-                format!("No such user at {vendor}"),
-                Some(format!(
-                    "Check the value and the lookup kind ({} changes it), then press Enter.",
-                    keymap.key_for(Action::ToggleKind)
-                )),
-                Some(404),
-            ),
-            LookupError::NoKey { .. } => (
-                ErrorKind::NoKey,
-                "No API key".to_owned(),
-                Some(format!("Enter the key in the dialog ({set_key} opens it); it is saved to the OS keyring.")),
-                None,
-            ),
-            LookupError::KeyRejected { status, .. } => (
-                ErrorKind::KeyRejected,
-                "Key rejected".to_owned(),
-                Some(format!("Enter a new key in the dialog ({set_key} opens it); it replaces the stored one.")),
-                Some(*status),
-            ),
-            LookupError::KeyStore(_) => (
-                ErrorKind::KeyStore,
-                "Key store unavailable".to_owned(),
-                Some("Unlock or start the OS keyring, or set the USERSCOPE_<VENDOR>_API_KEY variable.".to_owned()),
-                None,
-            ),
-            LookupError::RateLimited { .. } => (
-                ErrorKind::RateLimited,
-                "Rate limited".to_owned(),
-                Some("The lookup is retried when the countdown ends; Enter retries now.".to_owned()),
-                Some(429),
-            ),
-            LookupError::Network { .. } => (
-                ErrorKind::Network,
-                "Network error".to_owned(),
-                Some("Check the network and the connection's base URL; Enter retries.".to_owned()),
-                None,
-            ),
-            LookupError::Timeout { .. } => (
-                ErrorKind::Timeout,
-                "Timed out".to_owned(),
-                Some("Enter retries; a longer limit goes in the config file ([http] timeout_secs).".to_owned()),
-                None,
-            ),
-            LookupError::Server { status, .. } => (
-                ErrorKind::Server,
-                format!("Server error (HTTP {status})"),
-                Some("The vendor failed; try again later. Enter retries.".to_owned()),
-                Some(*status),
-            ),
-            LookupError::InvalidBody { status, .. } => (
-                ErrorKind::InvalidBody,
-                format!("Invalid response (HTTP {status})"),
-                Some("The vendor sent something that is not the documented JSON; Enter retries.".to_owned()),
-                Some(*status),
-            ),
-            LookupError::TooLarge { .. } => (
-                ErrorKind::TooLarge,
-                "Response too large".to_owned(),
-                Some("Raise [http] max_body_mib in the config file if this profile is expected to be this big.".to_owned()),
-                None,
-            ),
-            LookupError::Cancelled => (ErrorKind::Usage, "Cancelled".to_owned(), None, None),
-        };
-        let retry_at = match err {
-            LookupError::RateLimited { retry_in, .. } => {
-                Some(now + retry_in.unwrap_or(DEFAULT_RETRY_WAIT))
-            }
-            _ => None,
-        };
-        ErrorView {
-            kind,
-            title,
-            message: sanitize(&err.to_string()).into_owned(),
-            fix,
-            status,
-            retry_at,
-        }
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -392,6 +162,8 @@ pub struct App {
     pub notice: Option<String>,
     pub profile: Option<ProfileView>,
     pub overlay: Option<Overlay>,
+    /// The focused pane's filter while it is being typed (Enter keeps it, Esc clears it).
+    pub filter_edit: Option<TextInput>,
     pub next_request: RequestId,
     pub auto_retries: u32,
     pub size: Rect,
@@ -429,6 +201,7 @@ impl App {
             notice: None,
             profile: None,
             overlay: None,
+            filter_edit: None,
             next_request: 0,
             auto_retries: 0,
             size: Rect::new(0, 0, 80, 24),
@@ -459,7 +232,10 @@ impl App {
         match &self.overlay {
             Some(Overlay::KeyDialog(d)) => d.state != DialogState::DemoFixed,
             Some(_) => false,
-            None => self.screen == Screen::Start && self.start_focus == StartFocus::Input,
+            None => match self.screen {
+                Screen::Start => self.start_focus == StartFocus::Input,
+                Screen::Profile => self.filter_edit.is_some(),
+            },
         }
     }
 
@@ -881,8 +657,27 @@ impl App {
                 if self.loading.is_some() {
                     return self.cancel();
                 }
+                // Esc first clears the focused pane's filter, then goes back.
+                let now = self.clock.wall;
+                if let Some(view) = self.profile.as_mut()
+                    && view.filter(view.focus).is_some()
+                {
+                    view.set_filter(view.focus, "", now);
+                    return Vec::new();
+                }
                 self.screen = Screen::Start;
                 self.start_focus = StartFocus::Input;
+            }
+            Action::Filter => {
+                if let Some(view) = &self.profile {
+                    if ProfileView::can_filter(view.focus) {
+                        let current = view.filter(view.focus).map(|f| f.query.clone());
+                        self.filter_edit = Some(TextInput::new(current.as_deref().unwrap_or("")));
+                    } else {
+                        self.notice =
+                            Some("The Raw pane folds instead of filtering: Space folds".to_owned());
+                    }
+                }
             }
             Action::NextPane | Action::PrevPane | Action::GoPane(_) => {
                 if let Some(view) = self.profile.as_mut() {
@@ -1060,11 +855,14 @@ impl App {
         if self.overlay.is_some() {
             return self.on_overlay_key(&key);
         }
-        let typing = self.is_typing();
         if self.screen == Screen::Profile {
             // A notice (copied, exported) lasts until the next key.
             self.notice = None;
+            if self.filter_edit.is_some() {
+                return self.on_filter_key(&key);
+            }
         }
+        let typing = self.is_typing();
         match self.keymap.action_for(&key, &self.contexts(), typing) {
             Some(action) => self.apply(action),
             None => {
@@ -1075,6 +873,49 @@ impl App {
                 Vec::new()
             }
         }
+    }
+
+    /// Keys while typing a pane filter: the rows narrow with every keystroke; arrows still
+    /// move; Enter keeps the filter, Esc clears it.
+    fn on_filter_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
+        let action = self.keymap.action_for(key, &[Context::Typing], true);
+        let now = self.clock.wall;
+        let Some(input) = self.filter_edit.as_mut() else {
+            return Vec::new();
+        };
+        let changed = match action {
+            Some(Action::ForceQuit) => return self.quit(130),
+            Some(Action::Select) => {
+                self.filter_edit = None;
+                return Vec::new();
+            }
+            Some(Action::Back) => {
+                self.filter_edit = None;
+                if let Some(view) = self.profile.as_mut() {
+                    view.set_filter(view.focus, "", now);
+                }
+                return Vec::new();
+            }
+            Some(a @ (Action::Up | Action::Down | Action::PageUp | Action::PageDown)) => {
+                self.move_selection(a);
+                return Vec::new();
+            }
+            Some(a) => input.edit(a),
+            None => match typed_char(key) {
+                Some(c) => {
+                    input.insert(c);
+                    true
+                }
+                None => false,
+            },
+        };
+        if changed {
+            let query = input.text().to_owned();
+            if let Some(view) = self.profile.as_mut() {
+                view.set_filter(view.focus, &query, now);
+            }
+        }
+        Vec::new()
     }
 
     fn on_mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {
@@ -1145,7 +986,9 @@ impl App {
                 let areas = layout::start(self.size, self.demo);
                 if areas.vendors.contains(at) {
                     self.start_focus = StartFocus::Vendors;
-                    let row = usize::from(at.y.saturating_sub(areas.vendors.y + 1));
+                    let visible = usize::from(areas.vendors.height.saturating_sub(2));
+                    let row = layout::list_offset(self.selected, visible)
+                        + usize::from(at.y.saturating_sub(areas.vendors.y + 1));
                     if at.y > areas.vendors.y
                         && row < self.connections.len()
                         && self.selected != row
@@ -1156,17 +999,26 @@ impl App {
                 } else if areas.lookup.contains(at) {
                     self.start_focus = StartFocus::Input;
                 } else if self.demo && areas.users.contains(at) {
-                    self.start_focus = StartFocus::Users;
-                    self.list_cursor = usize::from(at.y.saturating_sub(areas.users.y + 1));
-                    self.list_cursor = self.list_cursor.min(self.list_len().saturating_sub(1));
+                    self.click_list(StartFocus::Users, areas.users, at);
                 } else if areas.recent.contains(at) {
-                    self.start_focus = StartFocus::Recent;
-                    self.list_cursor = usize::from(at.y.saturating_sub(areas.recent.y + 1));
-                    self.list_cursor = self.list_cursor.min(self.list_len().saturating_sub(1));
+                    self.click_list(StartFocus::Recent, areas.recent, at);
                 }
             }
         }
         Vec::new()
+    }
+
+    /// Focus a list box and select the row under the pointer (scrolled as drawn).
+    fn click_list(&mut self, focus: StartFocus, area: Rect, at: Position) {
+        let rows = usize::from(area.height.saturating_sub(2)).max(1);
+        let offset = if self.start_focus == focus {
+            layout::list_offset(self.list_cursor, rows)
+        } else {
+            0
+        };
+        self.start_focus = focus;
+        let row = offset + usize::from(at.y.saturating_sub(area.y + 1));
+        self.list_cursor = row.min(self.list_len().saturating_sub(1));
     }
 
     fn on_resize(&mut self, width: u16, height: u16) {

@@ -26,6 +26,7 @@ pub enum Action {
     ToggleFold,
     Copy,
     Export,
+    Filter,
     // Text editing (only while typing).
     CursorLeft,
     CursorRight,
@@ -242,6 +243,15 @@ impl Default for KeyMap {
             bind(&[c('r')], Retry, Profile, "run the same lookup again"),
             hinted(
                 bind(
+                    &[c('f')],
+                    Filter,
+                    Profile,
+                    "filter the rows of the focused pane",
+                ),
+                "filter",
+            ),
+            hinted(
+                bind(
                     &[c('y')],
                     Copy,
                     Profile,
@@ -446,6 +456,7 @@ impl Action {
             Action::ToggleFold => "toggle_fold".into(),
             Action::Copy => "copy".into(),
             Action::Export => "export".into(),
+            Action::Filter => "filter".into(),
             Action::CursorLeft => "cursor_left".into(),
             Action::CursorRight => "cursor_right".into(),
             Action::CursorHome => "cursor_home".into(),

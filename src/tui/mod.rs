@@ -10,6 +10,8 @@ use std::time::Instant;
 use crate::cli::TuiArgs;
 
 pub mod app;
+pub mod error_view;
+pub mod input;
 pub mod json;
 pub mod keymap;
 pub mod message;

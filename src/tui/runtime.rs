@@ -19,6 +19,9 @@ use crate::tui::services::{self, Services};
 use crate::tui::terminal::Term;
 use crate::tui::ui;
 
+/// Debug builds: panic right after the first frame (for the panic-hook end-to-end test).
+pub const TEST_PANIC_ENV: &str = "USERSCOPE_TEST_PANIC_AFTER_FIRST_FRAME";
+
 const ANIMATION_TICK: Duration = Duration::from_millis(100);
 /// Relative ages ("3 minutes ago") refresh this often when nothing else happens.
 const IDLE_TICK: Duration = Duration::from_secs(30);
@@ -212,6 +215,11 @@ pub async fn run(
             dirty = false;
             if let Some(start) = options.exit_after_first_frame {
                 return Ok(RunEnd::FirstFrame(start.elapsed()));
+            }
+            // Debug builds only: lets the end-to-end test prove that a panic restores the
+            // terminal and prints the message and the log path on the normal screen.
+            if cfg!(debug_assertions) && std::env::var_os(TEST_PANIC_ENV).is_some() {
+                panic!("test panic requested by {TEST_PANIC_ENV}");
             }
         }
         if let Some(code) = app.exit {

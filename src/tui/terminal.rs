@@ -2,6 +2,7 @@
 //! first, then the panic message and where the log is), and via a guard on every other exit.
 
 use std::io::{self, Stdout, stdout};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crossterm::execute;
@@ -22,17 +23,27 @@ impl Drop for TerminalGuard {
     }
 }
 
+/// Whether the terminal is currently taken over. Restoring twice must not happen: leaving the
+/// alternate screen a second time restores the saved cursor again and jumps back over whatever
+/// was printed since (the panic message).
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+
 pub fn setup() -> io::Result<(Term, TerminalGuard)> {
     enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
     let guard = TerminalGuard;
     execute!(stdout(), EnterAlternateScreen, EnableMouseCapture)?;
     let terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
     Ok((terminal, guard))
 }
 
-/// Leave the alternate screen, stop mouse capture, show the cursor, cooked mode. Idempotent,
-/// best effort: it runs from the panic hook, where there is nobody to report failure to.
+/// Leave the alternate screen, stop mouse capture, show the cursor, cooked mode. Runs once per
+/// setup however many exits call it; best effort: it runs from the panic hook, where there is
+/// nobody to report a failure to.
 pub fn restore() {
+    if !ACTIVE.swap(false, Ordering::SeqCst) {
+        return;
+    }
     let _ = execute!(
         stdout(),
         DisableMouseCapture,

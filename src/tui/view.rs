@@ -170,6 +170,15 @@ pub struct ProfileView {
     raw_visible: Option<Vec<usize>>,
     /// Widest key per pane, measured once (measuring 100,000 keys every frame would not be).
     key_widths: [usize; 8],
+    /// Per pane: the rows matching a filter, found once per filter change.
+    filters: [Option<Filter>; 8],
+}
+
+/// A pane's filter: the query and the (unfiltered) indices of the rows that match it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Filter {
+    pub query: String,
+    rows: Vec<usize>,
 }
 
 fn fields_key_width(fields: &[Field]) -> usize {
@@ -214,6 +223,7 @@ impl ProfileView {
             folded: std::collections::BTreeSet::new(),
             raw_visible: None,
             key_widths,
+            filters: Default::default(),
         }
     }
 
@@ -317,7 +327,8 @@ impl ProfileView {
         }
     }
 
-    pub fn row_count(&self, pane: Pane) -> usize {
+    /// Rows of the pane before any filter.
+    pub fn unfiltered_count(&self, pane: Pane) -> usize {
         if pane == Pane::Raw {
             return self.raw_visible.as_ref().map_or(self.raw.len(), Vec::len);
         }
@@ -327,8 +338,7 @@ impl ProfileView {
         self.rows(pane).map_or(0, <[Row]>::len)
     }
 
-    /// Row `i` of a key/value pane; field rows are formatted here, on demand.
-    pub fn row(&self, pane: Pane, i: usize, now: DateTime<Utc>) -> Option<Row> {
+    fn unfiltered_row(&self, pane: Pane, i: usize, now: DateTime<Utc>) -> Option<Row> {
         if let Some(fields) = self.fields(pane) {
             return fields.get(i).map(|f| field_row(f, now));
         }
@@ -338,10 +348,73 @@ impl ProfileView {
         self.rows(pane)?.get(i).cloned()
     }
 
+    /// Rows the pane shows (after its filter, if any).
+    pub fn row_count(&self, pane: Pane) -> usize {
+        match self.filter(pane) {
+            Some(f) => f.rows.len(),
+            None => self.unfiltered_count(pane),
+        }
+    }
+
+    /// Row `i` of a pane as shown (after its filter); field rows are formatted here, on demand.
+    pub fn row(&self, pane: Pane, i: usize, now: DateTime<Utc>) -> Option<Row> {
+        match self.filter(pane) {
+            Some(f) => self.unfiltered_row(pane, *f.rows.get(i)?, now),
+            None => self.unfiltered_row(pane, i, now),
+        }
+    }
+
+    pub fn filter(&self, pane: Pane) -> Option<&Filter> {
+        self.filters.get(pane.index())?.as_ref()
+    }
+
+    /// The Raw pane folds instead; every other pane can be filtered.
+    pub fn can_filter(pane: Pane) -> bool {
+        pane != Pane::Raw
+    }
+
+    /// Show only the rows whose key or value contains `query` (case-insensitive); an empty
+    /// query removes the filter. Scans the pane once per change, not per frame.
+    pub fn set_filter(&mut self, pane: Pane, query: &str, now: DateTime<Utc>) {
+        if !ProfileView::can_filter(pane) {
+            return;
+        }
+        let filter = if query.trim().is_empty() {
+            None
+        } else {
+            let needle = query.to_lowercase();
+            let rows = (0..self.unfiltered_count(pane))
+                .filter(|i| {
+                    self.unfiltered_row(pane, *i, now).is_some_and(|r| {
+                        r.key.to_lowercase().contains(&needle)
+                            || r.value.to_lowercase().contains(&needle)
+                    })
+                })
+                .collect();
+            Some(Filter {
+                query: query.to_owned(),
+                rows,
+            })
+        };
+        if let Some(slot) = self.filters.get_mut(pane.index()) {
+            *slot = filter;
+        }
+        if let Some(s) = self.scroll_mut(pane) {
+            *s = PaneScroll::default();
+        }
+    }
+
     /// What the pane says when it has no rows.
     pub fn empty_text(&self, pane: Pane) -> Option<String> {
         if self.row_count(pane) > 0 {
             return None;
+        }
+        if let Some(f) = self.filter(pane) {
+            return Some(format!(
+                "No {} match “{}” (Esc clears the filter)",
+                pane.title().to_lowercase(),
+                sanitize(&f.query)
+            ));
         }
         Some(match pane.section() {
             Some(section) => empty_text(self.vendor(), section),

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::common::{self, Builder, Expect, Ident, Item, Place};
+use super::common::{self, Builder, Expect, Ident, Item, MemberCheck, Place};
 use super::{
     AuthPlacement, Connection, Lookup, RequestSpec, VendorAdapter, VendorKind, WrongShape,
 };
@@ -45,7 +45,12 @@ impl VendorAdapter for Coho {
         for (key, value) in body {
             match key.as_str() {
                 "userProperties" => user_properties(&mut b, value),
-                "calculatedProperties" => b.items(&key, value, calculated_property),
+                "calculatedProperties" => {
+                    if let Value::Array(items) = &value {
+                        b.profile.attributes.reserve(items.len().saturating_mul(3));
+                    }
+                    b.items(&key, value, calculated_property)
+                }
                 "tags" => b.items(&key, value, tag),
                 "segments" => b.items(&key, value, segment),
                 _ => b.undocumented(key, value),
@@ -107,42 +112,18 @@ fn user_properties(b: &mut Builder, value: Value) {
 /// `NAME.timeframe`, so the number keeps its meaning next to it. Without a usable name (or
 /// without a value to name) the item's index stands in (`calculatedProperties[3].value`).
 fn calculated_property(b: &mut Builder, at: Item<'_>, item: Value) {
-    let mut map = match item {
-        Value::Object(map) if !map.is_empty() => map,
-        other => return b.property(at.key(), other, Expect::Object),
-    };
-    let named = map.contains_key("value") && map.get("name").and_then(common::text_of).is_some();
-    let name = if named {
-        map.shift_remove("name")
-    } else {
-        None
-    };
-    let base = match name {
-        Some(name) => {
-            b.check_at(|| at.path("name"), &name, Expect::Str);
-            common::into_text(name).unwrap_or_default()
+    const SCHEMA: [(&str, Expect); 4] = [
+        ("id", Expect::Str),
+        ("name", Expect::Str),
+        ("timeframe", Expect::Num),
+        ("value", Expect::Num),
+    ];
+    match item {
+        Value::Object(map) if !map.is_empty() => {
+            let check = MemberCheck::Schema(&SCHEMA);
+            common::named_members(b, at, map, "value", check, Builder::attribute)
         }
-        None => at.key(),
-    };
-    if let Some(value) = map.shift_remove("value") {
-        b.check_at(|| at.path("value"), &value, Expect::Num);
-        let key = if named {
-            base.clone()
-        } else {
-            common::member_key(&base, "value")
-        };
-        b.attribute(key, value);
-    }
-    for (key, value) in map {
-        match key.as_str() {
-            "id" | "name" => b.check_at(|| at.path(&key), &value, Expect::Str),
-            "timeframe" => b.check_at(|| at.path(&key), &value, Expect::Num),
-            _ => {
-                b.undocumented_warning(&at.path(&key));
-                true
-            }
-        };
-        b.attribute(common::member_key(&base, &key), value);
+        other => b.property(at.key(), other, Expect::Object),
     }
 }
 

@@ -473,6 +473,7 @@ impl Builder {
     pub fn attribute_map(&mut self, key: &str, value: Value, prefix: Option<&str>) {
         match value {
             Value::Object(map) if !map.is_empty() => {
+                self.profile.attributes.reserve(map.len());
                 for (name, value) in map {
                     let name = match prefix {
                         Some(prefix) => member_key(prefix, &name),
@@ -519,6 +520,18 @@ impl Builder {
             if !map.contains_key(*name) {
                 self.missing(&member_key(prefix, name));
             }
+        }
+    }
+}
+
+/// Warn when a string is longer than the documented maximum (in characters).
+pub fn check_max_chars(b: &mut Builder, path: &str, value: &Value, max: usize) {
+    if let Value::String(text) = value {
+        let count = text.chars().count();
+        if count > max {
+            b.warn(format!(
+                "{path}: documented as at most {max} characters, got {count}"
+            ));
         }
     }
 }
@@ -570,6 +583,87 @@ pub fn into_text(value: Value) -> Option<String> {
         Value::String(s) if !s.is_empty() => Some(s),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
+    }
+}
+
+/// How the members of a [`named_members`] object are checked.
+#[derive(Clone, Copy)]
+pub enum MemberCheck<'a> {
+    /// Only the name (a string) is checked: the vendor does not document the rest.
+    NameOnly,
+    /// Members are checked against the schema; members it lacks are warned about.
+    Schema(&'a [(&'a str, Expect)]),
+}
+
+/// An object whose `name` names its `main` member (`{name, value, id, …}`, thousands of
+/// them in a big body). `put` receives the main member under the name, then every other
+/// member under `NAME.member` in the body's order. Without a usable name, or without a main
+/// member to name, the item's index stands in (`attributes[2].value`, `attributes[2].name`).
+///
+/// One consuming pass with the members parked on the stack: no hashing, no copy of the
+/// name, and one allocation per `NAME.member` key — this is the hot path of the benchmark.
+pub fn named_members(
+    b: &mut Builder,
+    at: Item<'_>,
+    map: Map<String, Value>,
+    main: &str,
+    check: MemberCheck<'_>,
+    put: fn(&mut Builder, String, Value),
+) {
+    const INLINE: usize = 6;
+    let mut name = None;
+    let mut main_value = None;
+    let mut inline: [Option<(String, Value)>; INLINE] = Default::default();
+    let mut spilled = Vec::new();
+    let mut count = 0;
+    for (key, value) in map {
+        match check {
+            MemberCheck::Schema(schema) => match schema.iter().find(|(m, _)| *m == key) {
+                Some((_, expect)) => {
+                    b.check_at(|| at.path(&key), &value, *expect);
+                }
+                None => b.undocumented_warning(&at.path(&key)),
+            },
+            MemberCheck::NameOnly if key == "name" => {
+                b.check_at(|| at.path("name"), &value, Expect::Str);
+            }
+            MemberCheck::NameOnly => {}
+        }
+        if key == "name" {
+            name = Some(value);
+        } else if key == main {
+            main_value = Some(value);
+        } else if count < INLINE {
+            inline[count] = Some((key, value));
+            count += 1;
+        } else {
+            spilled.push((key, value));
+        }
+    }
+    let usable = main_value.is_some() && name.as_ref().and_then(text_of).is_some();
+    let (base, unnamed) = match name {
+        Some(name) if usable => (into_text(name).unwrap_or_default(), None),
+        name => (at.key(), name),
+    };
+    let rest = inline.iter_mut().flatten().chain(spilled.iter_mut());
+    for (key, _) in rest {
+        *key = member_key(&base, key);
+    }
+    let unnamed = unnamed.map(|value| (member_key(&base, "name"), value));
+    let main_key = if usable {
+        base
+    } else {
+        member_key(&base, main)
+    };
+    if let Some(value) = main_value {
+        put(b, main_key, value);
+    }
+    for (key, value) in unnamed
+        .into_iter()
+        .chain(inline.into_iter().flatten())
+        .chain(spilled)
+    {
+        put(b, key, value);
     }
 }
 

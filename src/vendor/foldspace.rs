@@ -46,6 +46,7 @@ impl VendorAdapter for Foldspace {
         let mut b = Builder::new();
         b.require(&body, "", &["userType", "identifyId"]);
         for (key, value) in body {
+            check_limits(&mut b, &key, &value);
             match key.as_str() {
                 "id" => b.identity(Ident::Id, &key, value, Expect::Str),
                 "userType" => {
@@ -87,6 +88,57 @@ impl VendorAdapter for Foldspace {
 
 const USER_TYPES: [&str; 3] = ["ANONYMOUS", "LEAD", "USER"];
 
+/// The documented limits of top-level fields: lengths, the name pattern, list sizes and
+/// uniqueness, the PQL score range. Each breach is a warning; the value is kept as sent.
+fn check_limits(b: &mut Builder, key: &str, value: &Value) {
+    let max = match key {
+        "identifyId" | "email" | "name" | "role" | "lastSubscriptionIdentifier" | "image" => 255,
+        "phone" => 20,
+        "timezone" => 50,
+        "allSubscriptionIdentifiers" => return check_list(b, key, value, 100),
+        "products" => return check_list(b, key, value, 20),
+        "pqlScore" => {
+            if let Some(score) = value.as_f64()
+                && !(0.0..=100.0).contains(&score)
+            {
+                b.warn(format!("pqlScore: documented as 0.0 to 100.0, got {score}"));
+            }
+            return;
+        }
+        _ => return,
+    };
+    common::check_max_chars(b, key, value, max);
+    if key == "name"
+        && let Value::String(name) = value
+        && !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ' ' | '-' | '(' | ')'))
+    {
+        b.warn("name: documented as letters, digits, spaces and _-() only".to_owned());
+    }
+}
+
+/// A documented list with at most `max` unique items.
+fn check_list(b: &mut Builder, key: &str, value: &Value, max: usize) {
+    let Value::Array(items) = value else { return };
+    if items.len() > max {
+        b.warn(format!(
+            "{key}: documented as at most {max} items, got {}",
+            items.len()
+        ));
+    }
+    // Pairwise is fine within the documented sizes; past them it is already a warning, and
+    // a hostile body with 100k items must not cost 10^10 comparisons.
+    let duplicated = items.len() <= max
+        && items
+            .iter()
+            .enumerate()
+            .any(|(i, item)| items[..i].contains(item));
+    if duplicated {
+        b.warn(format!("{key}: documented as unique items, got duplicates"));
+    }
+}
+
 fn check_user_type(b: &mut Builder, value: &Value) {
     if let Value::String(text) = value
         && !USER_TYPES.contains(&text.as_str())
@@ -118,6 +170,8 @@ fn location(b: &mut Builder, value: Value) {
                 continue;
             }
         };
+        let max = if place == Place::CountryCode { 8 } else { 128 };
+        common::check_max_chars(b, &path, &value, max);
         b.location(place, &path, value);
     }
 }
@@ -133,6 +187,7 @@ fn product(b: &mut Builder, at: Item<'_>, item: Value) {
         match key.as_str() {
             "product" => {
                 b.check_at(|| at.path(key), value, Expect::Str);
+                common::check_max_chars(b, &at.path(key), value, 16);
             }
             "environment" => {
                 if b.check_at(|| at.path(key), value, Expect::Int)
@@ -406,6 +461,50 @@ mod normalize_tests {
                 "products[0].environment: documented as 1 to 4, got 9",
             ]
         );
+    }
+
+    #[test]
+    fn documented_limits_are_warnings() {
+        let body = json!({
+            "userType": "USER", "identifyId": "x".repeat(256), "name": "Zoë 🎉", "phone": "+".repeat(21),
+            "timezone": "t".repeat(51), "pqlScore": 100.5,
+            "allSubscriptionIdentifiers": ["a", "b", "a"],
+            "products": [{"product": "P".repeat(17), "environment": 2}],
+            "location": {"countryCode": "ABCDEFGHI", "city": "c".repeat(129)}
+        });
+        let normalized = Foldspace.normalize(body).unwrap();
+        assert_eq!(
+            normalized.profile.display_name.as_deref(),
+            Some("Zoë 🎉"),
+            "kept as sent"
+        );
+        assert_eq!(
+            normalized.warnings,
+            [
+                "identifyId: documented as at most 255 characters, got 256",
+                "name: documented as letters, digits, spaces and _-() only",
+                "phone: documented as at most 20 characters, got 21",
+                "timezone: documented as at most 50 characters, got 51",
+                "pqlScore: documented as 0.0 to 100.0, got 100.5",
+                "allSubscriptionIdentifiers: documented as unique items, got duplicates",
+                "products[0].product: documented as at most 16 characters, got 17",
+                "location.countryCode: documented as at most 8 characters, got 9",
+                "location.city: documented as at most 128 characters, got 129",
+            ]
+        );
+    }
+
+    #[test]
+    fn oversized_lists_are_warned_without_quadratic_work() {
+        let ids: Vec<String> = (0..100_000).map(|i| format!("sub-{i}")).collect();
+        let body =
+            json!({"userType": "USER", "identifyId": "x", "allSubscriptionIdentifiers": ids});
+        let normalized = Foldspace.normalize(body).unwrap();
+        assert_eq!(
+            normalized.warnings,
+            ["allSubscriptionIdentifiers: documented as at most 100 items, got 100000"]
+        );
+        assert_eq!(normalized.profile.properties.len(), 100_001);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::common::{self, Builder, Expect, Ident, Item, Place};
+use super::common::{self, Builder, Expect, Ident, Item, MemberCheck, Place};
 use super::{
     AuthPlacement, Connection, Lookup, LookupKind, RequestSpec, VendorAdapter, VendorKind,
     WrongShape,
@@ -79,7 +79,10 @@ impl VendorAdapter for Usercom {
                 "timezone" => b.location(Place::Timezone, &key, value),
                 "tags" => b.items(&key, value, tag),
                 "lists" => b.items(&key, value, list),
-                "attributes" => b.items(&key, value, attribute),
+                "attributes" => {
+                    reserve_for(&mut b.profile.attributes, &value, 3);
+                    b.items(&key, value, attribute)
+                }
                 "created_at" | "updated_at" | "first_seen" | "last_seen" | "last_contacted" => {
                     b.property(key, value, Expect::Iso)
                 }
@@ -134,33 +137,19 @@ fn named_item(
     main: &str,
     put: fn(&mut Builder, String, Value),
 ) {
-    let mut map = match item {
-        Value::Object(map) if !map.is_empty() => map,
-        other => return b.property(at.key(), other, Expect::Object),
-    };
-    let named = map.contains_key(main) && map.get("name").and_then(common::text_of).is_some();
-    let name = if named {
-        map.shift_remove("name")
-    } else {
-        None
-    };
-    let base = match name {
-        Some(name) => {
-            b.check_at(|| at.path("name"), &name, Expect::Str);
-            common::into_text(name).unwrap_or_default()
+    match item {
+        Value::Object(map) if !map.is_empty() => {
+            common::named_members(b, at, map, main, MemberCheck::NameOnly, put)
         }
-        None => at.key(),
-    };
-    if let Some(value) = map.shift_remove(main) {
-        let key = if named {
-            base.clone()
-        } else {
-            common::member_key(&base, main)
-        };
-        put(b, key, value);
+        other => b.property(at.key(), other, Expect::Object),
     }
-    for (key, value) in map {
-        put(b, common::member_key(&base, &key), value);
+}
+
+/// Room for `per_item` fields per array item, so a body with thousands of attributes
+/// does not grow (and copy) the list a dozen times.
+fn reserve_for(fields: &mut Vec<crate::profile::Field>, value: &Value, per_item: usize) {
+    if let Value::Array(items) = value {
+        fields.reserve(items.len().saturating_mul(per_item));
     }
 }
 

@@ -82,7 +82,15 @@ impl VendorAdapter for Vemetric {
                     b.location(Place::CountryCode, &key, value)
                 }
                 "city" => b.location(Place::City, &key, value),
-                "lastSeenAt" => b.property(key, value, Expect::Iso),
+                "lastSeenAt" => {
+                    if let Value::String(at) = &value
+                        && crate::display::parse_iso(at).is_some()
+                        && !is_whole_second_utc(at)
+                    {
+                        b.warn("lastSeenAt: documented as YYYY-MM-DDTHH:MM:SSZ, got another ISO 8601 form".to_owned());
+                    }
+                    b.property(key, value, Expect::Iso)
+                }
                 "data" => b.attribute_map(&key, value, None),
                 "anonymous" => b.property(key, value, Expect::Bool),
                 "identifier" | "avatarUrl" => b.property(key, value, Expect::Str),
@@ -130,6 +138,19 @@ impl VendorAdapter for Vemetric {
             (None, true) => None,
         }
     }
+}
+
+/// The documented pattern `^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$`.
+fn is_whole_second_utc(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() == 20
+        && bytes.iter().enumerate().all(|(i, &c)| match i {
+            4 | 7 => c == b'-',
+            10 => c == b'T',
+            13 | 16 => c == b':',
+            19 => c == b'Z',
+            _ => c.is_ascii_digit(),
+        })
 }
 
 fn detail_text(detail: &Value) -> Option<String> {
@@ -402,6 +423,29 @@ mod normalize_tests {
             .map(|f| f.key.as_str())
             .collect();
         assert_eq!(keys, ["city", "anonymous", "data", "email", "meta"]);
+    }
+
+    #[test]
+    fn last_seen_must_be_whole_seconds_utc() {
+        for (at, warned) in [
+            ("2026-01-19T12:30:00Z", false),
+            ("2026-01-19T12:30:00.123Z", true),
+            ("2026-01-19T13:30:00+01:00", true),
+        ] {
+            let body = json!({"user": {"id": "1", "lastSeenAt": at}});
+            let warnings = Vemetric.normalize(body).unwrap().warnings;
+            let expected: Vec<&str> = if warned {
+                vec!["lastSeenAt: documented as YYYY-MM-DDTHH:MM:SSZ, got another ISO 8601 form"]
+            } else {
+                vec![]
+            };
+            assert_eq!(warnings, expected, "{at}");
+        }
+        let body = json!({"user": {"id": "1", "lastSeenAt": "last week"}});
+        assert_eq!(
+            Vemetric.normalize(body).unwrap().warnings,
+            ["lastSeenAt: documented as an ISO 8601 timestamp, got a string that is not one"]
+        );
     }
 
     #[test]

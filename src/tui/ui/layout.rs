@@ -124,6 +124,11 @@ pub fn start(area: Rect, demo: bool) -> StartAreas {
     }
 }
 
+/// The first row of a list of `rows` visible rows so that `selected` is on screen.
+pub fn list_offset(selected: usize, rows: usize) -> usize {
+    selected.saturating_sub(rows.saturating_sub(1))
+}
+
 /// A centered rectangle of at most `w`×`h` cells.
 pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);

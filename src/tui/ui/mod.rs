@@ -33,7 +33,20 @@ pub fn render(app: &App, frame: &mut Frame) {
         return;
     }
     match (app.screen, app.profile.as_ref()) {
-        (Screen::Profile, Some(view)) => profile::render(app, view, area, frame.buffer_mut()),
+        (Screen::Profile, Some(view)) => {
+            profile::render(app, view, area, frame.buffer_mut());
+            if let Some(input) = app.filter_edit.as_ref().filter(|_| app.overlay.is_none()) {
+                let footer = layout::profile(area, view.focus).footer;
+                let before = crate::sanitize::sanitize(input.before_cursor());
+                let x = usize::from(footer.x)
+                    + crate::tui::text::width(&status::filter_label(app))
+                    + crate::tui::text::width(&before);
+                let x = u16::try_from(x)
+                    .unwrap_or(u16::MAX)
+                    .min(footer.right().saturating_sub(1));
+                frame.set_cursor_position((x, footer.y));
+            }
+        }
         _ => start::render(app, frame),
     }
     match &app.overlay {

@@ -21,16 +21,32 @@ pub fn render(app: &App, view: &ProfileView, area: Rect, buf: &mut Buffer) {
         let block = chrome::pane_block("1 Overview", false, theme);
         let inner = block.inner(side);
         block.render(side, buf);
-        table::render(view, Pane::Overview, inner, false, theme, app.clock.wall, buf);
+        table::render(
+            view,
+            Pane::Overview,
+            inner,
+            false,
+            theme,
+            app.clock.wall,
+            buf,
+        );
     }
 
     let pane = view.focus;
     let count = view.row_count(pane);
-    let title = match pane {
+    let mut title = match pane {
         Pane::Overview | Pane::Request => pane.title().to_owned(),
         Pane::Raw => format!("Raw · {} lines", count),
         _ => format!("{} ({count})", pane.title()),
     };
+    if let Some(filter) = view.filter(pane) {
+        title = format!(
+            "{} ({count} of {}) · filter “{}”",
+            pane.title(),
+            view.unfiltered_count(pane),
+            sanitize(&filter.query)
+        );
+    }
     let block = chrome::pane_block(title, true, theme);
     let inner = block.inner(areas.body);
     block.render(areas.body, buf);

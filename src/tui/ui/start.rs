@@ -68,13 +68,17 @@ fn vendors(app: &App, area: Rect, buf: &mut Buffer) {
     let inner = block.inner(area);
     block.render(area, buf);
     let total = usize::from(inner.width);
-    for (i, entry) in app
+    let rows = usize::from(inner.height);
+    let offset = layout::list_offset(app.selected, rows);
+    for (line, (i, entry)) in app
         .connections
         .iter()
         .enumerate()
-        .take(usize::from(inner.height))
+        .skip(offset)
+        .take(rows)
+        .enumerate()
     {
-        let y = inner.y + u16::try_from(i).unwrap_or(u16::MAX);
+        let y = inner.y + u16::try_from(line).unwrap_or(u16::MAX);
         let selected = i == app.selected;
         let marker = if selected { "▶ " } else { "  " };
         let mut name = entry.vendor.display_name().to_owned();
@@ -224,7 +228,7 @@ fn list_box(
     }
     let rows = usize::from(inner.height).max(1);
     let offset = if focused {
-        app.list_cursor.saturating_sub(rows - 1)
+        layout::list_offset(app.list_cursor, rows)
     } else {
         0
     };

@@ -39,7 +39,22 @@ pub fn loading_text(app: &App) -> Option<String> {
     })
 }
 
+/// The label before the filter text in the footer (also used to place the cursor).
+pub fn filter_label(app: &App) -> String {
+    let pane = app.profile.as_ref().map_or("rows", |v| v.focus.title());
+    format!(" Filter {pane}: ")
+}
+
 pub fn footer(app: &App, area: Rect, buf: &mut Buffer) {
+    if let Some(input) = &app.filter_edit {
+        let line = Line::from(vec![
+            Span::styled(filter_label(app), app.theme.hint_key()),
+            Span::styled(sanitize(input.text()).into_owned(), app.theme.text()),
+            Span::styled("   Enter keeps · Esc clears", app.theme.muted()),
+        ]);
+        buf.set_line(area.x, area.y, &line, area.width);
+        return;
+    }
     if let Some(text) = loading_text(app) {
         chrome::line_at(buf, area, 0, &text, app.theme.warning());
         return;

@@ -1,0 +1,125 @@
+//! A failed lookup as a screen state: what happened, the status, and how to fix it.
+
+use std::time::{Duration, Instant};
+
+use crate::error::LookupError;
+use crate::sanitize::sanitize;
+use crate::tui::keymap::{Action, KeyMap};
+
+/// How long to wait before an automatic retry when the vendor did not say.
+const DEFAULT_RETRY_WAIT: Duration = Duration::from_secs(10);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    Usage,
+    NotFound,
+    NoKey,
+    KeyRejected,
+    KeyStore,
+    RateLimited,
+    Network,
+    Timeout,
+    Server,
+    InvalidBody,
+    TooLarge,
+}
+
+/// A failed lookup as a screen state: what happened and how to fix it.
+#[derive(Clone, Debug)]
+pub struct ErrorView {
+    pub kind: ErrorKind,
+    pub title: String,
+    /// The full one-line message (sanitized).
+    pub message: String,
+    pub fix: Option<String>,
+    pub status: Option<u16>,
+    /// Rate limited: when the automatic retry starts.
+    pub retry_at: Option<Instant>,
+}
+
+impl ErrorView {
+    pub fn from_error(err: &LookupError, keymap: &KeyMap, now: Instant) -> ErrorView {
+        let set_key = keymap.key_for(Action::SetKey);
+        let (kind, title, fix, status) = match err {
+            LookupError::Usage(_) => (ErrorKind::Usage, "Cannot run this lookup".to_owned(), None, None),
+            LookupError::NotFound { vendor, .. } => (
+                ErrorKind::NotFound,
+                format!("No such user at {vendor}"),
+                Some(format!(
+                    "Check the value and the lookup kind ({} changes it), then press Enter.",
+                    keymap.key_for(Action::ToggleKind)
+                )),
+                Some(404),
+            ),
+            LookupError::NoKey { .. } => (
+                ErrorKind::NoKey,
+                "No API key".to_owned(),
+                Some(format!("Enter the key in the dialog ({set_key} opens it); it is saved to the OS keyring.")),
+                None,
+            ),
+            LookupError::KeyRejected { status, .. } => (
+                ErrorKind::KeyRejected,
+                "Key rejected".to_owned(),
+                Some(format!("Enter a new key in the dialog ({set_key} opens it); it replaces the stored one.")),
+                Some(*status),
+            ),
+            LookupError::KeyStore(_) => (
+                ErrorKind::KeyStore,
+                "Key store unavailable".to_owned(),
+                Some("Unlock or start the OS keyring, or set the USERSCOPE_<VENDOR>_API_KEY variable.".to_owned()),
+                None,
+            ),
+            LookupError::RateLimited { .. } => (
+                ErrorKind::RateLimited,
+                "Rate limited".to_owned(),
+                Some("The lookup is retried when the countdown ends; Enter retries now.".to_owned()),
+                Some(429),
+            ),
+            LookupError::Network { .. } => (
+                ErrorKind::Network,
+                "Network error".to_owned(),
+                Some("Check the network and the connection's base URL; Enter retries.".to_owned()),
+                None,
+            ),
+            LookupError::Timeout { .. } => (
+                ErrorKind::Timeout,
+                "Timed out".to_owned(),
+                Some("Enter retries; a longer limit goes in the config file ([http] timeout_secs).".to_owned()),
+                None,
+            ),
+            LookupError::Server { status, .. } => (
+                ErrorKind::Server,
+                format!("Server error (HTTP {status})"),
+                Some("The vendor failed; try again later. Enter retries.".to_owned()),
+                Some(*status),
+            ),
+            LookupError::InvalidBody { status, .. } => (
+                ErrorKind::InvalidBody,
+                format!("Invalid response (HTTP {status})"),
+                Some("The vendor sent something that is not the documented JSON; Enter retries.".to_owned()),
+                Some(*status),
+            ),
+            LookupError::TooLarge { .. } => (
+                ErrorKind::TooLarge,
+                "Response too large".to_owned(),
+                Some("Raise [http] max_body_mib in the config file if this profile is expected to be this big.".to_owned()),
+                None,
+            ),
+            LookupError::Cancelled => (ErrorKind::Usage, "Cancelled".to_owned(), None, None),
+        };
+        let retry_at = match err {
+            LookupError::RateLimited { retry_in, .. } => {
+                Some(now + retry_in.unwrap_or(DEFAULT_RETRY_WAIT))
+            }
+            _ => None,
+        };
+        ErrorView {
+            kind,
+            title,
+            message: sanitize(&err.to_string()).into_owned(),
+            fix,
+            status,
+            retry_at,
+        }
+    }
+}
