@@ -196,7 +196,11 @@ impl Config {
                 let var = format!("USERSCOPE_{stem}_BASE_URL");
                 env_nonempty(&var).map(|u| (u, var))
             })
-            .or_else(|| conf.base_url.clone().map(|u| (u, format!("base_url of [connections.{name}]"))));
+            .or_else(|| {
+                conf.base_url
+                    .clone()
+                    .map(|u| (u, format!("base_url of [connections.{name}]")))
+            });
         let base_url = match base_override {
             Some((url, source)) => parse_base_url(&url, &source)?,
             None => match vendor {
@@ -272,7 +276,9 @@ pub fn parse_base_url(raw: &str, source: &str) -> Result<Url, LookupError> {
         return Err(bad("credentials in URLs are not allowed"));
     }
     if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
-        return Err(bad("give only scheme, host and port: the vendor's path is added for you"));
+        return Err(bad(
+            "give only scheme, host and port: the vendor's path is added for you",
+        ));
     }
     Ok(url)
 }
@@ -314,21 +320,31 @@ mod tests {
         };
         let coho_us = c.resolve("coho", &us, &no_env).unwrap();
         assert_eq!(coho_us.base_url.as_str(), "https://app.us.coho.ai/");
-        assert_eq!(coho_us.auth_url.unwrap().as_str(), "https://auth.app.us.coho.ai/");
-        let vem = c.resolve("Vemetric", &Overrides::default(), &no_env).unwrap();
+        assert_eq!(
+            coho_us.auth_url.unwrap().as_str(),
+            "https://auth.app.us.coho.ai/"
+        );
+        let vem = c
+            .resolve("Vemetric", &Overrides::default(), &no_env)
+            .unwrap();
         assert_eq!(vem.base_url.as_str(), "https://api.vemetric.com/");
     }
 
     #[test]
     fn usercom_needs_a_valid_subdomain() {
         let c = Config::default();
-        let err = c.resolve("usercom", &Overrides::default(), &no_env).unwrap_err();
+        let err = c
+            .resolve("usercom", &Overrides::default(), &no_env)
+            .unwrap_err();
         assert_eq!(err.exit_code(), 2);
         let o = Overrides {
             subdomain: Some("evil.com/x".into()),
             ..Overrides::default()
         };
-        assert_eq!(c.resolve("usercom", &o, &no_env).unwrap_err().exit_code(), 2);
+        assert_eq!(
+            c.resolve("usercom", &o, &no_env).unwrap_err().exit_code(),
+            2
+        );
         let o = Overrides {
             subdomain: Some("acme".into()),
             ..Overrides::default()
@@ -341,15 +357,33 @@ mod tests {
 
     #[test]
     fn base_url_precedence_flag_env_config() {
-        let c = Config::parse("[connections.foldspace]\nbase_url = \"http://127.0.0.1:1\"\n").unwrap();
-        let env = |v: &str| (v == "USERSCOPE_FOLDSPACE_BASE_URL").then(|| "http://127.0.0.1:2".to_owned());
+        let c =
+            Config::parse("[connections.foldspace]\nbase_url = \"http://127.0.0.1:1\"\n").unwrap();
+        let env = |v: &str| {
+            (v == "USERSCOPE_FOLDSPACE_BASE_URL").then(|| "http://127.0.0.1:2".to_owned())
+        };
         let flag = Overrides {
             base_url: Some("http://127.0.0.1:3".into()),
             ..Overrides::default()
         };
-        assert_eq!(c.resolve("foldspace", &Overrides::default(), &no_env).unwrap().base_url.port(), Some(1));
-        assert_eq!(c.resolve("foldspace", &Overrides::default(), &env).unwrap().base_url.port(), Some(2));
-        assert_eq!(c.resolve("foldspace", &flag, &env).unwrap().base_url.port(), Some(3));
+        assert_eq!(
+            c.resolve("foldspace", &Overrides::default(), &no_env)
+                .unwrap()
+                .base_url
+                .port(),
+            Some(1)
+        );
+        assert_eq!(
+            c.resolve("foldspace", &Overrides::default(), &env)
+                .unwrap()
+                .base_url
+                .port(),
+            Some(2)
+        );
+        assert_eq!(
+            c.resolve("foldspace", &flag, &env).unwrap().base_url.port(),
+            Some(3)
+        );
     }
 
     #[test]
@@ -358,9 +392,19 @@ mod tests {
             "[connections.coho-us]\nvendor = \"coho\"\nregion = \"us\"\n[connections.acme]\nvendor = \"usercom\"\nsubdomain = \"acme\"\n",
         )
         .unwrap();
-        let conn = c.resolve("coho-us", &Overrides::default(), &no_env).unwrap();
-        assert_eq!((conn.vendor, conn.base_url.as_str()), (VendorKind::Coho, "https://app.us.coho.ai/"));
-        assert_eq!(c.resolve("nope", &Overrides::default(), &no_env).unwrap_err().exit_code(), 2);
+        let conn = c
+            .resolve("coho-us", &Overrides::default(), &no_env)
+            .unwrap();
+        assert_eq!(
+            (conn.vendor, conn.base_url.as_str()),
+            (VendorKind::Coho, "https://app.us.coho.ai/")
+        );
+        assert_eq!(
+            c.resolve("nope", &Overrides::default(), &no_env)
+                .unwrap_err()
+                .exit_code(),
+            2
+        );
         assert!(Config::parse("[connections.x]\nregion = \"eu\"\n").is_err());
         assert!(parse_base_url("https://h/path", "t").is_err());
         assert!(parse_base_url("ftp://h", "t").is_err());

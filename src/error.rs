@@ -19,9 +19,7 @@ pub enum LookupError {
     },
 
     /// No key configured for the connection. Exit 4.
-    #[error(
-        "no API key for {connection}: set {env_var} or run `userscope keys set {connection}`"
-    )]
+    #[error("no API key for {connection}: set {env_var} or run `userscope keys set {connection}`")]
     NoKey { connection: String, env_var: String },
 
     /// 401 / 403. Exit 4.
@@ -50,7 +48,7 @@ pub enum LookupError {
     Network { host: String, cause: String },
 
     /// Exit 6.
-    #[error("{host} did not answer within {} s (timeout); raise it with --timeout", .after.as_secs())]
+    #[error("{host} did not answer within {} s (timeout); raise it with --timeout", seconds_text(.after))]
     Timeout { host: String, after: Duration },
 
     /// 5xx or an undocumented status. Exit 6.
@@ -62,8 +60,8 @@ pub enum LookupError {
         excerpt: Option<String>,
     },
 
-    /// 2xx whose body is not JSON (or was cut short). Exit 6.
-    #[error("{vendor} sent a body that is not valid JSON (HTTP {status}): {cause}{}", body_excerpt(.excerpt))]
+    /// 2xx whose body is not JSON, was cut short, or is JSON of the wrong shape. Exit 6.
+    #[error("{vendor} sent a body userscope cannot use (HTTP {status}): {cause}{}", body_excerpt(.excerpt))]
     InvalidBody {
         vendor: &'static str,
         status: u16,
@@ -73,7 +71,10 @@ pub enum LookupError {
 
     /// Body larger than the cap; stopped reading at the cap. Exit 6.
     #[error("{vendor}'s response is larger than the {} MiB limit; raise it with --max-body-mib", .limit_bytes / (1024 * 1024))]
-    TooLarge { vendor: &'static str, limit_bytes: u64 },
+    TooLarge {
+        vendor: &'static str,
+        limit_bytes: u64,
+    },
 
     /// The operator cancelled (TUI Esc). Not an exit path of `get`.
     #[error("cancelled")]
@@ -89,14 +90,26 @@ fn suffix(message: &Option<String>) -> String {
 
 fn body_excerpt(excerpt: &Option<String>) -> String {
     match excerpt {
-        Some(e) if !e.trim().is_empty() => format!(" — body: {}", crate::sanitize::sanitize(e.trim())),
+        Some(e) if !e.trim().is_empty() => {
+            format!(" — body: {}", crate::sanitize::sanitize(e.trim()))
+        }
         _ => String::new(),
+    }
+}
+
+/// Whole seconds as `30`, fractions as `0.5`.
+fn seconds_text(d: &Duration) -> String {
+    if d.subsec_millis() == 0 {
+        d.as_secs().to_string()
+    } else {
+        format!("{:.1}", d.as_secs_f64())
     }
 }
 
 fn retry_secs(retry_in: &Option<Duration>) -> String {
     match retry_in {
-        Some(d) => d.as_secs().max(1).to_string(),
+        // Rounded up: "retry in 1 s" after a 1.5 s wait would send the operator back too early.
+        Some(d) => d.as_secs_f64().ceil().max(1.0).to_string(),
         None => "a few".to_owned(),
     }
 }
@@ -107,7 +120,9 @@ impl LookupError {
         match self {
             LookupError::Usage(_) => 2,
             LookupError::NotFound { .. } => 3,
-            LookupError::NoKey { .. } | LookupError::KeyRejected { .. } | LookupError::KeyStore(_) => 4,
+            LookupError::NoKey { .. }
+            | LookupError::KeyRejected { .. }
+            | LookupError::KeyStore(_) => 4,
             LookupError::RateLimited { .. } => 5,
             LookupError::Network { .. }
             | LookupError::Timeout { .. }

@@ -217,6 +217,22 @@ fn parse_and_normalize(
     if received.is_html() {
         return Err(invalid("it is an HTML page, not JSON".to_owned(), None));
     }
+    // userscope never asks for compression, so an encoded body is not JSON; an excerpt of
+    // compressed bytes would only be noise.
+    if let Some(encoding) = received
+        .headers
+        .get(reqwest::header::CONTENT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.trim().is_empty() && !v.trim().eq_ignore_ascii_case("identity"))
+    {
+        return Err(invalid(
+            format!(
+                "the body is compressed (Content-Encoding: {}), which userscope did not ask for",
+                crate::sanitize::sanitize(encoding.trim())
+            ),
+            None,
+        ));
+    }
     let value: serde_json::Value = serde_json::from_slice(&received.body).map_err(|e| {
         let cause = if received.body.is_empty() {
             "the body is empty".to_owned()
@@ -226,7 +242,7 @@ fn parse_and_normalize(
                 received.body.len()
             )
         } else {
-            e.to_string()
+            format!("not JSON: {e}")
         };
         invalid(cause, crate::http::excerpt(&received.body, secrets))
     })?;

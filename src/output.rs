@@ -40,9 +40,28 @@ pub fn render_json(outcome: &LookupOutcome) -> Result<String, serde_json::Error>
         raw,
         warnings: &outcome.warnings,
     };
-    let mut text = serde_json::to_string_pretty(&doc)?;
+    let mut text = escape_invisible_controls(&serde_json::to_string_pretty(&doc)?);
     text.push('\n');
     Ok(text)
+}
+
+/// serde_json (and the verbatim `raw`) leave C1 controls, DEL and bidi overrides unescaped,
+/// and a terminal may act on them. Outside strings JSON has no such characters, so writing them
+/// as `\uXXXX` keeps the document valid and its values equal.
+fn escape_invisible_controls(json: &str) -> String {
+    let needs = |c: char| matches!(c, '\u{7f}'..='\u{9f}' | '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}');
+    if !json.chars().any(needs) {
+        return json.to_owned();
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if needs(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// `--format text`: a readable summary. Every vendor string is sanitized.
@@ -58,8 +77,12 @@ pub fn render_text(outcome: &LookupOutcome, now: DateTime<Utc>) -> String {
         .or(p.id.as_deref())
         .unwrap_or(ABSENT);
     let _ = writeln!(out, "{}", sanitize(title));
-    let vendor_text = format!("{} ({})", vendor.display_name(), outcome.connection);
-    let lookup_text = format!("{} {}", outcome.lookup.by, outcome.lookup.value);
+    let vendor_text = format!(
+        "{} ({})",
+        vendor.display_name(),
+        sanitize(&outcome.connection)
+    );
+    let lookup_text = format!("{} {}", outcome.lookup.by, sanitize(&outcome.lookup.value));
     let header = [
         ("Email", opt_text(p.email.as_deref())),
         ("Kind", opt_text(p.kind.as_deref())),

@@ -907,7 +907,7 @@ async fn a_body_shorter_than_its_content_length_is_an_error() {
     assert_eq!(err.exit_code(), 6);
     assert_eq!(
         err.to_string(),
-        "Foldspace sent a body that is not valid JSON (HTTP 200): the body was cut short: the connection closed after 10 bytes of 100"
+        "Foldspace sent a body userscope cannot use (HTTP 200): the body was cut short: the connection closed after 10 bytes of 100"
     );
 }
 
@@ -941,7 +941,7 @@ async fn invalid_json_truncated_json_html_and_wrong_shapes_are_exit_6() {
         let text = err.to_string();
         assert_eq!(err.exit_code(), 6, "{body}: {text}");
         assert!(
-            text.starts_with("ChakraHQ sent a body that is not valid JSON (HTTP 200): "),
+            text.starts_with("ChakraHQ sent a body userscope cannot use (HTTP 200): "),
             "{text}"
         );
         let expect = if expect == "Chakra sent" {

@@ -16,7 +16,9 @@ pub mod usercom;
 pub mod vemetric;
 
 /// The five vendors. CLI names (`as_str`) are stable (design §2).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum VendorKind {
     Coho,
@@ -142,9 +144,14 @@ impl LookupKind {
     }
 
     pub fn parse(s: &str) -> Option<LookupKind> {
-        [LookupKind::Id, LookupKind::Key, LookupKind::Email, LookupKind::Identifier]
-            .into_iter()
-            .find(|k| k.as_str().eq_ignore_ascii_case(s.trim()))
+        [
+            LookupKind::Id,
+            LookupKind::Key,
+            LookupKind::Email,
+            LookupKind::Identifier,
+        ]
+        .into_iter()
+        .find(|k| k.as_str().eq_ignore_ascii_case(s.trim()))
     }
 }
 
@@ -225,7 +232,8 @@ pub trait VendorAdapter: Sync {
 
     /// The documented request for this lookup. IDs are percent-encoded so that no input can
     /// change which endpoint is called; invalid input is `LookupError::Usage`.
-    fn build_request(&self, conn: &Connection, lookup: &Lookup) -> Result<RequestSpec, LookupError>;
+    fn build_request(&self, conn: &Connection, lookup: &Lookup)
+    -> Result<RequestSpec, LookupError>;
 
     /// Normalize a 2xx body (already parsed JSON). Departures from the contract become
     /// warnings; only a body whose top-level shape is unusable (not an object, or a wrapper
