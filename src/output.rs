@@ -299,6 +299,17 @@ mod tests {
     }
 
     #[test]
+    fn json_escapes_c1_del_and_bidi_but_keeps_the_values() {
+        let raw = "{\"name\": \"a\u{9b}2J\u{202e}b\u{7f}\"}";
+        let o = outcome(VendorKind::Coho, raw);
+        let text = render_json(&o).unwrap();
+        assert!(!text.contains(['\u{9b}', '\u{202e}', '\u{7f}']), "{text}");
+        assert!(text.contains(r#""name": "a\u009b2J\u202eb\u007f""#), "{text}");
+        let parsed: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(parsed["raw"]["name"], json!("a\u{9b}2J\u{202e}b\u{7f}"));
+    }
+
+    #[test]
     fn text_is_sanitized_aligned_and_says_what_the_vendor_lacks() {
         let o = outcome(VendorKind::Vemetric, "{}");
         let text = render_text(&o, Utc::now());

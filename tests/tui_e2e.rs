@@ -42,6 +42,9 @@ impl Tmux {
             "40",
             "-s",
             "e2e",
+            // The shell starts in the temp HOME, so an export (`e`) lands there, not in the repo.
+            "-c",
+            &h.display().to_string(),
             &shell,
         ]);
         assert!(

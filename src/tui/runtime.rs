@@ -19,7 +19,8 @@ use crate::tui::services::{self, Services};
 use crate::tui::terminal::Term;
 use crate::tui::ui;
 
-/// Debug builds: panic right after the first frame (for the panic-hook end-to-end test).
+/// Debug builds: panic right after the first frame, or with the value `profile` after the first
+/// frame that shows a profile (for the panic-hook end-to-end tests).
 pub const TEST_PANIC_ENV: &str = "USERSCOPE_TEST_PANIC_AFTER_FIRST_FRAME";
 
 const ANIMATION_TICK: Duration = Duration::from_millis(100);
@@ -217,8 +218,13 @@ pub async fn run(
                 return Ok(RunEnd::FirstFrame(start.elapsed()));
             }
             // Debug builds only: lets the end-to-end test prove that a panic restores the
-            // terminal and prints the message and the log path on the normal screen.
-            if cfg!(debug_assertions) && std::env::var_os(TEST_PANIC_ENV).is_some() {
+            // terminal and prints the message and the log path on the normal screen. With the
+            // value `profile` it waits for a finished lookup, so the crash happens while a key
+            // and a vendor's answer are in memory.
+            if cfg!(debug_assertions)
+                && let Some(when) = std::env::var_os(TEST_PANIC_ENV)
+                && (when != "profile" || app.profile.is_some())
+            {
                 panic!("test panic requested by {TEST_PANIC_ENV}");
             }
         }
