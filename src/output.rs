@@ -304,7 +304,10 @@ mod tests {
         let o = outcome(VendorKind::Coho, raw);
         let text = render_json(&o).unwrap();
         assert!(!text.contains(['\u{9b}', '\u{202e}', '\u{7f}']), "{text}");
-        assert!(text.contains(r#""name": "a\u009b2J\u202eb\u007f""#), "{text}");
+        assert!(
+            text.contains(r#""name": "a\u009b2J\u202eb\u007f""#),
+            "{text}"
+        );
         let parsed: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(parsed["raw"]["name"], json!("a\u{9b}2J\u{202e}b\u{7f}"));
     }
