@@ -994,9 +994,10 @@ async fn fault_gzip_bomb_is_not_decoded_and_fails_as_not_json() {
     )
     .await;
     let line = assert_one_line_error(&f, 6);
-    assert!(
-        line.starts_with("userscope: Coho sent a body userscope cannot use (HTTP 200)"),
-        "{line}"
+    assert_eq!(
+        line,
+        "userscope: Coho sent a body userscope cannot use (HTTP 200): the body is compressed \
+         (Content-Encoding: gzip), which userscope did not ask for"
     );
     assert!(
         started.elapsed() < Duration::from_secs(8),

@@ -1513,3 +1513,28 @@ fn a_demo_user_is_picked_by_click_and_run_with_enter() {
     );
     assert_eq!(app.input.text(), "u-1002");
 }
+
+/// The Request pane redacts secret-looking header names again, even when a header reaches it
+/// unredacted (the lookup redacts first; this is the second line of defence), and shows bidi /
+/// C1 characters in header values as visible stand-ins.
+#[test]
+fn request_pane_redacts_secret_header_names_and_shows_hostile_values_visibly() {
+    let mut outcome = hostile_outcome();
+    outcome.request.response_headers = vec![
+        ("X-Echo-Key".to_owned(), "CANARY-header-key".to_owned()),
+        ("X-Auth-Token".to_owned(), "CANARY-header-token".to_owned()),
+        ("Set-Cookie".to_owned(), "CANARY-header-cookie".to_owned()),
+        (
+            "X-Bidi".to_owned(),
+            "abc\u{202e}fed\u{9b}31m\u{1b}[2J".to_owned(),
+        ),
+    ];
+    let mut app = loaded_with(outcome, true);
+    app.profile.as_mut().unwrap().focus = Pane::Request;
+    let terminal = draw(&mut app, 120, 40);
+    assert_clean(&terminal, "Request pane");
+    let text = terminal.backend().to_string();
+    assert!(!text.contains("CANARY-header"), "{text}");
+    assert_eq!(text.matches("[redacted]").count(), 3, "{text}");
+    assert!(text.contains("abc<U+202E>fed<U+009B>31m␛[2J"), "{text}");
+}

@@ -345,3 +345,609 @@ fn bad_startup_arguments_are_usage_errors() {
         assert!(out.stdout.is_empty(), "nothing drawn without a terminal");
     }
 }
+
+// =============================================================================================
+// The TUI against a faulty vendor server, with a recognizable key that must never leak
+// =============================================================================================
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+/// The accept loop stops by itself after this long, whatever the test does.
+const SERVER_BOUND: Duration = Duration::from_secs(120);
+/// Every connection handler stops by itself after about this long.
+const CONNECTION_BOUND: Duration = Duration::from_secs(10);
+const MIB: usize = 1024 * 1024;
+
+/// One thing the server does on a connection, in order.
+enum Step {
+    Write(Vec<u8>),
+    Sleep(Duration),
+    /// Abort with a TCP RST (SO_LINGER 0) instead of a clean close.
+    Reset,
+}
+
+type Script = dyn Fn(&str) -> Vec<Step> + Send + Sync;
+
+/// A raw TCP "vendor" on 127.0.0.1 whose answer is picked by the request target, so one TUI
+/// session can walk through every fault by editing the lookup. Stops when dropped or after
+/// `SERVER_BOUND`.
+struct FaultServer {
+    addr: SocketAddr,
+    connections: Arc<AtomicUsize>,
+    stop: Arc<AtomicBool>,
+}
+
+impl FaultServer {
+    fn start(script: impl Fn(&str) -> Vec<Step> + Send + Sync + 'static) -> FaultServer {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let addr = listener.local_addr().unwrap();
+        let connections = Arc::new(AtomicUsize::new(0));
+        let stop = Arc::new(AtomicBool::new(false));
+        let script: Arc<Script> = Arc::new(script);
+        let (count, stopped) = (connections.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let deadline = Instant::now() + SERVER_BOUND;
+            while !stopped.load(Ordering::SeqCst) && Instant::now() < deadline {
+                match listener.accept() {
+                    Ok((stream, _)) => {
+                        count.fetch_add(1, Ordering::SeqCst);
+                        let script = script.clone();
+                        std::thread::spawn(move || serve(stream, script.as_ref()));
+                    }
+                    Err(_) => std::thread::sleep(Duration::from_millis(20)),
+                }
+            }
+        });
+        FaultServer {
+            addr,
+            connections,
+            stop,
+        }
+    }
+
+    fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    fn connections(&self) -> usize {
+        self.connections.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for FaultServer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+    }
+}
+
+fn serve(mut stream: TcpStream, script: &Script) {
+    let started = Instant::now();
+    let _ = stream.set_nonblocking(false);
+    let _ = stream.set_read_timeout(Some(CONNECTION_BOUND));
+    let _ = stream.set_write_timeout(Some(CONNECTION_BOUND));
+    let mut head = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => head.extend_from_slice(&buf[..n]),
+        }
+        if head.len() > 64 * 1024 {
+            return;
+        }
+    }
+    let head = String::from_utf8_lossy(&head).into_owned();
+    let target = head.split_whitespace().nth(1).unwrap_or("").to_owned();
+    for step in script(&target) {
+        if started.elapsed() > CONNECTION_BOUND {
+            return;
+        }
+        match step {
+            Step::Write(bytes) => {
+                for piece in bytes.chunks(64 * 1024) {
+                    if stream.write_all(piece).is_err() {
+                        return;
+                    }
+                }
+            }
+            Step::Sleep(d) => std::thread::sleep(d.min(CONNECTION_BOUND)),
+            Step::Reset => {
+                reset(&stream);
+                return;
+            }
+        }
+    }
+}
+
+/// SO_LINGER with a zero timeout: closing the socket sends RST instead of FIN.
+fn reset(stream: &TcpStream) {
+    use std::os::fd::AsRawFd;
+    let linger = libc::linger {
+        l_onoff: 1,
+        l_linger: 0,
+    };
+    // SAFETY: a valid open socket fd and a correctly sized, initialised `linger`.
+    unsafe {
+        libc::setsockopt(
+            stream.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_LINGER,
+            std::ptr::from_ref(&linger).cast(),
+            std::mem::size_of::<libc::linger>() as libc::socklen_t,
+        );
+    }
+}
+
+/// A response head; `Connection: close` so every lookup gets a fresh connection.
+fn head(status: &str, headers: &[(&str, &str)]) -> Vec<u8> {
+    let mut h = format!("HTTP/1.1 {status}\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        h.push_str(&format!("{name}: {value}\r\n"));
+    }
+    h.push_str("\r\n");
+    h.into_bytes()
+}
+
+fn response(status: &str, content_type: &str, extra: &[(&str, &str)], body: &[u8]) -> Step {
+    let length = body.len().to_string();
+    let mut headers = vec![("Content-Type", content_type), ("Content-Length", &length)];
+    headers.extend_from_slice(extra);
+    let mut bytes = head(status, &headers);
+    bytes.extend_from_slice(body);
+    Step::Write(bytes)
+}
+
+const PERSON: &str = "Ann Example";
+const GOOD_BODY: &str =
+    r#"{"userId":"u-ok","userProperties":{"name":"Ann Example","email":"ann@example.com"}}"#;
+
+/// The faults, picked by the ID in `/api/data/user/ID`. `key` is echoed back in every way a
+/// careless vendor could; `decoy` is another origin that must never be contacted.
+fn fault_script(key: String, decoy: SocketAddr) -> impl Fn(&str) -> Vec<Step> + Send + Sync {
+    move |target| {
+        let id = target.rsplit('/').next().unwrap_or("");
+        match id {
+            "slow-headers" => vec![
+                Step::Sleep(Duration::from_secs(8)),
+                response("200 OK", "application/json", &[], GOOD_BODY.as_bytes()),
+            ],
+            "reset-mid-body" => vec![
+                Step::Write(head(
+                    "200 OK",
+                    &[
+                        ("Content-Type", "application/json"),
+                        ("Content-Length", "1000"),
+                    ],
+                )),
+                Step::Write(br#"{"userId":"u-ok","userProperties":{"name":"Ann Example""#.to_vec()),
+                Step::Sleep(Duration::from_millis(100)),
+                Step::Reset,
+            ],
+            "html-500" => vec![response(
+                "500 Internal Server Error",
+                "text/html",
+                &[],
+                b"<!DOCTYPE html><html><body><h1>Whoops-html-page</h1></body></html>",
+            )],
+            "wrong-shape" => vec![response(
+                "200 OK",
+                "application/json",
+                &[],
+                br#"[{"userId":"u-ok","userProperties":{"name":"Ann Example"}}]"#,
+            )],
+            // No length: the 1 MiB cap must be enforced while streaming.
+            "huge-body" => {
+                let mut body = br#"{"userId":"u-ok","pad":""#.to_vec();
+                body.resize(20 * MIB, b'a');
+                let mut bytes = head("200 OK", &[("Content-Type", "application/json")]);
+                bytes.extend_from_slice(&body);
+                vec![Step::Write(bytes)]
+            }
+            "redirect" => {
+                let location = format!("http://{decoy}/api/data/user/u-ok?k={key}");
+                vec![response(
+                    "302 Found",
+                    "text/plain",
+                    &[("Location", &location)],
+                    b"",
+                )]
+            }
+            "echo-401" => {
+                let body = format!(r#"{{"message":"invalid API key {key}"}}"#);
+                let realm = format!("Bearer realm=\"{key}\"");
+                let echo = format!("you sent {key}");
+                vec![response(
+                    "401 Unauthorized",
+                    "application/json",
+                    &[("WWW-Authenticate", &realm), ("X-Echo", &echo)],
+                    body.as_bytes(),
+                )]
+            }
+            _ => {
+                let echo = format!("you sent Bearer {key}");
+                vec![response(
+                    "200 OK",
+                    "application/json",
+                    &[
+                        ("X-Echo-Key", &key),
+                        ("X-Echo", &echo),
+                        ("X-Bidi", "abc\u{202e}fed\u{9b}31m"),
+                    ],
+                    GOOD_BODY.as_bytes(),
+                )]
+            }
+        }
+    }
+}
+
+/// A fake key nobody else uses, so a hit anywhere is ours.
+fn canary_key(tag: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    format!("CANARYKEY{tag}{}x{nanos}", std::process::id())
+}
+
+/// The environment for the real-vendor TUI, in a file outside HOME that the shell sources:
+/// the key never appears on a command line, on screen or under HOME.
+struct VendorEnv {
+    dir: tempfile::TempDir,
+}
+
+impl VendorEnv {
+    fn new(key: &str, base_url: &str, config: &str, extra: &str) -> VendorEnv {
+        let dir = tempfile::tempdir().unwrap();
+        let config_path = dir.path().join("config.toml");
+        std::fs::write(&config_path, config).unwrap();
+        std::fs::write(
+            dir.path().join("env"),
+            format!(
+                "export USERSCOPE_COHO_API_KEY='{key}' USERSCOPE_COHO_BASE_URL='{base_url}' \
+                 USERSCOPE_CONFIG='{}' USERSCOPE_LOG=trace {extra}\n",
+                config_path.display()
+            ),
+        )
+        .unwrap();
+        VendorEnv { dir }
+    }
+
+    fn source_line(&self) -> String {
+        format!(". '{}'", self.dir.path().join("env").display())
+    }
+}
+
+/// Every file under `dir` whose bytes contain `needle`.
+fn files_containing(dir: &Path, needle: &str) -> Vec<String> {
+    let mut hits = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Ok(bytes) = std::fs::read(&path)
+                && bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
+            {
+                hits.push(path.display().to_string());
+            }
+        }
+    }
+    hits
+}
+
+/// Every running process whose argv contains `needle` (our own test process excluded: its
+/// argv is the test filter, never the key).
+fn processes_with_in_argv(needle: &str) -> Vec<String> {
+    let mut hits = Vec::new();
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return hits;
+    };
+    for entry in entries.flatten() {
+        if let Ok(bytes) = std::fs::read(entry.path().join("cmdline"))
+            && bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
+        {
+            hits.push(String::from_utf8_lossy(&bytes).replace('\0', " "));
+        }
+    }
+    hits
+}
+
+/// Screens seen by a test, searched for the key at the end.
+#[derive(Default)]
+struct Seen(Vec<String>);
+
+impl Seen {
+    fn keep(&mut self, screen: String) -> String {
+        self.0.push(screen.clone());
+        screen
+    }
+
+    #[track_caller]
+    fn assert_never(&self, needle: &str) {
+        for screen in &self.0 {
+            assert!(
+                !screen.contains(needle),
+                "{needle:?} reached the screen:\n{screen}"
+            );
+        }
+    }
+}
+
+/// Edit the lookup (the field has focus after an error), run it, wait for its error state, and
+/// check no profile was shown.
+#[track_caller]
+fn lookup_fails(tmux: &Tmux, seen: &mut Seen, id: &str, needles: &[&str]) -> String {
+    tmux.keys(&["C-u"]);
+    assert!(
+        tmux.run(&["send-keys", "-t", "e2e", "-l", id])
+            .status
+            .success()
+    );
+    tmux.wait_for(&[&format!("› {id}")]);
+    tmux.keys(&["Enter"]);
+    let screen = seen.keep(tmux.wait_for(needles));
+    assert_no_profile(&screen);
+    screen
+}
+
+#[track_caller]
+fn assert_no_profile(screen: &str) {
+    assert!(
+        !screen.contains(PERSON) && !screen.contains("8 Request"),
+        "a failed lookup must not show a profile:\n{screen}"
+    );
+}
+
+#[test]
+fn faulty_servers_show_an_error_state_and_keys_never_leak() {
+    if !tmux_available() {
+        println!("SKIPPED: tmux is not installed (the CI script installs it)");
+        return;
+    }
+    let key = canary_key("tui");
+    // Another origin: a redirect there must not be followed (the key would go along).
+    let decoy = FaultServer::start(|_| Vec::new());
+    let server = FaultServer::start(fault_script(key.clone(), decoy.addr));
+    let env = VendorEnv::new(
+        &key,
+        &server.base_url(),
+        "[http]\ntimeout_secs = 2\nmax_body_mib = 1\n",
+        "",
+    );
+    let tmux = Tmux::start("faults");
+    // tmux keeps what the app copies with OSC 52 as a paste buffer, so the copy can be checked.
+    tmux.run(&["set-option", "-g", "set-clipboard", "on"]);
+    let mut seen = Seen::default();
+    tmux.wait_for(&["e2e$"]);
+    tmux.line(&env.source_line());
+    tmux.line(&format!(
+        "'{BIN}' --vendor coho --lookup slow-headers; echo USERSCOPE_EXITED_$?"
+    ));
+
+    // 1. Slow headers: the 2 s timeout from the config file ends it with an error state.
+    let started = Instant::now();
+    let screen = seen.keep(tmux.wait_for(&["Timed out", "within 2 s"]));
+    assert_no_profile(&screen);
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "the timeout ends the lookup, not the server: {:?}",
+        started.elapsed()
+    );
+    assert!(tmux.alternate_screen_on());
+
+    // 2. Connection reset mid-body.
+    lookup_fails(
+        &tmux,
+        &mut seen,
+        "reset-mid-body",
+        &["Invalid response (HTTP 200)", "cut short"],
+    );
+    // 3. An HTML 500 page: reduced to its status, the HTML never shown.
+    let screen = lookup_fails(&tmux, &mut seen, "html-500", &["Server error (HTTP 500)"]);
+    assert!(!screen.contains("Whoops-html-page"), "{screen}");
+    assert!(!screen.contains("<html"), "{screen}");
+    // 4. Valid JSON of the wrong shape (an array).
+    lookup_fails(&tmux, &mut seen, "wrong-shape", &["wrong shape"]);
+    // 5. 20 MiB without a length against a 1 MiB cap.
+    lookup_fails(&tmux, &mut seen, "huge-body", &["Response too large"]);
+    // 6. A redirect to another origin: refused, the other origin never contacted.
+    let screen = lookup_fails(&tmux, &mut seen, "redirect", &["not followed"]);
+    assert!(screen.contains("HTTP 302"), "{screen}");
+    assert_eq!(decoy.connections(), 0, "the redirect was followed");
+    // 7. A 401 whose body and headers echo the key: the key dialog opens.
+    lookup_fails(
+        &tmux,
+        &mut seen,
+        "echo-401",
+        &["Key rejected", "API key · Coho"],
+    );
+    // Typing a new key: only dots on screen.
+    let typed = format!("typedsecret{}", std::process::id());
+    assert!(
+        tmux.run(&["send-keys", "-t", "e2e", "-l", &typed])
+            .status
+            .success()
+    );
+    let dots = "•".repeat(typed.chars().count());
+    seen.keep(tmux.wait_for(&[&dots]));
+    tmux.keys(&["Escape"]);
+    seen.keep(tmux.wait_gone("API key · Coho"));
+
+    // 8. A good answer whose headers echo the key and carry bidi / C1 characters.
+    tmux.keys(&["C-u"]);
+    tmux.line("u-ok");
+    seen.keep(tmux.wait_for(&[PERSON, "8 Request"]));
+    let argv_hits = processes_with_in_argv(&key);
+    assert!(argv_hits.is_empty(), "key in a process argv: {argv_hits:?}");
+    let panes = [
+        ("2", "Properties ("),
+        ("3", "Tags ("),
+        ("4", "Segments ("),
+        ("5", "Attributes ("),
+        ("6", "Location ("),
+        ("7", "Raw ·"),
+        ("8", "Response headers"),
+    ];
+    for (pane, needle) in panes {
+        tmux.keys(&[pane]);
+        seen.keep(tmux.wait_for(&[needle]));
+    }
+    let request = seen.keep(tmux.wait_for(&["x-echo-key", "x-echo ", "x-bidi"]));
+    for name in ["x-echo-key", "x-echo ", "www-authenticate", "authorization"] {
+        if let Some(line) = request.lines().find(|l| l.contains(name)) {
+            assert!(line.contains("[redacted]"), "{name}: {line}");
+        }
+    }
+    assert!(
+        request.contains("abc<U+202E>fed<U+009B>31m"),
+        "bidi and C1 in a header value are made visible:\n{request}"
+    );
+    assert!(!request.contains('\u{202e}') && !request.contains('\u{9b}'));
+    // Copy every row of the Request pane and export the profile.
+    tmux.keys(&["g"]);
+    for _ in 0..20 {
+        tmux.keys(&["y", "j"]);
+    }
+    // A notice lasts until the next key: end on a copy.
+    tmux.keys(&["y"]);
+    seen.keep(tmux.wait_for(&["Copied"]));
+    tmux.keys(&["e"]);
+    seen.keep(tmux.wait_for(&["Exported to"]));
+    let names = tmux.run(&["list-buffers", "-F", "#{buffer_name}"]);
+    let names = String::from_utf8_lossy(&names.stdout).into_owned();
+    let copied: Vec<String> = names
+        .lines()
+        .map(|b| String::from_utf8_lossy(&tmux.run(&["show-buffer", "-b", b]).stdout).into_owned())
+        .collect();
+    assert!(
+        copied.iter().any(|c| c == "[redacted]"),
+        "the copies reached tmux (OSC 52), the echoed key as shown: {copied:?}"
+    );
+    for c in &copied {
+        assert!(!c.contains(&key), "key copied to the clipboard: {c}");
+    }
+    // The key dialog from the profile: masked, then cancelled.
+    tmux.keys(&["K"]);
+    seen.keep(tmux.wait_for(&["API key · Coho"]));
+    tmux.run(&["send-keys", "-t", "e2e", "-l", &typed]);
+    seen.keep(tmux.wait_for(&[&dots]));
+    tmux.keys(&["Escape"]);
+    seen.keep(tmux.wait_gone("API key · Coho"));
+
+    // Still usable: `/` opens the lookup, typing works, Esc goes back, q quits cleanly.
+    tmux.keys(&["/"]);
+    tmux.keys(&["C-u", "a", "b", "c"]);
+    seen.keep(tmux.wait_for(&["› abc"]));
+    tmux.keys(&["Escape"]);
+    seen.keep(tmux.wait_for(&[PERSON, "8 Request"]));
+    tmux.keys(&["q"]);
+    let screen = seen.keep(tmux.wait_for(&["USERSCOPE_EXITED_0"]));
+    assert!(!tmux.alternate_screen_on(), "{screen}");
+    tmux.line("echo shell-$((40+2))");
+    seen.keep(tmux.wait_for(&["shell-42"]));
+
+    // Zero hits for the key and the typed key: screens, every file under HOME (the trace log,
+    // the export), the clipboard.
+    seen.assert_never(&key);
+    seen.assert_never(&typed);
+    let log = tmux.home().join("state/userscope/userscope.log");
+    let log_text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        log_text.contains("TRACE") || log_text.contains("DEBUG"),
+        "trace log written"
+    );
+    let exports = files_containing(tmux.home(), "Ann Example");
+    assert!(
+        exports.iter().any(|p| p.ends_with(".json")),
+        "the export was written under HOME: {exports:?}"
+    );
+    for needle in [key.as_str(), typed.as_str()] {
+        let hits = files_containing(tmux.home(), needle);
+        assert!(hits.is_empty(), "{needle} found in {hits:?}");
+    }
+}
+
+#[test]
+fn a_panic_after_a_lookup_restores_the_terminal_and_the_crash_report_holds_no_key() {
+    if !tmux_available() {
+        println!("SKIPPED: tmux is not installed (the CI script installs it)");
+        return;
+    }
+    let key = canary_key("panic");
+    let server = FaultServer::start(fault_script(key.clone(), "127.0.0.1:9".parse().unwrap()));
+    // Debug builds panic after the first frame that shows a profile (see tui::runtime).
+    let env = VendorEnv::new(
+        &key,
+        &server.base_url(),
+        "",
+        "USERSCOPE_TEST_PANIC_AFTER_FIRST_FRAME=profile",
+    );
+    let tmux = Tmux::start("panic-key");
+    tmux.wait_for(&["e2e$"]);
+    tmux.line(&env.source_line());
+    tmux.line(&format!(
+        "'{BIN}' --vendor coho --lookup u-ok; echo USERSCOPE_EXITED_$?"
+    ));
+    let screen = tmux.wait_for(&["USERSCOPE_EXITED_101"]);
+    assert!(server.connections() >= 1, "the lookup ran before the panic");
+    assert!(!tmux.alternate_screen_on(), "normal screen back:\n{screen}");
+    let cursor = tmux.run(&["display-message", "-p", "-t", "e2e", "#{cursor_flag}"]);
+    assert_eq!(
+        String::from_utf8_lossy(&cursor.stdout).trim(),
+        "1",
+        "cursor visible"
+    );
+    assert!(screen.contains("test panic requested"), "{screen}");
+    assert!(screen.contains("details are in the log:"), "{screen}");
+    // Echo works: cooked mode is back, so the typed command is shown and so is its output.
+    tmux.line("echo ok-$((20+1))-marker");
+    let after = tmux.wait_for(&["echo ok-$((20+1))-marker", "ok-21-marker"]);
+    assert!(!after.contains(&key), "{after}");
+    // The crash report: the log holds the panic with its location, and no key.
+    let log_text =
+        std::fs::read_to_string(tmux.home().join("state/userscope/userscope.log")).unwrap();
+    assert!(log_text.contains("panic: panicked at"), "{log_text}");
+    assert!(log_text.contains("src/tui/runtime.rs"), "{log_text}");
+    assert!(log_text.contains("test panic requested"), "{log_text}");
+    assert!(!log_text.contains(&key), "the crash report holds the key");
+    let hits = files_containing(tmux.home(), &key);
+    assert!(hits.is_empty(), "key found in {hits:?}");
+}
+
+#[test]
+fn leak_detectors_find_a_planted_key() {
+    let key = canary_key("planted");
+    // In a running process's argv.
+    // `sh` keeps its argv (`$0` = the key) while it waits; `sleep KEY` would exit at once.
+    let mut child = Command::new("sh")
+        .args(["-c", "sleep 5; true", &key])
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let mut found = Vec::new();
+    while found.is_empty() && Instant::now() < deadline {
+        found = processes_with_in_argv(&key);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(found.iter().any(|c| c.starts_with("sh -c ")), "{found:?}");
+    // In a file somewhere under a directory.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("a/b")).unwrap();
+    std::fs::write(dir.path().join("a/b/log"), format!("x {key} y")).unwrap();
+    assert_eq!(files_containing(dir.path(), &key).len(), 1);
+    // On a kept screen.
+    let mut seen = Seen::default();
+    seen.keep(format!("│ {key} │"));
+    let planted = std::panic::catch_unwind(|| seen.assert_never(&key));
+    assert!(planted.is_err(), "a key on a kept screen is found");
+}

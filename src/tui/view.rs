@@ -569,16 +569,10 @@ fn request_rows(o: &LookupOutcome) -> Vec<Row> {
 /// show a secret on screen.
 fn header_row(name: &str, value: &str) -> Row {
     let lower = name.to_ascii_lowercase();
-    let secret = [
-        "authorization",
-        "cookie",
-        "api-key",
-        "apikey",
-        "token",
-        "secret",
-    ]
-    .iter()
-    .any(|s| lower.contains(s));
+    // The same names `http::record_response_headers` redacts (any `key`, e.g. `X-Echo-Key`).
+    let secret = ["authorization", "cookie", "key", "token", "secret"]
+        .iter()
+        .any(|s| lower.contains(s));
     let shown = if secret && !value.ends_with("[redacted]") {
         "[redacted]"
     } else {
