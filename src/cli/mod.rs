@@ -57,7 +57,7 @@ pub enum OutputFormat {
     /// A readable summary for a person.
     #[default]
     Text,
-    /// The stable normalized model (design §3).
+    /// The stable normalized model (documented in the README).
     Json,
     /// The vendor's body, byte for byte.
     Raw,
