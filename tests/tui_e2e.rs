@@ -875,6 +875,344 @@ fn faulty_servers_show_an_error_state_and_keys_never_leak() {
     }
 }
 
+/// A gzip stream of about 0.9 MiB that expands to hundreds of MiB of zeros: one 16 MiB member
+/// made by the system `gzip`, repeated (RFC 1952 allows concatenated members). It stays under
+/// the 1 MiB cap of the TUI tests on purpose, so the screen must name the compression rather
+/// than the size. `None` without a `gzip` binary.
+fn gzip_bomb_under_a_mib() -> Option<Vec<u8>> {
+    use std::process::Stdio;
+    let mut child = Command::new("gzip")
+        .args(["-c", "-9"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .ok()?;
+    let mut stdin = child.stdin.take()?;
+    let feeder = std::thread::spawn(move || {
+        let zeros = vec![0u8; MIB];
+        for _ in 0..16 {
+            stdin.write_all(&zeros).ok()?;
+        }
+        Some(())
+    });
+    let out = child.wait_with_output().ok()?;
+    feeder.join().ok()??;
+    if !out.status.success() || out.stdout.len() < 18 {
+        return None;
+    }
+    let members = (900 * 1024) / out.stdout.len();
+    Some(out.stdout.repeat(members))
+}
+
+/// The faults `get` was proven against first, picked by ID like `fault_script`; any other ID
+/// is answered by `fault_script` (`u-ok` is the good profile).
+fn more_fault_script(key: String, bomb: Arc<Vec<u8>>) -> impl Fn(&str) -> Vec<Step> + Send + Sync {
+    let others = fault_script(key, "127.0.0.1:9".parse().unwrap());
+    move |target| {
+        let id = target.rsplit('/').next().unwrap_or("");
+        match id {
+            // A byte a second: the 2 s timeout must cover the body, not only the headers.
+            "slow-body" => {
+                let mut steps = vec![Step::Write(head(
+                    "200 OK",
+                    &[
+                        ("Content-Type", "application/json"),
+                        ("Content-Length", &GOOD_BODY.len().to_string()),
+                    ],
+                ))];
+                for byte in GOOD_BODY.bytes() {
+                    steps.push(Step::Write(vec![byte]));
+                    steps.push(Step::Sleep(Duration::from_secs(1)));
+                }
+                steps
+            }
+            // 100 bytes of an announced 1000, then a clean close.
+            "truncated" => vec![
+                Step::Write(head(
+                    "200 OK",
+                    &[
+                        ("Content-Type", "application/json"),
+                        ("Content-Length", "1000"),
+                    ],
+                )),
+                Step::Write(vec![b' '; 100]),
+            ],
+            "bad-utf8" => vec![response(
+                "200 OK",
+                "application/json",
+                &[],
+                b"{\"userId\":\"u-1\xff\xfe\x00\x1b[2J\x1b]0;PWNED-TITLE\x07\"}",
+            )],
+            "html-200" => vec![response(
+                "200 OK",
+                "text/html",
+                &[],
+                b"<html><body>Please log in PAGE-MARKER</body></html>",
+            )],
+            "gzip-bomb" => vec![response(
+                "200 OK",
+                "application/json",
+                &[("Content-Encoding", "gzip")],
+                &bomb,
+            )],
+            "not-http" => vec![Step::Write(b"SSH-2.0-OpenSSH_9.6\r\n\r\n\x1b[2J".to_vec())],
+            // Always back to itself, on the same origin.
+            "redirect-loop" => vec![response(
+                "302 Found",
+                "text/plain",
+                &[("Location", "/api/data/user/redirect-loop")],
+                b"",
+            )],
+            "storm-429" => vec![response(
+                "429 Too Many Requests",
+                "application/json",
+                &[],
+                br#"{"error":"Too Many Requests","message":"slow down"}"#,
+            )],
+            "absurd-429" => vec![response(
+                "429 Too Many Requests",
+                "application/json",
+                &[("Retry-After", "999999")],
+                br#"{"message":"come back later"}"#,
+            )],
+            _ => others(target),
+        }
+    }
+}
+
+/// The userscope process running in the pane: the child of the pane's shell.
+fn userscope_pid(tmux: &Tmux) -> Option<u32> {
+    let out = tmux.run(&["display-message", "-p", "-t", "e2e", "#{pane_pid}"]);
+    let shell: u32 = String::from_utf8_lossy(&out.stdout).trim().parse().ok()?;
+    let entries = std::fs::read_dir("/proc").ok()?;
+    entries.flatten().find_map(|entry| {
+        let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+        let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+        // "PID (COMM) STATE PPID …": COMM may hold spaces, so split after the last ')'.
+        let (before, after) = stat.rsplit_once(')')?;
+        let ppid: u32 = after.split_whitespace().nth(1)?.parse().ok()?;
+        (ppid == shell && before.ends_with("(userscope")).then_some(pid)
+    })
+}
+
+/// Peak resident memory (VmHWM) of `pid` in KiB.
+fn peak_rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or_else(|| panic!("no VmHWM in /proc/{pid}/status:\n{status}"))
+}
+
+/// The TUI's peak memory after a 20 MiB body and a gzip bomb against a 1 MiB cap.
+const TUI_RSS_LIMIT_KIB: u64 = 64 * 1024;
+
+#[test]
+fn more_faulty_servers_show_an_error_state_and_the_tui_stays_usable() {
+    if !tmux_available() {
+        println!("SKIPPED: tmux is not installed (the CI script installs it)");
+        return;
+    }
+    let key = canary_key("more");
+    let bomb = gzip_bomb_under_a_mib();
+    if bomb.is_none() {
+        eprintln!("gzip-bomb step SKIPPED: no `gzip` binary");
+    }
+    let server = FaultServer::start(more_fault_script(
+        key.clone(),
+        Arc::new(bomb.clone().unwrap_or_default()),
+    ));
+    let env = VendorEnv::new(
+        &key,
+        &server.base_url(),
+        "[http]\ntimeout_secs = 2\nmax_body_mib = 1\n",
+        "",
+    );
+    let tmux = Tmux::start("more-faults");
+    // Wide enough that every one-line cause fits on one screen row (the error box wraps).
+    assert!(
+        tmux.run(&["resize-window", "-t", "e2e", "-x", "220", "-y", "40"])
+            .status
+            .success()
+    );
+    let mut seen = Seen::default();
+    tmux.wait_for(&["e2e$"]);
+    tmux.line(&env.source_line());
+    tmux.line(&format!(
+        "'{BIN}' --vendor coho --lookup slow-body; echo USERSCOPE_EXITED_$?"
+    ));
+
+    // 1. Slow body: headers at once, then a byte a second; the 2 s total timeout ends it.
+    let started = Instant::now();
+    let screen = seen.keep(tmux.wait_for(&["Timed out", "within 2 s"]));
+    assert_no_profile(&screen);
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "the timeout covers the body: {:?}",
+        started.elapsed()
+    );
+    let pid = userscope_pid(&tmux).expect("the userscope process under the pane's shell");
+    // A rebuild while the test runs replaces the file: the link then ends in " (deleted)".
+    let exe = std::fs::read_link(format!("/proc/{pid}/exe")).unwrap();
+    let exe = exe.to_string_lossy();
+    assert_eq!(
+        exe.trim_end_matches(" (deleted)"),
+        Path::new(BIN).canonicalize().unwrap().to_string_lossy(),
+        "measuring the wrong process"
+    );
+
+    // 2. Truncated: 100 bytes of an announced 1000.
+    lookup_fails(
+        &tmux,
+        &mut seen,
+        "truncated",
+        &["Invalid response (HTTP 200)", "cut short"],
+    );
+    // 3. Invalid UTF-8, NUL and escape sequences in a 200 body: refused, nothing executed.
+    let screen = lookup_fails(
+        &tmux,
+        &mut seen,
+        "bad-utf8",
+        &["Invalid response (HTTP 200)", "not JSON"],
+    );
+    // The excerpt shows the NUL and the escapes as visible stand-ins, not as raw bytes.
+    assert!(screen.contains("␀␛[2J␛]0;PWNED-TITLE␇"), "{screen}");
+    assert!(
+        !screen.contains('\0') && !screen.contains('\u{1b}'),
+        "{screen}"
+    );
+    let title = tmux.run(&["display-message", "-p", "-t", "e2e", "#{pane_title}"]);
+    assert!(
+        !String::from_utf8_lossy(&title.stdout).contains("PWNED-TITLE"),
+        "an OSC in the body set the window title"
+    );
+    // 4. A 200 that is an HTML page: named as such, the page never shown.
+    let screen = lookup_fails(
+        &tmux,
+        &mut seen,
+        "html-200",
+        &["Invalid response (HTTP 200)", "HTML page, not JSON"],
+    );
+    assert!(
+        !screen.contains("PAGE-MARKER") && !screen.contains("<html"),
+        "{screen}"
+    );
+    // 5. 20 MiB without a length against the 1 MiB cap, then 6. a gzip bomb: the screen names
+    // the compression, and the process never held the expanded (or even the whole) body.
+    lookup_fails(&tmux, &mut seen, "huge-body", &["Response too large"]);
+    if let Some(bomb) = &bomb {
+        assert!(bomb.len() < MIB, "{} bytes", bomb.len());
+        let screen = lookup_fails(
+            &tmux,
+            &mut seen,
+            "gzip-bomb",
+            &["Invalid response (HTTP 200)", "compressed"],
+        );
+        assert!(screen.contains("Content-Encoding: gzip"), "{screen}");
+    }
+    let peak = peak_rss_kib(pid);
+    eprintln!("TUI peak RSS after the 20 MiB body and the gzip bomb: {peak} KiB");
+    assert!(
+        peak < TUI_RSS_LIMIT_KIB,
+        "TUI peak RSS {peak} KiB after the 20 MiB body / gzip bomb"
+    );
+    // 7. Garbage instead of HTTP.
+    lookup_fails(
+        &tmux,
+        &mut seen,
+        "not-http",
+        &["Network error", "could not reach 127.0.0.1:"],
+    );
+    // 8. An endless redirect loop on the same origin: stopped after a few hops.
+    let before = server.connections();
+    let screen = lookup_fails(
+        &tmux,
+        &mut seen,
+        "redirect-loop",
+        &["HTTP 302", "not followed"],
+    );
+    assert!(screen.contains("/api/data/user/redirect-loop"), "{screen}");
+    let hops = server.connections() - before;
+    assert!((2..=6).contains(&hops), "{hops} requests for one lookup");
+    // 9. `Retry-After: 999999`: the error at once, after one request, and no spinner.
+    let before = server.connections();
+    let started = Instant::now();
+    let screen = lookup_fails(
+        &tmux,
+        &mut seen,
+        "absurd-429",
+        &["Rate limited", "retry in 999999 s"],
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(!screen.contains("Looking up"), "still spinning:\n{screen}");
+    assert_eq!(server.connections() - before, 1);
+
+    // 10. A 429 storm without Retry-After: each lookup tries 3 times (the status line counts
+    // the wait down), the error state counts down to an automatic retry, and after the last
+    // automatic retry the rate-limited error state stays, waiting for Enter.
+    let before = server.connections();
+    tmux.keys(&["C-u"]);
+    assert!(
+        tmux.run(&["send-keys", "-t", "e2e", "-l", "storm-429"])
+            .status
+            .success()
+    );
+    tmux.wait_for(&["› storm-429"]);
+    tmux.keys(&["Enter"]);
+    let (mut waiting_shown, mut countdown_shown) = (false, false);
+    let deadline = Instant::now() + Duration::from_secs(40);
+    let last = loop {
+        let screen = tmux.screen();
+        assert_no_profile(&screen);
+        waiting_shown |= screen.contains("Coho rate limited (try 1): retrying in");
+        countdown_shown |= screen.contains("Rate limited") && screen.contains("Retrying in");
+        let requests = server.connections() - before;
+        if requests >= 12
+            && screen.contains("Rate limited")
+            && !screen.contains("Retrying in")
+            && !screen.contains("rate limited (try")
+        {
+            break seen.keep(screen);
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no final rate-limited state after {requests} requests; screen:\n{screen}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(waiting_shown, "the wait between tries was never shown");
+    assert!(
+        countdown_shown,
+        "the countdown to the automatic retry was never shown"
+    );
+    assert!(last.contains("retry in 2 s: slow down"), "{last}");
+    // 1 lookup + 3 automatic retries, 3 tries each; then nothing more by itself. Proving an
+    // absence needs a wait: twice the 1.5 s countdown the error state would run.
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(server.connections() - before, 12);
+
+    // Still usable: a good lookup shows the profile, `/` opens the lookup, typing works.
+    tmux.keys(&["C-u"]);
+    tmux.line("u-ok");
+    seen.keep(tmux.wait_for(&[PERSON, "8 Request"]));
+    tmux.keys(&["/"]);
+    tmux.keys(&["C-u", "a", "b", "c"]);
+    seen.keep(tmux.wait_for(&["› abc"]));
+    tmux.keys(&["Escape"]);
+    seen.keep(tmux.wait_for(&[PERSON, "8 Request"]));
+    tmux.keys(&["q"]);
+    let screen = seen.keep(tmux.wait_for(&["USERSCOPE_EXITED_0"]));
+    assert!(!tmux.alternate_screen_on(), "{screen}");
+    seen.assert_never(&key);
+    let hits = files_containing(tmux.home(), &key);
+    assert!(hits.is_empty(), "key found in {hits:?}");
+}
+
 #[test]
 fn a_panic_after_a_lookup_restores_the_terminal_and_the_crash_report_holds_no_key() {
     if !tmux_available() {

@@ -108,8 +108,11 @@ impl ErrorView {
             LookupError::Cancelled => (ErrorKind::Usage, "Cancelled".to_owned(), None, None),
         };
         let retry_at = match err {
+            // A vendor asking for more than the HTTP client's whole wait budget (e.g.
+            // `Retry-After: 999999`) gets no automatic retry: the message says when, `r` retries.
             LookupError::RateLimited { retry_in, .. } => {
-                Some(now + retry_in.unwrap_or(DEFAULT_RETRY_WAIT))
+                let wait = retry_in.unwrap_or(DEFAULT_RETRY_WAIT);
+                (wait <= crate::http::MAX_RATE_LIMIT_WAIT).then(|| now + wait)
             }
             _ => None,
         };
@@ -121,5 +124,33 @@ impl ErrorView {
             status,
             retry_at,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rate_limited(secs: u64) -> LookupError {
+        LookupError::RateLimited {
+            vendor: "Coho",
+            retry_in: Some(Duration::from_secs(secs)),
+            message: None,
+        }
+    }
+
+    #[test]
+    fn retries_by_itself_only_within_the_wait_budget() {
+        let now = Instant::now();
+        let keymap = KeyMap::default();
+        let soon = ErrorView::from_error(&rate_limited(2), &keymap, now);
+        assert_eq!(soon.retry_at, Some(now + Duration::from_secs(2)));
+        let absurd = ErrorView::from_error(&rate_limited(999_999), &keymap, now);
+        assert_eq!(absurd.retry_at, None);
+        assert!(
+            absurd.message.contains("retry in 999999 s"),
+            "{}",
+            absurd.message
+        );
     }
 }
