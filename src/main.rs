@@ -14,6 +14,7 @@ async fn main() {
         Some(Command::Keys(cmd)) => userscope::cli::keys::run(cmd).await,
         Some(Command::Vendors) => userscope::cli::vendors::run().await,
         Some(Command::DemoServer(args)) => userscope::cli::demo_server::run(args).await,
+        Some(Command::Open(args)) => userscope::cli::open::run(args).await,
     };
     std::process::exit(code);
 }

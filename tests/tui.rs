@@ -85,7 +85,7 @@ fn app_with(demo: bool) -> App {
         selected: 0,
         kind: None,
         input: String::new(),
-        theme: Theme { color: true },
+        theme: Theme::default(),
         keymap: Default::default(),
     };
     let mut app = App::new(init, clock_at(Duration::ZERO));
@@ -136,6 +136,9 @@ fn keys(spec: &str) -> Vec<KeyEvent> {
             "C-c" => ctrl('c'),
             "C-t" => ctrl('t'),
             "C-u" => ctrl('u'),
+            "C-f" => ctrl('f'),
+            "Left" => key(KeyCode::Left),
+            "Right" => key(KeyCode::Right),
             other => panic!("unknown key <{other}>"),
         });
     }
@@ -1224,7 +1227,10 @@ fn hostile_strings_never_reach_the_buffer() {
 fn no_color_theme_uses_no_colours_but_still_marks_focus() {
     use ratatui::style::{Color, Modifier};
     let mut app = loaded(VendorKind::Coho);
-    app.theme = Theme { color: false };
+    app.theme = Theme {
+        color: false,
+        ..Theme::default()
+    };
     press(&mut app, "2j");
     let terminal = draw(&mut app, 80, 24);
     let buffer = terminal.backend().buffer();
@@ -1240,7 +1246,7 @@ fn no_color_theme_uses_no_colours_but_still_marks_focus() {
     assert!(buffer[(10u16, 5u16)].modifier.contains(Modifier::REVERSED));
     assert!(!buffer[(10u16, 4u16)].modifier.contains(Modifier::REVERSED));
     // With colour on, the same screen does use colour.
-    app.theme = Theme { color: true };
+    app.theme = Theme::default();
     let terminal = draw(&mut app, 80, 24);
     assert!(
         terminal
@@ -1432,11 +1438,12 @@ fn f_filters_the_focused_pane_as_you_type() {
     assert!(app.is_typing(), "the filter takes text");
     press(&mut app, "attr-29");
     let view = app.profile.as_ref().unwrap();
-    // attr-29 and attr-290..=attr-299.
-    assert_eq!(view.row_count(Pane::Attributes), 11);
+    // Fuzzy: `2` then `9` anywhere after `attr-`: attr-29, attr-129, attr-209, attr-219, …,
+    // attr-290..=attr-299 (21 keys), in their original order.
+    assert_eq!(view.row_count(Pane::Attributes), 21);
     let text = screen_text(&mut app, 80, 24);
     assert!(
-        text.contains("Attributes (11 of 300) · filter “attr-29”"),
+        text.contains("Attributes (21 of 300) · filter “attr-29”"),
         "{text}"
     );
     assert!(text.contains(" Filter Attributes: attr-29"), "{text}");
@@ -1452,7 +1459,7 @@ fn f_filters_the_focused_pane_as_you_type() {
         )
         .unwrap()
         .key,
-        "attr-291"
+        "attr-209"
     );
     // Each pane has its own filter.
     press(&mut app, "2");
@@ -1537,4 +1544,622 @@ fn request_pane_redacts_secret_header_names_and_shows_hostile_values_visibly() {
     assert!(!text.contains("CANARY-header"), "{text}");
     assert_eq!(text.matches("[redacted]").count(), 3, "{text}");
     assert!(text.contains("abc<U+202E>fed<U+009B>31m␛[2J"), "{text}");
+}
+
+// ---- History, profile cache and copy (issue 5 items 3 and 5) ----
+
+fn saved_history(
+    effects: &[Effect],
+) -> Option<(std::path::PathBuf, Vec<userscope::history::Entry>)> {
+    effects.iter().rev().find_map(|e| match e {
+        Effect::SaveHistory { path, entries } => Some((path.clone(), entries.clone())),
+        _ => None,
+    })
+}
+
+#[test]
+fn the_history_file_holds_lookups_and_outcomes_but_never_the_key_or_the_payload() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.json");
+    let mut app = app_with(false);
+    app.load_history(path.clone(), &[]);
+    const KEY: &str = "fs-RECOGNIZABLE-KEY-7f3a9c";
+    // A rejected key, then the key typed into the dialog, saved, and the lookup retried.
+    let request = submit(&mut app, VendorKind::Foldspace, "user-1");
+    let effects = finish(&mut app, request, Err(key_rejected()));
+    let (_, entries) = saved_history(&effects).expect("a finished lookup saves the history");
+    assert_eq!(
+        entries[0].outcome,
+        userscope::history::Outcome::Error {
+            kind: "HTTP 401".to_owned()
+        }
+    );
+    userscope::history::save(&path, &entries).unwrap();
+    let mut effects = Vec::new();
+    for c in KEY.chars() {
+        effects.extend(send(&mut app, Message::Key(key(KeyCode::Char(c)))));
+    }
+    effects.extend(press(&mut app, "<Enter>"));
+    assert!(matches!(effects.as_slice(), [Effect::SaveKey { .. }]));
+    let effects = send(
+        &mut app,
+        Message::KeySaved {
+            connection: "foldspace".to_owned(),
+            result: Ok(()),
+        },
+    );
+    let (retry, _, _) = started(&effects).expect("the failed lookup is retried");
+    let outcome = rich_outcome(VendorKind::Coho);
+    let request = submit(&mut app, VendorKind::Coho, &outcome.lookup.value.clone());
+    let _ = finish(&mut app, retry, Err(LookupError::Cancelled));
+    let effects = finish(&mut app, request, Ok(outcome.clone()));
+    let (saved_to, entries) = saved_history(&effects).unwrap();
+    assert_eq!(saved_to, path);
+    userscope::history::save(&path, &entries).unwrap();
+
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        !text.contains(KEY),
+        "the key leaked into the history:\n{text}"
+    );
+    assert!(!text.contains("RECOGNIZABLE"), "{text}");
+    // Nothing from the vendor's answer either: not the name, not the e-mail.
+    assert!(!text.contains("Hannah"), "{text}");
+    assert!(!text.contains("northwind"), "{text}");
+    let stored = userscope::history::load(&path);
+    assert_eq!(stored.len(), 2);
+    assert_eq!(stored[0].value, outcome.lookup.value);
+    assert_eq!(stored[0].outcome, userscope::history::Outcome::Ok);
+    assert_eq!(stored[1].value, "user-1");
+    assert_eq!(stored[1].connection, "foldspace");
+}
+
+#[test]
+fn stored_history_is_listed_newest_first_and_enter_reruns_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let entry = |value: &str, outcome| userscope::history::Entry {
+        connection: "usercom".to_owned(),
+        vendor: VendorKind::Usercom,
+        by: LookupKind::Email,
+        value: value.to_owned(),
+        at: Utc.with_ymd_and_hms(2026, 11, 20, 9, 30, 0).unwrap(),
+        outcome,
+    };
+    let mut app = app_with(false);
+    app.load_history(
+        dir.path().join("history.json"),
+        &[
+            entry("zoe@example.com", userscope::history::Outcome::Ok),
+            entry("old@example.com", userscope::history::Outcome::NotFound),
+        ],
+    );
+    press(&mut app, "<Tab>");
+    assert_eq!(app.start_focus, StartFocus::Recent);
+    let screen = screen_text(&mut app, 120, 40);
+    assert!(
+        screen.contains("11-20 09:30 usercom email zoe@example.com → found"),
+        "{screen}"
+    );
+    assert!(screen.contains("old@example.com → not found"), "{screen}");
+    let effects = press(&mut app, "j<Enter>");
+    let (_, lookup, vendor) = started(&effects).expect("Enter re-runs the lookup");
+    assert_eq!(vendor, VendorKind::Usercom);
+    assert_eq!(lookup, Lookup::new(LookupKind::Email, "old@example.com"));
+}
+
+#[test]
+fn d_twice_on_the_recent_list_clears_the_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.json");
+    let mut app = app_with(false);
+    app.load_history(path.clone(), &[]);
+    let request = submit(&mut app, VendorKind::Coho, "u-1");
+    finish(
+        &mut app,
+        request,
+        Err(LookupError::NotFound {
+            vendor: "Coho",
+            message: None,
+        }),
+    );
+    assert_eq!(app.recent.len(), 1);
+    // On the input field `D` is typed.
+    press(&mut app, "D");
+    assert_eq!(app.input.text(), "u-1D");
+    press(&mut app, "<Tab>D");
+    assert_eq!(app.recent.len(), 1, "the first D only asks");
+    assert_eq!(
+        app.notice.as_deref(),
+        Some("Press D again to clear all 1 recent lookups")
+    );
+    // Anything else in between cancels the question.
+    press(&mut app, "j");
+    assert!(press(&mut app, "D").is_empty());
+    assert_eq!(app.recent.len(), 1);
+    let effects = press(&mut app, "D");
+    assert!(app.recent.is_empty());
+    match effects.as_slice() {
+        [Effect::ClearHistory { path: p }] => assert_eq!(p, &path),
+        other => panic!("expected ClearHistory, got {other:?}"),
+    }
+    assert_eq!(app.notice.as_deref(), Some("Cleared 1 recent lookups"));
+}
+
+#[test]
+fn a_recent_lookup_seen_this_session_opens_instantly_from_the_cache_and_r_refreshes() {
+    let mut app = loaded(VendorKind::Coho);
+    let value = app.recent[0].lookup.value.clone();
+    press(&mut app, "<Esc>");
+    assert_eq!(app.screen, Screen::Start);
+    app.profile = None;
+    let effects = press(&mut app, "<Tab><Tab><Enter>");
+    assert_eq!(app.start_focus, StartFocus::Input);
+    assert!(started(&effects).is_none(), "no request: {effects:?}");
+    assert_eq!(app.screen, Screen::Profile);
+    let view = app.profile.as_ref().unwrap();
+    assert_eq!(view.outcome.lookup.value, value);
+    let notice = app.notice.clone().unwrap();
+    assert!(notice.starts_with("Cached result from "), "{notice}");
+    assert!(notice.ends_with("r refreshes"), "{notice}");
+    let effects = press(&mut app, "r");
+    let (_, lookup, _) = started(&effects).expect("r looks it up again");
+    assert_eq!(lookup.value, value);
+}
+
+#[test]
+fn shift_y_copies_the_key_path_and_c_the_whole_profile_json() {
+    let mut app = loaded(VendorKind::Coho);
+    press(&mut app, "5");
+    let effects = press(&mut app, "Y");
+    let Some(Effect::Copy(path)) = effects.first() else {
+        panic!("expected a copy, got {effects:?}");
+    };
+    let view = app.profile.as_ref().unwrap();
+    let first = view
+        .row(Pane::Attributes, 0, Utc::now())
+        .unwrap()
+        .key
+        .trim()
+        .to_owned();
+    assert_eq!(path, &format!("attributes.{first}"));
+    assert_eq!(
+        app.notice.as_deref(),
+        Some(format!("Copied key path attributes.{first}").as_str())
+    );
+    let expected = userscope::output::render_json(&app.profile.as_ref().unwrap().outcome).unwrap();
+    app.clipboard_warning = Some("this terminal (linux) has no OSC 52 clipboard".to_owned());
+    let effects = press(&mut app, "c");
+    match effects.as_slice() {
+        [Effect::Copy(json)] => assert_eq!(json, &expected),
+        other => panic!("expected a copy, got {other:?}"),
+    }
+    assert_eq!(
+        app.notice.clone().unwrap(),
+        format!(
+            "Copied the whole profile as JSON ({} bytes) (but this terminal (linux) has no OSC 52 clipboard)",
+            expected.len()
+        )
+    );
+}
+
+// ---------------------------------------------------------------- Raw pane as a JSON tree
+
+/// 25 pretty lines: 0 `{`, 1 `"userProperties": {`, 4 `"city"`, 5 `"first name"`,
+/// 6 `"properties": {`, 10 `"tags": [`, 12/15/18 `"key"`, 21 `"calculatedProperties": {`, 24 `}`.
+const TREE_BODY: &str = r#"{"userProperties": {"userId": "u-1", "name": "Ada", "city": "Oslo", "first name": "Ada", "properties": {"plan": "pro"}}, "tags": [{"key": "a"}, {"key": "b"}, {"key": "vip"}], "calculatedProperties": {"score": 7}}"#;
+
+fn tree_app() -> App {
+    let outcome = outcome_from_body(
+        VendorKind::Coho,
+        Lookup::new(LookupKind::Id, "u-1"),
+        TREE_BODY,
+    );
+    let mut app = loaded_with(outcome, true);
+    press(&mut app, "7");
+    app
+}
+
+/// (selected row, visible rows, path of the selected node) of the Raw pane.
+fn raw_state(app: &App) -> (usize, usize, String) {
+    let view = app.profile.as_ref().unwrap();
+    let line = view.raw_selected_line().unwrap();
+    (
+        view.scroll(Pane::Raw).selected,
+        view.row_count(Pane::Raw),
+        view.raw.path(line),
+    )
+}
+
+#[test]
+fn raw_tree_keys_fold_unfold_and_jump_to_parent() {
+    let cases: &[(&str, (usize, usize, &str))] = &[
+        ("", (0, 25, "$")),
+        ("jjjj", (4, 25, "$.userProperties.city")),
+        ("jjjjj", (5, 25, "$.userProperties[\"first name\"]")),
+        ("Gkkkkkk", (18, 25, "$.tags[2].key")),
+        // p: to the container; at the root (or its closing line) it stays.
+        ("jjjjjp", (1, 25, "$.userProperties")),
+        ("jjjjjpp", (0, 25, "$")),
+        ("Gp", (24, 25, "$")),
+        // h / ← fold the selected container; l / → unfold; on a scalar nothing happens.
+        ("jh", (1, 17, "$.userProperties")),
+        ("j<Left>", (1, 17, "$.userProperties")),
+        ("jhl", (1, 25, "$.userProperties")),
+        ("jh<Right>", (1, 25, "$.userProperties")),
+        ("jjh", (2, 25, "$.userProperties.userId")),
+        // h on a closing bracket folds its container and selects its opening line.
+        ("jjjjjjjjjh", (1, 17, "$.userProperties")),
+        // H folds everything below the top level; the selection moves to what hides it.
+        ("H", (0, 5, "$")),
+        ("jjjjH", (1, 5, "$.userProperties")),
+        ("HjjL", (10, 25, "$.tags")),
+        ("HL", (0, 25, "$")),
+        // Space / z still toggle.
+        ("j  ", (1, 25, "$.userProperties")),
+        ("jz", (1, 17, "$.userProperties")),
+    ];
+    for (keys, (row, rows, path)) in cases {
+        let mut app = tree_app();
+        press(&mut app, keys);
+        assert_eq!(
+            raw_state(&app),
+            (*row, *rows, path.to_string()),
+            "keys {keys:?}"
+        );
+    }
+}
+
+#[test]
+fn raw_tree_search_counts_moves_with_n_and_unfolds() {
+    let cases: &[(&str, (usize, usize, &str), &str)] = &[
+        (
+            "s\"key\"<Enter>",
+            (12, 25, "$.tags[0].key"),
+            "/\"key\"/ 1 of 3",
+        ),
+        (
+            "<C-f>\"key\"<Enter>n",
+            (15, 25, "$.tags[1].key"),
+            "/\"key\"/ 2 of 3",
+        ),
+        ("s\"key\"<Enter>nn", (18, 25, "$.tags[2].key"), "3 of 3"),
+        ("s\"key\"<Enter>nnn", (12, 25, "$.tags[0].key"), "1 of 3"),
+        ("s\"key\"<Enter>N", (18, 25, "$.tags[2].key"), "3 of 3"),
+        // From the selection on: the first match at or below it.
+        (
+            "Gkkkkkks\"key\"<Enter>",
+            (18, 25, "$.tags[2].key"),
+            "3 of 3",
+        ),
+        // A match inside folded containers opens them (and only them).
+        ("Hsvip<Enter>", (6, 11, "$.tags[2].key"), "/vip/ 1 of 1"),
+        // Keys and values both match; `n` on another line says which match it is not.
+        (
+            "s^\"(city|plan)\"$<Enter>",
+            (4, 25, "$.userProperties.city"),
+            "1 of 2",
+        ),
+        (
+            "s^\"(city|plan)\"$<Enter>k",
+            (3, 25, "$.userProperties.name"),
+            "2 matches",
+        ),
+    ];
+    for (keys, (row, rows, path), title) in cases {
+        let mut app = tree_app();
+        press(&mut app, keys);
+        assert!(
+            app.filter_edit.is_none(),
+            "Enter closes the prompt ({keys:?})"
+        );
+        assert_eq!(
+            raw_state(&app),
+            (*row, *rows, path.to_string()),
+            "keys {keys:?}"
+        );
+        let text = screen_text(&mut app, 120, 40);
+        assert!(text.contains(title), "{keys:?}: {title} in\n{text}");
+    }
+    // The prompt is labelled; Esc leaves it and ends the search; Esc again goes back.
+    let mut app = tree_app();
+    press(&mut app, "s");
+    assert!(app.is_typing());
+    press(&mut app, "vip");
+    assert!(screen_text(&mut app, 80, 24).contains("Search Raw (regex): vip"));
+    press(&mut app, "<Enter>");
+    assert!(app.profile.as_ref().unwrap().raw.search().is_some());
+    press(&mut app, "<Esc>");
+    assert!(app.profile.as_ref().unwrap().raw.search().is_none());
+    assert_eq!(app.screen, Screen::Profile);
+    // An invalid regex keeps the prompt open and says so.
+    let mut app = tree_app();
+    press(&mut app, "s(<Enter>");
+    assert!(app.filter_edit.is_some());
+    assert!(
+        app.notice.as_deref().unwrap().starts_with("Invalid regex"),
+        "{:?}",
+        app.notice
+    );
+    // No match: a notice, the selection stays.
+    let mut app = tree_app();
+    press(&mut app, "jsnobody<Enter>");
+    assert_eq!(app.notice.as_deref(), Some("No match for /nobody/"));
+    assert_eq!(raw_state(&app).0, 1);
+    // n before any search explains itself; tree keys do nothing outside the Raw pane.
+    let mut app = tree_app();
+    press(&mut app, "n");
+    assert_eq!(
+        app.notice.as_deref(),
+        Some("No search yet: s searches the Raw pane")
+    );
+    press(&mut app, "2H");
+    assert_eq!(app.profile.as_ref().unwrap().row_count(Pane::Raw), 25);
+}
+
+#[test]
+fn raw_tree_copies_the_full_value_and_truncates_only_on_screen() {
+    let long = "x".repeat(300);
+    let body = format!(
+        r#"{{"userProperties": {{"userId": "u-1", "bio": "{long}", "properties": {{"plan": "pro"}}}}}}"#
+    );
+    let outcome = outcome_from_body(VendorKind::Coho, Lookup::new(LookupKind::Id, "u-1"), &body);
+    let mut app = loaded_with(outcome, true);
+    press(&mut app, "7jjj");
+    let text = screen_text(&mut app, 80, 24);
+    let shown = text.lines().find(|l| l.contains("\"bio\"")).unwrap();
+    assert!(shown.contains("xxx…"), "{shown}");
+    match press(&mut app, "y").as_slice() {
+        [Effect::Copy(text)] => assert_eq!(*text, long),
+        other => panic!("expected a copy, got {other:?}"),
+    }
+    assert!(
+        app.notice.as_deref().unwrap().contains("300 characters"),
+        "{:?}",
+        app.notice
+    );
+    assert!(
+        app.notice
+            .as_deref()
+            .unwrap()
+            .contains("$.userProperties.bio")
+    );
+    match press(&mut app, "jy").as_slice() {
+        [Effect::Copy(text)] => assert_eq!(text, "{\n  \"plan\": \"pro\"\n}"),
+        other => panic!("expected a copy, got {other:?}"),
+    }
+}
+
+#[test]
+fn raw_tree_search_highlights_the_matched_text() {
+    let mut app = loaded(VendorKind::Coho);
+    press(&mut app, "7sRotterdam<Enter>");
+    let terminal = draw(&mut app, 120, 40);
+    let buf = terminal.backend().buffer();
+    let (mut highlighted, mut plain) = (String::new(), String::new());
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            let cell = &buf[(x, y)];
+            if cell.modifier.contains(ratatui::style::Modifier::REVERSED) {
+                highlighted.push_str(cell.symbol());
+            } else if y > 3 {
+                plain.push_str(cell.symbol());
+            }
+        }
+    }
+    assert_eq!(highlighted, "Rotterdam");
+    assert!(
+        plain.contains("\"city\": \"\""),
+        "the rest of the line is not highlighted"
+    );
+}
+
+#[test]
+fn snapshot_raw_tree_folded_and_searched() {
+    for (w, h) in SIZES {
+        let mut app = loaded(VendorKind::Coho);
+        press(&mut app, "7H");
+        insta::assert_snapshot!(
+            format!("raw_tree_folded_{w}x{h}"),
+            draw(&mut app, w, h).backend()
+        );
+        let mut app = loaded(VendorKind::Coho);
+        press(&mut app, "7Hs^\"(city|plan)\"$<Enter>n");
+        insta::assert_snapshot!(
+            format!("raw_tree_search_{w}x{h}"),
+            draw(&mut app, w, h).backend()
+        );
+    }
+}
+
+// ---- Themes (issue 5 item 6) ----
+
+/// The screen's text, then the same grid with one letter per distinct style and the legend, so
+/// a snapshot shows the colours too (the plain `TestBackend` text would look the same in every
+/// theme).
+fn styled_screen(terminal: &Terminal<TestBackend>) -> String {
+    let buffer = terminal.backend().buffer();
+    let area = buffer.area;
+    let mut styles: Vec<(
+        ratatui::style::Color,
+        ratatui::style::Color,
+        ratatui::style::Modifier,
+    )> = Vec::new();
+    let mut grid = String::new();
+    for y in 0..area.height {
+        for x in 0..area.width {
+            let cell = &buffer[(x, y)];
+            let style = (cell.fg, cell.bg, cell.modifier);
+            let index = match styles.iter().position(|s| *s == style) {
+                Some(i) => i,
+                None => {
+                    styles.push(style);
+                    styles.len() - 1
+                }
+            };
+            let letters = b"._abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+            grid.push(char::from(*letters.get(index).unwrap_or(&b'?')));
+        }
+        grid.push('\n');
+    }
+    let legend: Vec<String> = styles
+        .iter()
+        .enumerate()
+        .map(|(i, (fg, bg, m))| {
+            let letters = b"._abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+            format!(
+                "{} fg={fg:?} bg={bg:?} mod={m:?}",
+                char::from(*letters.get(i).unwrap_or(&b'?'))
+            )
+        })
+        .collect();
+    format!("{}\n{grid}\n{}", terminal.backend(), legend.join("\n"))
+}
+
+#[test]
+fn snapshot_light_and_high_contrast_themes() {
+    use userscope::tui::ui::theme::ThemeName;
+    for name in [ThemeName::Light, ThemeName::HighContrast] {
+        let theme = Theme { color: true, name };
+        let mut app = app_with(true);
+        app.theme = theme;
+        insta::assert_snapshot!(
+            format!("theme_{}_start_80x24", name.as_str()),
+            styled_screen(&draw(&mut app, 80, 24))
+        );
+        let mut app = loaded(VendorKind::Coho);
+        app.theme = theme;
+        press(&mut app, "2j");
+        insta::assert_snapshot!(
+            format!("theme_{}_profile_80x24", name.as_str()),
+            styled_screen(&draw(&mut app, 80, 24))
+        );
+    }
+}
+
+// ---- Export dialog (issue 5 item 4) ----
+
+#[test]
+fn shift_e_exports_the_normalized_profile_or_the_raw_body_under_an_editable_name() {
+    use userscope::tui::export::{ExportError, ExportState, write};
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = loaded(VendorKind::Coho);
+    let outcome = app.profile.as_ref().unwrap().outcome.clone();
+    assert!(press(&mut app, "E").is_empty());
+    let Some(Overlay::Export(dialog)) = &app.overlay else {
+        panic!("E opens the export dialog");
+    };
+    assert_eq!(dialog.name.text(), "coho-u-1001-20261123-120000.json");
+    insta::assert_snapshot!("export_dialog_80x24", draw(&mut app, 80, 24).backend());
+
+    // Enter writes the normalized profile: exactly what `get --format json` prints.
+    let effects = press(&mut app, "<Enter>");
+    let [
+        Effect::WriteExport {
+            file_name,
+            bytes,
+            overwrite: false,
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("expected a write, got {effects:?}");
+    };
+    assert_eq!(file_name, "coho-u-1001-20261123-120000.json");
+    assert_eq!(
+        bytes,
+        &userscope::output::render_json(&outcome)
+            .unwrap()
+            .into_bytes()
+    );
+    let path = write(dir.path(), file_name, bytes, false).unwrap();
+    let written = std::fs::read(&path).unwrap();
+    assert_eq!(&written, bytes);
+    let text = String::from_utf8(written).unwrap();
+    for secret in [
+        userscope::demo::COHO_DEMO_TOKEN,
+        userscope::demo::COHO_DEMO_SECRET,
+        "Bearer",
+    ] {
+        assert!(!text.contains(secret), "{secret} in the export");
+    }
+    send(&mut app, Message::Exported(Ok(path.clone())));
+    assert!(app.overlay.is_none(), "a written export closes the dialog");
+    assert!(app.notice.as_deref().unwrap().starts_with("Exported to "));
+
+    // Again, renamed, as the raw body; the name exists, so Enter asks, and Enter again replaces.
+    press(&mut app, "E<C-u>same.json<Tab>");
+    let effects = press(&mut app, "<Enter>");
+    let [Effect::WriteExport { bytes, .. }] = effects.as_slice() else {
+        panic!("expected a write, got {effects:?}");
+    };
+    assert_eq!(bytes.as_slice(), outcome.raw.as_ref());
+    write(dir.path(), "same.json", b"old", false).unwrap();
+    assert_eq!(
+        write(dir.path(), "same.json", bytes, false),
+        Err(ExportError::Exists("same.json".to_owned()))
+    );
+    send(&mut app, Message::ExportExists("same.json".to_owned()));
+    let Some(Overlay::Export(dialog)) = &app.overlay else {
+        panic!("the dialog stays open");
+    };
+    assert_eq!(dialog.state, ExportState::ConfirmOverwrite);
+    assert!(screen_text(&mut app, 80, 24).contains("same.json exists: Enter replaces it"));
+    let effects = press(&mut app, "<Enter>");
+    let [
+        Effect::WriteExport {
+            file_name,
+            bytes,
+            overwrite: true,
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("expected an overwrite, got {effects:?}");
+    };
+    let path = write(dir.path(), file_name, bytes, true).unwrap();
+    assert_eq!(std::fs::read(path).unwrap(), outcome.raw.as_ref());
+    // A name with a directory is refused in the dialog.
+    press(&mut app, "<Esc>E<C-u>../x.json");
+    assert!(press(&mut app, "<Enter>").is_empty());
+    let Some(Overlay::Export(dialog)) = &app.overlay else {
+        panic!("the dialog stays open");
+    };
+    assert!(matches!(dialog.state, ExportState::Failed(_)));
+}
+
+#[test]
+fn the_filter_is_fuzzy_on_key_and_value_and_highlights_the_matched_characters() {
+    use ratatui::style::Modifier;
+    let mut outcome = rich_outcome(VendorKind::Coho);
+    outcome.profile.attributes = vec![
+        Field::new("company", json!("Northwind Logistics")),
+        Field::new("city", json!("Hamburg")),
+        Field::new("plan", json!("enterprise")),
+    ];
+    let mut app = loaded_with(outcome, true);
+    press(&mut app, "5fcmpny");
+    let view = app.profile.as_ref().unwrap();
+    assert_eq!(view.row_count(Pane::Attributes), 1);
+    // On the value too, several words all matching.
+    press(&mut app, "<C-u>nrth lgst");
+    let view = app.profile.as_ref().unwrap();
+    assert_eq!(view.row_count(Pane::Attributes), 1);
+    press(&mut app, "<C-u>cmpny");
+    let terminal = draw(&mut app, 80, 24);
+    let text = terminal.backend().to_string();
+    assert!(text.contains("Attributes (1 of 3)"), "{text}");
+    let buffer = terminal.backend().buffer();
+    // Row 4 (first row inside the pane): `company`, with c, m, p, n, y marked.
+    let row: String = (1..8u16)
+        .map(|x| buffer[(x, 4u16)].symbol().to_owned())
+        .collect();
+    assert_eq!(row, "company");
+    let marked: Vec<bool> = (1..8u16)
+        .map(|x| buffer[(x, 4u16)].modifier.contains(Modifier::UNDERLINED))
+        .collect();
+    assert_eq!(marked, [true, false, true, true, false, true, true]);
+    // Esc clears it, and with it the highlight.
+    press(&mut app, "<Esc>");
+    let terminal = draw(&mut app, 80, 24);
+    let buffer = terminal.backend().buffer();
+    assert!(!(1..8u16).any(|x| buffer[(x, 4u16)].modifier.contains(Modifier::UNDERLINED)));
+    assert_eq!(app.profile.as_ref().unwrap().row_count(Pane::Attributes), 3);
 }

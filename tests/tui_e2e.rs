@@ -1289,3 +1289,62 @@ fn leak_detectors_find_a_planted_key() {
     let planted = std::panic::catch_unwind(|| seen.assert_never(&key));
     assert!(planted.is_err(), "a key on a kept screen is found");
 }
+
+/// `userscope open FILE --vendor coho`: a saved payload in the TUI without any network; the Raw
+/// pane folds, searches and shows paths; bad files exit 2 (missing) or 6 (not JSON).
+#[test]
+fn open_a_saved_payload_fold_and_search_the_raw_tree() {
+    let missing = run_without_terminal(&["open", "/nonexistent/saved.json", "--vendor", "coho"]);
+    assert_eq!(missing.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert!(
+        stderr.contains("cannot read /nonexistent/saved.json"),
+        "{stderr}"
+    );
+    if !tmux_available() {
+        println!("SKIPPED: tmux is not installed (the CI script installs it)");
+        return;
+    }
+    let tmux = Tmux::start("open");
+    let file = tmux.home().join("saved.json");
+    std::fs::write(
+        &file,
+        r#"{"userProperties": {"userId": "u-7", "name": "Ada Saved", "city": "Oslo", "properties": {"plan": "pro"}}, "calculatedProperties": {"score": 7}}"#,
+    )
+    .unwrap();
+    let not_json = tmux.home().join("page.html");
+    std::fs::write(&not_json, "<html>oops</html>").unwrap();
+
+    tmux.line(&format!(
+        "'{BIN}' open '{}' --vendor coho; echo USERSCOPE_EXITED_$?",
+        file.display()
+    ));
+    tmux.wait_for(&["Ada Saved", "opened from", "saved.json"]);
+    tmux.keys(&["8"]);
+    tmux.wait_for(&["Source", "none: no request was made"]);
+    tmux.keys(&["7"]);
+    tmux.wait_for(&["Raw · 13 lines"]);
+    tmux.keys(&["H"]);
+    tmux.wait_for(&[
+        "Raw · 4 lines",
+        "\"userProperties\": { … },  6 lines folded",
+    ]);
+    tmux.keys(&["s"]);
+    tmux.wait_for(&["Search Raw (regex):"]);
+    tmux.line("plan");
+    tmux.wait_for(&[
+        "/plan/ 1 of 1 · $.userProperties.properties.plan",
+        "\"plan\": \"pro\"",
+    ]);
+    tmux.keys(&["p"]);
+    tmux.wait_for(&["$.userProperties.properties "]);
+    tmux.keys(&["q"]);
+    tmux.wait_for(&["USERSCOPE_EXITED_0"]);
+
+    tmux.line(&format!(
+        "'{BIN}' open '{}' --vendor coho; echo USERSCOPE_EXITED_$?",
+        not_json.display()
+    ));
+    let screen = tmux.wait_for(&["USERSCOPE_EXITED_6"]);
+    assert!(screen.contains("page.html is not JSON"), "{screen}");
+}

@@ -5,6 +5,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub mod demo_server;
 pub mod get;
 pub mod keys;
+pub mod open;
 pub mod vendors;
 
 #[derive(Debug, Parser)]
@@ -50,6 +51,8 @@ pub enum Command {
     Vendors,
     /// Serve the built-in demo vendors on 127.0.0.1.
     DemoServer(DemoServerArgs),
+    /// Open a saved vendor payload (a response body) in the TUI, without any network.
+    Open(open::OpenArgs),
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]

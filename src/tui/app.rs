@@ -23,7 +23,8 @@ use crate::vendor::{Connection, Lookup, LookupKind, VendorKind};
 
 /// Rate-limited lookups retry by themselves at most this many times before waiting for Enter.
 const MAX_AUTO_RETRIES: u32 = 3;
-const MAX_RECENT: usize = 20;
+const MAX_RECENT: usize = crate::history::MAX_ENTRIES;
+const PROFILE_CACHE: usize = 16;
 
 #[derive(Clone, Copy, Debug)]
 pub struct Clock {
@@ -81,6 +82,53 @@ pub struct RecentLookup {
     /// Display name on success, else the short error ("not found", "HTTP 401").
     pub outcome: String,
     pub ok: bool,
+    pub at: DateTime<Utc>,
+    /// Why it failed, kept apart from `outcome` for the history file.
+    pub not_found: bool,
+}
+
+impl RecentLookup {
+    /// The persisted form: no display name (that is vendor data), no key, no payload.
+    pub fn to_entry(&self) -> crate::history::Entry {
+        use crate::history::Outcome;
+        crate::history::Entry {
+            connection: self.connection.clone(),
+            vendor: self.vendor,
+            by: self.lookup.by,
+            value: self.lookup.value.clone(),
+            at: self.at,
+            outcome: if self.ok {
+                Outcome::Ok
+            } else if self.not_found {
+                Outcome::NotFound
+            } else {
+                Outcome::Error {
+                    kind: self.outcome.clone(),
+                }
+            },
+        }
+    }
+
+    pub fn from_entry(e: &crate::history::Entry) -> RecentLookup {
+        RecentLookup {
+            connection: e.connection.clone(),
+            vendor: e.vendor,
+            lookup: e.lookup(),
+            outcome: sanitize(e.outcome.label()).into_owned(),
+            ok: e.outcome.is_ok(),
+            at: e.at,
+            not_found: e.outcome == crate::history::Outcome::NotFound,
+        }
+    }
+}
+
+/// A profile kept in memory so going back to a recent lookup is instant.
+#[derive(Clone, Debug)]
+pub struct CachedProfile {
+    pub connection: String,
+    pub lookup: Lookup,
+    pub fetched: DateTime<Utc>,
+    pub outcome: LookupOutcome,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -128,6 +176,7 @@ pub enum Overlay {
         scroll: usize,
     },
     KeyDialog(KeyDialog),
+    Export(crate::tui::export::ExportDialog),
 }
 
 /// What the TUI starts with (built by `tui::run` from the arguments, config and key source).
@@ -156,6 +205,14 @@ pub struct App {
     /// Cursor in the demo-users or recent list, whichever has focus.
     pub list_cursor: usize,
     pub recent: Vec<RecentLookup>,
+    /// Where the recent lookups persist (`None`: this run keeps them in memory only).
+    pub history_path: Option<std::path::PathBuf>,
+    /// The last `PROFILE_CACHE` profiles, newest first.
+    pub profile_cache: Vec<CachedProfile>,
+    /// `D` was pressed once on the recent list; a second `D` clears it.
+    pub confirm_clear: bool,
+    /// Added to every copy toast when the terminal probably ignores OSC 52.
+    pub clipboard_warning: Option<String>,
     pub screen: Screen,
     pub loading: Option<Loading>,
     pub error: Option<ErrorView>,
@@ -195,6 +252,10 @@ impl App {
             start_focus: StartFocus::Input,
             list_cursor: 0,
             recent: Vec::new(),
+            history_path: None,
+            profile_cache: Vec::new(),
+            confirm_clear: false,
+            clipboard_warning: None,
             screen: Screen::Start,
             loading: None,
             error: None,
@@ -208,6 +269,41 @@ impl App {
             clock,
             exit: None,
         }
+    }
+
+    /// Start with the stored history (newest first), saved back to `path` as lookups finish.
+    pub fn load_history(&mut self, path: std::path::PathBuf, entries: &[crate::history::Entry]) {
+        self.recent = entries
+            .iter()
+            .take(MAX_RECENT)
+            .map(RecentLookup::from_entry)
+            .collect();
+        self.history_path = Some(path);
+    }
+
+    fn save_history_effect(&self) -> Vec<Effect> {
+        match &self.history_path {
+            Some(path) => vec![Effect::SaveHistory {
+                path: path.clone(),
+                entries: self.recent.iter().map(RecentLookup::to_entry).collect(),
+            }],
+            None => Vec::new(),
+        }
+    }
+
+    fn cache_profile(&mut self, outcome: &LookupOutcome) {
+        self.profile_cache
+            .retain(|c| !(c.connection == outcome.connection && c.lookup == outcome.lookup));
+        self.profile_cache.insert(
+            0,
+            CachedProfile {
+                connection: outcome.connection.clone(),
+                lookup: outcome.lookup.clone(),
+                fetched: self.clock.wall,
+                outcome: outcome.clone(),
+            },
+        );
+        self.profile_cache.truncate(PROFILE_CACHE);
     }
 
     pub fn selected_conn(&self) -> Option<&ConnEntry> {
@@ -231,6 +327,7 @@ impl App {
     pub fn is_typing(&self) -> bool {
         match &self.overlay {
             Some(Overlay::KeyDialog(d)) => d.state != DialogState::DemoFixed,
+            Some(Overlay::Export(_)) => true,
             Some(_) => false,
             None => match self.screen {
                 Screen::Start => self.start_focus == StartFocus::Input,
@@ -248,6 +345,11 @@ impl App {
         let mut contexts = Vec::new();
         if self.is_typing() {
             contexts.push(Context::Typing);
+        }
+        if self.screen == Screen::Profile
+            && self.profile.as_ref().is_some_and(|v| v.focus == Pane::Raw)
+        {
+            contexts.push(Context::Raw);
         }
         contexts.push(match self.screen {
             Screen::Start => Context::Start,
@@ -345,9 +447,16 @@ impl App {
         }
     }
 
-    fn record_recent(&mut self, conn_index: usize, lookup: &Lookup, outcome: String, ok: bool) {
+    fn record_recent(
+        &mut self,
+        conn_index: usize,
+        lookup: &Lookup,
+        outcome: String,
+        ok: bool,
+        not_found: bool,
+    ) -> Vec<Effect> {
         let Some(entry) = self.connections.get(conn_index) else {
-            return;
+            return Vec::new();
         };
         let item = RecentLookup {
             connection: entry.name.clone(),
@@ -355,11 +464,14 @@ impl App {
             lookup: lookup.clone(),
             outcome,
             ok,
+            at: self.clock.wall,
+            not_found,
         };
         self.recent
             .retain(|r| !(r.connection == item.connection && r.lookup == item.lookup));
         self.recent.insert(0, item);
         self.recent.truncate(MAX_RECENT);
+        self.save_history_effect()
     }
 
     fn on_lookup_done(
@@ -383,12 +495,14 @@ impl App {
                     .clone()
                     .or_else(|| outcome.profile.id.clone())
                     .unwrap_or_else(|| loading.lookup.value.clone());
-                self.record_recent(loading.conn_index, &loading.lookup, name, true);
+                let effects =
+                    self.record_recent(loading.conn_index, &loading.lookup, name, true, false);
+                self.cache_profile(&outcome);
                 self.profile = Some(ProfileView::new(outcome));
                 self.screen = Screen::Profile;
                 self.error = None;
                 self.auto_retries = 0;
-                Vec::new()
+                effects
             }
             Err(LookupError::Cancelled) => {
                 self.notice = Some("Lookup cancelled".to_owned());
@@ -404,7 +518,14 @@ impl App {
                         None => view.title.to_lowercase(),
                     },
                 };
-                self.record_recent(loading.conn_index, &loading.lookup, short, false);
+                let not_found = view.kind == ErrorKind::NotFound;
+                let effects = self.record_recent(
+                    loading.conn_index,
+                    &loading.lookup,
+                    short,
+                    false,
+                    not_found,
+                );
                 let wants_key = matches!(view.kind, ErrorKind::NoKey | ErrorKind::KeyRejected);
                 self.error = Some(view);
                 self.screen = Screen::Start;
@@ -415,7 +536,7 @@ impl App {
                         Some(sanitize(&err.to_string()).into_owned()),
                     );
                 }
-                Vec::new()
+                effects
             }
         }
     }
@@ -561,7 +682,34 @@ impl App {
         }
     }
 
+    /// Show a cached profile for this lookup, if one is in memory; `r` fetches it again.
+    fn show_cached(&mut self, connection: &str, lookup: &Lookup) -> Option<Vec<Effect>> {
+        let cached = self
+            .profile_cache
+            .iter()
+            .find(|c| c.connection == connection && c.lookup == *lookup)
+            .cloned()?;
+        let effects = match self.loading.take() {
+            Some(old) => vec![Effect::CancelLookup {
+                request: old.request,
+            }],
+            None => Vec::new(),
+        };
+        self.profile = Some(ProfileView::new(cached.outcome));
+        self.screen = Screen::Profile;
+        self.error = None;
+        self.notice = Some(format!(
+            "Cached result from {} — {} refreshes",
+            cached.fetched.format("%H:%M:%S UTC"),
+            self.keymap.key_for(Action::Retry)
+        ));
+        Some(effects)
+    }
+
     fn apply_start(&mut self, action: Action) -> Vec<Effect> {
+        if action != Action::ClearHistory {
+            self.confirm_clear = false;
+        }
         match action {
             Action::OpenLookup => self.start_focus = StartFocus::Input,
             Action::Back => {
@@ -627,10 +775,34 @@ impl App {
                         self.kind = r.lookup.by;
                         self.input.set(&r.lookup.value);
                         self.start_focus = StartFocus::Input;
+                        if let Some(effects) = self.show_cached(&r.connection, &r.lookup) {
+                            return effects;
+                        }
                         return self.submit();
                     }
                 }
             },
+            Action::ClearHistory if self.start_focus == StartFocus::Recent => {
+                if self.recent.is_empty() {
+                    self.notice = Some("No recent lookups to clear".to_owned());
+                } else if self.confirm_clear {
+                    self.confirm_clear = false;
+                    let n = self.recent.len();
+                    self.recent.clear();
+                    self.list_cursor = 0;
+                    self.notice = Some(format!("Cleared {n} recent lookups"));
+                    if let Some(path) = &self.history_path {
+                        return vec![Effect::ClearHistory { path: path.clone() }];
+                    }
+                } else {
+                    self.confirm_clear = true;
+                    self.notice = Some(format!(
+                        "Press {} again to clear all {} recent lookups",
+                        self.keymap.key_for(Action::ClearHistory),
+                        self.recent.len()
+                    ));
+                }
+            }
             Action::ToggleKind => {
                 let kinds = self.selected_vendor().lookup_kinds();
                 let pos = kinds.iter().position(|k| *k == self.kind).unwrap_or(0);
@@ -647,6 +819,15 @@ impl App {
         Vec::new()
     }
 
+    /// Copy `text` and say so, with a warning when the terminal probably drops OSC 52.
+    fn copy(&mut self, text: String, toast: String) -> Vec<Effect> {
+        self.notice = Some(match &self.clipboard_warning {
+            Some(warning) => format!("{toast} (but {warning})"),
+            None => toast,
+        });
+        vec![Effect::Copy(text)]
+    }
+
     fn apply_profile(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::OpenLookup => {
@@ -659,6 +840,13 @@ impl App {
                 }
                 // Esc first clears the focused pane's filter, then goes back.
                 let now = self.clock.wall;
+                if let Some(view) = self.profile.as_mut()
+                    && view.focus == Pane::Raw
+                    && view.raw.search().is_some()
+                {
+                    let _ = view.raw.set_search("");
+                    return Vec::new();
+                }
                 if let Some(view) = self.profile.as_mut()
                     && view.filter(view.focus).is_some()
                 {
@@ -674,8 +862,10 @@ impl App {
                         let current = view.filter(view.focus).map(|f| f.query.clone());
                         self.filter_edit = Some(TextInput::new(current.as_deref().unwrap_or("")));
                     } else {
-                        self.notice =
-                            Some("The Raw pane folds instead of filtering: Space folds".to_owned());
+                        self.notice = Some(
+                            "The Raw pane folds instead of filtering: Space folds, s searches"
+                                .to_owned(),
+                        );
                     }
                 }
             }
@@ -707,23 +897,88 @@ impl App {
                     }
                 }
             }
+            Action::Fold
+            | Action::Unfold
+            | Action::FoldAll
+            | Action::UnfoldAll
+            | Action::Parent
+            | Action::Search
+            | Action::NextMatch
+            | Action::PrevMatch => self.apply_raw(action),
             Action::Copy => {
+                if let Some(view) = self.profile.as_ref().filter(|v| v.focus == Pane::Raw)
+                    && let Some(line) = view.raw_selected_line()
+                {
+                    // The full value, never the on-screen truncation. Control characters are
+                    // sanitized like every other copy, line by line so that a pretty-printed
+                    // object keeps its newlines.
+                    let text = view
+                        .raw
+                        .value_text(line)
+                        .split('\n')
+                        .map(sanitize)
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                    let toast = format!(
+                        "Copied {} characters to the clipboard: value of {}",
+                        text.chars().count(),
+                        sanitize(&view.raw.path(line))
+                    );
+                    return self.copy(text, toast);
+                }
                 if let Some(view) = &self.profile {
                     let pane = view.focus;
                     let selected = view.scroll(pane).selected;
                     if let Some(row) = view.row(pane, selected, self.clock.wall) {
                         // The sanitized text: what is on screen is what gets pasted.
-                        let text = if row.value.is_empty() {
-                            row.key
+                        let name = row.key.trim().to_owned();
+                        let (what, text) = if row.value.is_empty() {
+                            ("key", row.key)
                         } else {
-                            row.value
+                            ("value", row.value)
                         };
-                        self.notice = Some(format!(
-                            "Copied {} characters to the clipboard",
+                        let toast = format!(
+                            "Copied {} characters to the clipboard: {what} of {name}",
                             text.chars().count()
-                        ));
-                        return vec![Effect::Copy(text)];
+                        );
+                        return self.copy(text, toast);
                     }
+                }
+            }
+            Action::CopyPath => {
+                if let Some(view) = &self.profile {
+                    let path = if view.focus == Pane::Raw {
+                        view.raw_selected_line()
+                            .map(|line| sanitize(&view.raw.path(line)).into_owned())
+                    } else {
+                        let selected = view.scroll(view.focus).selected;
+                        view.row(view.focus, selected, self.clock.wall)
+                            .map(|row| key_path(view.focus, &row.key))
+                    };
+                    if let Some(path) = path {
+                        let toast = format!("Copied key path {path}");
+                        return self.copy(path, toast);
+                    }
+                }
+            }
+            Action::CopyProfile => {
+                if let Some(view) = &self.profile {
+                    match crate::output::render_json(&view.outcome) {
+                        Ok(json) => {
+                            let toast =
+                                format!("Copied the whole profile as JSON ({} bytes)", json.len());
+                            return self.copy(json, toast);
+                        }
+                        Err(e) => self.notice = Some(format!("Cannot copy the profile: {e}")),
+                    }
+                }
+            }
+            Action::ExportAs => {
+                if let Some(view) = &self.profile {
+                    self.overlay = Some(Overlay::Export(crate::tui::export::ExportDialog::new(
+                        &view.outcome,
+                        self.clock.wall,
+                    )));
                 }
             }
             Action::Export => {
@@ -750,6 +1005,84 @@ impl App {
             _ => {}
         }
         Vec::new()
+    }
+
+    /// The Raw pane's tree keys (only bound while it has focus).
+    fn apply_raw(&mut self, action: Action) {
+        let rows = self.viewport_rows().max(1);
+        let Some(view) = self.profile.as_mut().filter(|v| v.focus == Pane::Raw) else {
+            return;
+        };
+        let selected = view.scroll(Pane::Raw).selected;
+        match action {
+            Action::Fold => view.fold_selected(Some(true)),
+            Action::Unfold => view.fold_selected(Some(false)),
+            Action::FoldAll | Action::UnfoldAll => {
+                let line = view.raw_selected_line().unwrap_or(0);
+                if action == Action::FoldAll {
+                    view.raw.fold_all();
+                } else {
+                    view.raw.unfold_all();
+                }
+                let row = view.raw.row_of(line);
+                view.select_raw(row);
+            }
+            Action::Parent => {
+                if let Some(row) = view.raw.parent_row(selected) {
+                    view.select_raw(row);
+                }
+            }
+            Action::Search => {
+                let current = view.raw.search().map(|s| s.query.clone());
+                self.filter_edit = Some(TextInput::new(current.as_deref().unwrap_or("")));
+            }
+            Action::NextMatch | Action::PrevMatch => {
+                match view.raw.next_match(selected, action == Action::NextMatch) {
+                    Some(row) => view.select_raw(row),
+                    None => {
+                        self.notice = Some(match view.raw.search() {
+                            Some(s) => format!("No match for /{}/", sanitize(&s.query)),
+                            None => "No search yet: s searches the Raw pane".to_owned(),
+                        })
+                    }
+                }
+            }
+            _ => {}
+        }
+        if let Some(s) = self.profile.as_mut().and_then(|v| v.scroll_mut(Pane::Raw)) {
+            keep_visible(s, rows);
+        }
+    }
+
+    /// Enter in the Raw search prompt: search every line, jump to the first match from the
+    /// selection on. An invalid regex keeps the prompt open and says why.
+    fn run_raw_search(&mut self, query: &str) {
+        let rows = self.viewport_rows().max(1);
+        let Some(view) = self.profile.as_mut() else {
+            return;
+        };
+        match view.raw.set_search(query) {
+            Err(e) => {
+                let why = e.to_string();
+                let first = why.lines().last().unwrap_or("invalid").trim().to_owned();
+                self.notice = Some(format!("Invalid regex: {}", sanitize(&first)));
+                return;
+            }
+            Ok(0) if !query.is_empty() => {
+                self.notice = Some(format!("No match for /{}/", sanitize(query)));
+            }
+            Ok(_) => {
+                let selected = view.scroll(Pane::Raw).selected;
+                let row = view.raw.match_from(selected);
+                if let Some(row) = row {
+                    view.select_raw(row);
+                }
+            }
+        }
+        self.filter_edit = None;
+        if let Some(s) = self.profile.as_mut().and_then(|v| v.scroll_mut(Pane::Raw)) {
+            keep_visible(s, rows);
+        }
     }
 
     fn apply(&mut self, action: Action) -> Vec<Effect> {
@@ -791,11 +1124,14 @@ impl App {
         if action == Some(Action::ForceQuit) {
             return self.quit(130);
         }
+        if matches!(self.overlay, Some(Overlay::Export(_))) {
+            return self.on_export_key(key, action);
+        }
         let page = self.viewport_rows().max(1);
         let mut save = None;
         let mut close = false;
         match self.overlay.as_mut() {
-            None => {}
+            None | Some(Overlay::Export(_)) => {}
             Some(Overlay::Help { scroll }) | Some(Overlay::Detail { scroll, .. }) => match action {
                 Some(Action::Back | Action::Quit | Action::Help | Action::Select) => close = true,
                 Some(a) => *scroll = scrolled(*scroll, a, page),
@@ -848,6 +1184,66 @@ impl App {
         Vec::new()
     }
 
+    /// Keys in the export dialog: typing edits the name, Tab switches between the normalized
+    /// profile and the raw body, Enter writes (again, after "exists", replaces), Esc cancels.
+    fn on_export_key(&mut self, key: &KeyEvent, action: Option<Action>) -> Vec<Effect> {
+        use crate::tui::export::{ExportKind, ExportState, check_name, contents};
+        let Some(Overlay::Export(dialog)) = self.overlay.as_mut() else {
+            return Vec::new();
+        };
+        if dialog.state == ExportState::Writing {
+            if action == Some(Action::Back) {
+                self.overlay = None;
+            }
+            return Vec::new();
+        }
+        match action {
+            Some(Action::Back) => self.overlay = None,
+            Some(Action::NextPane | Action::PrevPane) => {
+                dialog.kind = match dialog.kind {
+                    ExportKind::Normalized => ExportKind::Raw,
+                    ExportKind::Raw => ExportKind::Normalized,
+                };
+            }
+            Some(Action::Select) => {
+                let overwrite = dialog.state == ExportState::ConfirmOverwrite;
+                let name = match check_name(dialog.name.text()) {
+                    Ok(name) => name.to_owned(),
+                    Err(e) => {
+                        dialog.state = ExportState::Failed(e.to_string());
+                        return Vec::new();
+                    }
+                };
+                let Some(view) = self.profile.as_ref() else {
+                    return Vec::new();
+                };
+                match contents(&view.outcome, dialog.kind) {
+                    Ok(bytes) => {
+                        dialog.state = ExportState::Writing;
+                        return vec![Effect::WriteExport {
+                            file_name: name,
+                            bytes,
+                            overwrite,
+                        }];
+                    }
+                    Err(why) => dialog.state = ExportState::Failed(why),
+                }
+            }
+            Some(a) => {
+                if dialog.name.edit(a) {
+                    dialog.state = ExportState::Editing;
+                }
+            }
+            None => {
+                if let Some(c) = typed_char(key) {
+                    dialog.name.insert(c);
+                    dialog.state = ExportState::Editing;
+                }
+            }
+        }
+        Vec::new()
+    }
+
     fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         if key.kind == crossterm::event::KeyEventKind::Release {
             return Vec::new();
@@ -883,10 +1279,23 @@ impl App {
         let Some(input) = self.filter_edit.as_mut() else {
             return Vec::new();
         };
+        let raw = self.profile.as_ref().is_some_and(|v| v.focus == Pane::Raw);
         let changed = match action {
             Some(Action::ForceQuit) => return self.quit(130),
+            Some(Action::Select) if raw => {
+                let query = input.text().to_owned();
+                self.run_raw_search(&query);
+                return Vec::new();
+            }
             Some(Action::Select) => {
                 self.filter_edit = None;
+                return Vec::new();
+            }
+            Some(Action::Back) if raw => {
+                self.filter_edit = None;
+                if let Some(view) = self.profile.as_mut() {
+                    let _ = view.raw.set_search("");
+                }
                 return Vec::new();
             }
             Some(Action::Back) => {
@@ -909,7 +1318,9 @@ impl App {
                 None => false,
             },
         };
-        if changed {
+        // The Raw search runs on Enter: a regex half typed is usually invalid, and a 50 MB
+        // payload should not be rescanned per keystroke.
+        if changed && !raw {
             let query = input.text().to_owned();
             if let Some(view) = self.profile.as_mut() {
                 view.set_filter(view.focus, &query, now);
@@ -934,7 +1345,7 @@ impl App {
                     scroll.saturating_sub(3)
                 };
             }
-            Some(Overlay::KeyDialog(_)) => {}
+            Some(Overlay::KeyDialog(_) | Overlay::Export(_)) => {}
             None => match self.screen {
                 Screen::Profile => self.scroll_lines(down, 3),
                 Screen::Start => {
@@ -1049,6 +1460,20 @@ pub fn export_file_name(vendor: &str, id: &str) -> String {
     format!("userscope-{vendor}-{safe}.json")
 }
 
+/// `attributes.company`: the section a row belongs to and its key, as `Y` copies it.
+pub fn key_path(pane: Pane, key: &str) -> String {
+    let section = match pane.section() {
+        Some(section) => crate::tui::view::section_noun(section).to_owned(),
+        None => pane.title().to_lowercase(),
+    };
+    let key = key.trim();
+    if key.is_empty() {
+        section
+    } else {
+        format!("{section}.{key}")
+    }
+}
+
 fn keep_visible(s: &mut crate::tui::view::PaneScroll, rows: usize) {
     if s.selected < s.offset {
         s.offset = s.selected;
@@ -1147,7 +1572,26 @@ pub fn update(app: &mut App, message: Message) -> Vec<Effect> {
                 }
             }
         }
+        Message::ExportExists(name) => {
+            if let Some(Overlay::Export(d)) = app.overlay.as_mut() {
+                d.state = crate::tui::export::ExportState::ConfirmOverwrite;
+            } else {
+                app.notice = Some(format!("Not exported: {} exists", sanitize(&name)));
+            }
+            Vec::new()
+        }
         Message::Exported(result) => {
+            if matches!(app.overlay, Some(Overlay::Export(_))) {
+                match &result {
+                    Ok(_) => app.overlay = None,
+                    Err(why) => {
+                        if let Some(Overlay::Export(d)) = app.overlay.as_mut() {
+                            d.state =
+                                crate::tui::export::ExportState::Failed(sanitize(why).into_owned());
+                        }
+                    }
+                }
+            }
             app.notice = Some(match result {
                 Ok(path) => format!("Exported to {}", sanitize(&path.display().to_string())),
                 Err(why) => format!("Export failed: {}", sanitize(&why)),

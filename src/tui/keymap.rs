@@ -24,8 +24,21 @@ pub enum Action {
     SetKey,
     Retry,
     ToggleFold,
+    // The Raw pane's JSON tree.
+    Fold,
+    Unfold,
+    FoldAll,
+    UnfoldAll,
+    Parent,
+    Search,
+    NextMatch,
+    PrevMatch,
     Copy,
+    CopyPath,
+    CopyProfile,
     Export,
+    ExportAs,
+    ClearHistory,
     Filter,
     // Text editing (only while typing).
     CursorLeft,
@@ -44,6 +57,8 @@ pub enum Context {
     Global,
     Start,
     Profile,
+    /// The Raw pane has focus (its tree keys mean nothing elsewhere).
+    Raw,
     Typing,
 }
 
@@ -53,6 +68,7 @@ impl Context {
             Context::Global => "Everywhere",
             Context::Start => "Lookup screen",
             Context::Profile => "Profile",
+            Context::Raw => "Raw pane (JSON tree)",
             Context::Typing => "While typing",
         }
     }
@@ -259,6 +275,30 @@ impl Default for KeyMap {
                 ),
                 "copy",
             ),
+            bind(
+                &[c('Y')],
+                CopyPath,
+                Profile,
+                "copy the selected row's key path",
+            ),
+            bind(
+                &[c('c')],
+                CopyProfile,
+                Profile,
+                "copy the whole profile as JSON",
+            ),
+            bind(
+                &[c('E')],
+                ExportAs,
+                Profile,
+                "export… (choose the name; profile JSON or raw body)",
+            ),
+            bind(
+                &[c('D')],
+                ClearHistory,
+                Start,
+                "clear the recent lookups (press twice)",
+            ),
             hinted(
                 bind(
                     &[c('e')],
@@ -289,6 +329,36 @@ impl Default for KeyMap {
             };
             bindings.push(bind(&[c(digit)], GoPane(usize::from(n - 1)), Profile, help));
         }
+        bindings.extend([
+            bind(
+                &[c('h'), p(K::Left)],
+                Fold,
+                Raw,
+                "fold the selected object / array",
+            ),
+            bind(
+                &[c('l'), p(K::Right)],
+                Unfold,
+                Raw,
+                "unfold the selected object / array",
+            ),
+            bind(
+                &[c('H')],
+                FoldAll,
+                Raw,
+                "fold everything below the top level",
+            ),
+            bind(&[c('L')], UnfoldAll, Raw, "unfold everything"),
+            bind(&[c('p')], Parent, Raw, "jump to the parent object / array"),
+            bind(
+                &[c('s'), KeySpec::ctrl('f')],
+                Search,
+                Raw,
+                "search keys and values (regex; Enter runs it)",
+            ),
+            bind(&[c('n')], NextMatch, Raw, "next search match"),
+            bind(&[c('N')], PrevMatch, Raw, "previous search match"),
+        ]);
         bindings.extend([
             bind(&[p(K::Left)], CursorLeft, Typing, "cursor left"),
             bind(&[p(K::Right)], CursorRight, Typing, "cursor right"),
@@ -392,6 +462,7 @@ impl KeyMap {
             Context::Global,
             Context::Start,
             Context::Profile,
+            Context::Raw,
             Context::Typing,
         ] {
             for b in self.bindings.iter().filter(|b| b.context == context) {
@@ -454,7 +525,19 @@ impl Action {
             Action::SetKey => "set_key".into(),
             Action::Retry => "retry".into(),
             Action::ToggleFold => "toggle_fold".into(),
+            Action::Fold => "fold".into(),
+            Action::Unfold => "unfold".into(),
+            Action::FoldAll => "fold_all".into(),
+            Action::UnfoldAll => "unfold_all".into(),
+            Action::Parent => "parent".into(),
+            Action::Search => "search".into(),
+            Action::NextMatch => "next_match".into(),
+            Action::PrevMatch => "prev_match".into(),
             Action::Copy => "copy".into(),
+            Action::CopyPath => "copy_path".into(),
+            Action::CopyProfile => "copy_profile".into(),
+            Action::ClearHistory => "clear_history".into(),
+            Action::ExportAs => "export_as".into(),
             Action::Export => "export".into(),
             Action::Filter => "filter".into(),
             Action::CursorLeft => "cursor_left".into(),
@@ -619,6 +702,57 @@ mod tests {
         );
         let bad: toml::Table = toml::from_str("[keys]\nquit = \"ctrl-\"\n").unwrap();
         assert!(KeyMap::with_overrides(&bad).is_err());
+    }
+
+    #[test]
+    fn raw_tree_keys_apply_only_in_the_raw_pane_and_leave_lookup_and_filter_alone() {
+        let map = KeyMap::default();
+        let raw = [Context::Raw, Context::Profile];
+        let other = [Context::Profile];
+        let ch = |c| key(KeyCode::Char(c));
+        let cases = [
+            (ch('s'), Some(Action::Search), None),
+            (
+                KeyEvent::new(KeyCode::Char('f'), KeyModifiers::CONTROL),
+                Some(Action::Search),
+                None,
+            ),
+            (ch('/'), Some(Action::OpenLookup), Some(Action::OpenLookup)),
+            (ch('f'), Some(Action::Filter), Some(Action::Filter)),
+            (ch('h'), Some(Action::Fold), None),
+            (key(KeyCode::Left), Some(Action::Fold), None),
+            (ch('l'), Some(Action::Unfold), None),
+            (key(KeyCode::Right), Some(Action::Unfold), None),
+            (ch('H'), Some(Action::FoldAll), None),
+            (ch('L'), Some(Action::UnfoldAll), None),
+            (ch('p'), Some(Action::Parent), None),
+            (ch('n'), Some(Action::NextMatch), None),
+            (ch('N'), Some(Action::PrevMatch), None),
+            (ch(' '), Some(Action::ToggleFold), Some(Action::ToggleFold)),
+        ];
+        for (event, in_raw, elsewhere) in cases {
+            assert_eq!(
+                map.action_for(&event, &raw, false),
+                in_raw,
+                "{event:?} in Raw"
+            );
+            assert_eq!(
+                map.action_for(&event, &other, false),
+                elsewhere,
+                "{event:?}"
+            );
+        }
+        // The `?` help lists them under their own heading.
+        let raw_rows: Vec<String> = map
+            .help_rows()
+            .into_iter()
+            .filter(|(c, _, _)| *c == Context::Raw)
+            .map(|(_, keys, _)| keys)
+            .collect();
+        assert_eq!(
+            raw_rows,
+            ["h ←", "l →", "H", "L", "p", "s Ctrl-F", "n", "N"]
+        );
     }
 
     #[test]

@@ -48,6 +48,8 @@ pub enum Message {
     },
     /// Where an export was written, or why it was not.
     Exported(Result<std::path::PathBuf, String>),
+    /// The export dialog's file exists already (asks before replacing it).
+    ExportExists(String),
     /// SIGTERM / SIGINT from outside the terminal.
     Terminate {
         exit_code: i32,
@@ -72,6 +74,22 @@ pub enum Effect {
     },
     /// Put text on the clipboard with OSC 52 (works over SSH; no clipboard daemon needed).
     Copy(String),
+    /// Write the recent lookups (no keys, no payloads) to the history file.
+    SaveHistory {
+        path: std::path::PathBuf,
+        entries: Vec<crate::history::Entry>,
+    },
+    /// Write an export from the export dialog; without `overwrite` an existing file is kept
+    /// and reported with `Message::ExportExists`.
+    WriteExport {
+        file_name: String,
+        bytes: Vec<u8>,
+        overwrite: bool,
+    },
+    /// Delete the history file.
+    ClearHistory {
+        path: std::path::PathBuf,
+    },
     /// Write the profile's JSON (design §3 form, no keys) to `file_name` in the current directory.
     Export {
         file_name: String,

@@ -10,7 +10,10 @@ use std::time::Instant;
 use crate::cli::TuiArgs;
 
 pub mod app;
+pub mod clipboard;
 pub mod error_view;
+pub mod export;
+pub mod fuzzy;
 pub mod input;
 pub mod json;
 pub mod keymap;
@@ -45,6 +48,17 @@ pub async fn run(args: TuiArgs) -> i32 {
         return 2;
     }
     let mut app = app::App::new(init, app::Clock::now());
+    app.clipboard_warning = clipboard::support_warning(
+        |n| std::env::var(n).ok(),
+        clipboard::tmux_set_clipboard().as_deref(),
+    );
+    // `--demo` lookups are not real people: they stay out of the stored history.
+    if !args.demo
+        && let Some(path) = crate::history::default_path()
+    {
+        let entries = crate::history::load(&path);
+        app.load_history(path, &entries);
+    }
     let initial = app.initial_effects(args.lookup.is_some());
     let bench = std::env::var_os(BENCH_STARTUP_ENV).is_some();
 

@@ -112,24 +112,60 @@ impl Executor<'_> {
             Effect::Copy(text) => {
                 // OSC 52: the terminal puts the base64 payload on the clipboard. Written between
                 // frames, never inside one.
-                let sequence = format!("\x1b]52;c;{}\x07", base64(text.as_bytes()));
+                let sequence = crate::tui::clipboard::osc52(&text);
                 let mut out = std::io::stdout();
-                if let Err(e) = std::io::Write::write_all(&mut out, sequence.as_bytes())
+                if let Err(e) = std::io::Write::write_all(&mut out, &sequence)
                     .and_then(|()| std::io::Write::flush(&mut out))
                 {
                     tracing::warn!("copy to clipboard failed: {e}");
                 }
+                // On a local desktop also the system clipboard, for terminals without OSC 52.
+                crate::tui::clipboard::system_copy(&text);
             }
             Effect::Export { file_name, json } => {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
-                    let path = std::env::current_dir()
-                        .map(|d| d.join(&file_name))
-                        .unwrap_or_else(|_| std::path::PathBuf::from(&file_name));
-                    let result = std::fs::write(&path, json)
-                        .map(|()| path)
-                        .map_err(|e| e.to_string());
-                    let _ = tx.send(Message::Exported(result));
+                    // Same safe writer as the export dialog: never through a symlink, never
+                    // over an existing file.
+                    let dir = std::env::current_dir().unwrap_or_else(|_| ".".into());
+                    use crate::tui::export::{ExportError, write};
+                    let message = match write(&dir, &file_name, json.as_bytes(), false) {
+                        Ok(path) => Message::Exported(Ok(path)),
+                        Err(ExportError::Exists(name)) => Message::ExportExists(name),
+                        Err(e) => Message::Exported(Err(e.to_string())),
+                    };
+                    let _ = tx.send(message);
+                });
+            }
+            Effect::SaveHistory { path, entries } => {
+                tokio::task::spawn_blocking(move || {
+                    if let Err(e) = crate::history::save(&path, &entries) {
+                        tracing::warn!(path = %path.display(), "cannot write the history: {e}");
+                    }
+                });
+            }
+            Effect::WriteExport {
+                file_name,
+                bytes,
+                overwrite,
+            } => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let dir = std::env::current_dir().unwrap_or_else(|_| ".".into());
+                    use crate::tui::export::{ExportError, write};
+                    let message = match write(&dir, &file_name, &bytes, overwrite) {
+                        Ok(path) => Message::Exported(Ok(path)),
+                        Err(ExportError::Exists(name)) => Message::ExportExists(name),
+                        Err(e) => Message::Exported(Err(e.to_string())),
+                    };
+                    let _ = tx.send(message);
+                });
+            }
+            Effect::ClearHistory { path } => {
+                tokio::task::spawn_blocking(move || {
+                    if let Err(e) = crate::history::clear(&path) {
+                        tracing::warn!(path = %path.display(), "cannot clear the history: {e}");
+                    }
                 });
             }
             Effect::SaveKey { connection, key } => {
@@ -151,25 +187,7 @@ impl Executor<'_> {
 
 /// Standard base64 (RFC 4648, with padding) for OSC 52.
 pub fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk.first().copied().unwrap_or(0),
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                let index = ((n >> (18 - 6 * i)) & 63) as usize;
-                out.push(char::from(ALPHABET.get(index).copied().unwrap_or(b'=')));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    crate::tui::clipboard::base64(bytes)
 }
 
 /// What the loop was asked to do besides running the app (the startup benchmark hook).

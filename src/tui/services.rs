@@ -100,6 +100,9 @@ pub async fn prepare(args: &TuiArgs, theme: Theme) -> Result<(Services, AppInit)
     let config = Config::load()?;
     let keymap = crate::tui::keymap::KeyMap::with_overrides(&config.tui)
         .map_err(|e| LookupError::Usage(format!("config file: {e}")))?;
+    let theme = theme
+        .with_config(&config.tui)
+        .map_err(|e| LookupError::Usage(format!("config file: {e}")))?;
     let (connections, keys, demo_server): (Vec<ConnEntry>, Arc<dyn KeySource>, _) = if args.demo {
         let server = demo::start(0).await.map_err(|e| LookupError::Network {
             host: "127.0.0.1".to_owned(),

@@ -8,7 +8,8 @@ use crate::display::{ABSENT, field_text};
 use crate::lookup::LookupOutcome;
 use crate::profile::{Field, Section};
 use crate::sanitize::sanitize;
-use crate::tui::json::{JsonLine, flatten_body};
+use crate::tui::fuzzy::{FuzzyQuery, Needle};
+use crate::tui::json::{JsonLine, JsonTree, flatten_body};
 use crate::tui::text::width;
 use crate::vendor::VendorKind;
 
@@ -163,22 +164,38 @@ pub struct ProfileView {
     segments: Vec<Row>,
     location: Vec<Row>,
     request: Vec<Row>,
-    raw: Vec<JsonLine>,
-    /// Folded containers of the Raw pane (indices of their opening lines).
-    folded: std::collections::BTreeSet<usize>,
-    /// Raw rows on screen → line index; `None` while nothing is folded (identity, no memory).
-    raw_visible: Option<Vec<usize>>,
+    /// The Raw pane: lines flattened once, with its fold and search state.
+    pub raw: JsonTree,
     /// Widest key per pane, measured once (measuring 100,000 keys every frame would not be).
     key_widths: [usize; 8],
     /// Per pane: the rows matching a filter, found once per filter change.
     filters: [Option<Filter>; 8],
+    /// Per pane: each row's key and value as the filter matches them, built on the first
+    /// filter keystroke in the pane, so later keystrokes only match (no formatting).
+    search_text: [Option<Vec<SearchText>>; 8],
 }
 
 /// A pane's filter: the query and the (unfiltered) indices of the rows that match it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Filter {
     pub query: String,
+    needle: Option<Needle>,
     rows: Vec<usize>,
+}
+
+/// A row's key and value, converted once for the matcher.
+struct SearchText {
+    key: String,
+    value: String,
+}
+
+impl SearchText {
+    fn new(key: &str, value: &str) -> SearchText {
+        SearchText {
+            key: crate::tui::fuzzy::lower(key),
+            value: crate::tui::fuzzy::lower(value),
+        }
+    }
 }
 
 fn fields_key_width(fields: &[Field]) -> usize {
@@ -195,11 +212,18 @@ fn rows_key_width(rows: &[Row]) -> usize {
 
 impl ProfileView {
     pub fn new(outcome: LookupOutcome) -> ProfileView {
+        let raw = flatten_body(&outcome.raw);
+        ProfileView::with_raw(outcome, raw)
+    }
+
+    /// With the body already flattened (`userscope open` flattens the `Value` it parsed
+    /// anyway, so a large file is parsed once, not twice).
+    pub fn with_raw(outcome: LookupOutcome, raw: Vec<JsonLine>) -> ProfileView {
         let overview = overview_rows(&outcome);
         let segments = segment_rows(&outcome);
         let location = location_rows(&outcome);
         let request = request_rows(&outcome);
-        let raw = flatten_body(&outcome.raw);
+        let raw = JsonTree::new(raw);
         let p = &outcome.profile;
         let key_widths = [
             rows_key_width(&overview),
@@ -220,10 +244,9 @@ impl ProfileView {
             location,
             request,
             raw,
-            folded: std::collections::BTreeSet::new(),
-            raw_visible: None,
             key_widths,
             filters: Default::default(),
+            search_text: Default::default(),
         }
     }
 
@@ -264,73 +287,53 @@ impl ProfileView {
     }
 
     pub fn raw_lines(&self) -> &[JsonLine] {
-        &self.raw
+        self.raw.lines()
     }
 
     /// Raw row `i` (after folding) as (line index, line, folded?).
     pub fn raw_row(&self, i: usize) -> Option<(usize, &JsonLine, bool)> {
-        let index = match &self.raw_visible {
-            Some(map) => *map.get(i)?,
-            None => i,
-        };
-        let line = self.raw.get(index)?;
-        Some((index, line, self.folded.contains(&index)))
+        self.raw.row(i)
     }
 
     /// The closing line of a folded container (its comma is shown on the folded row).
     pub fn raw_line(&self, index: usize) -> Option<&JsonLine> {
-        self.raw.get(index)
+        self.raw.line(index)
     }
 
     /// Fold or unfold the container at the selected Raw row (its opening or closing line).
-    /// Rebuilding the row map is O(lines), once per toggle, never per frame.
     pub fn toggle_fold(&mut self) {
+        self.fold_selected(None);
+    }
+
+    /// Fold (`Some(true)`), unfold (`Some(false)`) or toggle the selected Raw container.
+    pub fn fold_selected(&mut self, fold: Option<bool>) {
         let selected = self.scroll(Pane::Raw).selected;
-        let Some((index, line, _)) = self.raw_row(selected) else {
-            return;
-        };
-        let opener = match &line.token {
-            crate::tui::json::JsonToken::Open(_) if line.end.is_some() => Some(index),
-            crate::tui::json::JsonToken::Close(_) => self
-                .raw
-                .get(..index)
-                .and_then(|before| before.iter().rposition(|l| l.end == Some(index))),
-            _ => None,
-        };
-        let Some(opener) = opener else {
-            return;
-        };
-        if !self.folded.remove(&opener) {
-            self.folded.insert(opener);
-        }
-        self.raw_visible = if self.folded.is_empty() {
-            None
-        } else {
-            let mut map = Vec::new();
-            let mut i = 0;
-            while i < self.raw.len() {
-                map.push(i);
-                i = match self.raw.get(i).and_then(|l| l.end) {
-                    Some(end) if self.folded.contains(&i) => end + 1,
-                    _ => i + 1,
-                };
-            }
-            Some(map)
-        };
-        let row = self
-            .raw_visible
-            .as_ref()
-            .and_then(|m| m.iter().position(|l| *l == opener))
-            .unwrap_or(opener);
-        if let Some(s) = self.scroll_mut(Pane::Raw) {
+        if let Some(row) = self.raw.fold_at(selected, fold)
+            && let Some(s) = self.scroll_mut(Pane::Raw)
+        {
             s.selected = row;
         }
+    }
+
+    /// Moves the Raw selection to `row` (after a fold-all, parent jump or search match).
+    pub fn select_raw(&mut self, row: usize) {
+        let last = self.raw.row_count().saturating_sub(1);
+        if let Some(s) = self.scroll_mut(Pane::Raw) {
+            s.selected = row.min(last);
+        }
+    }
+
+    /// The line index of the selected Raw row.
+    pub fn raw_selected_line(&self) -> Option<usize> {
+        self.raw
+            .row(self.scroll(Pane::Raw).selected)
+            .map(|(i, _, _)| i)
     }
 
     /// Rows of the pane before any filter.
     pub fn unfiltered_count(&self, pane: Pane) -> usize {
         if pane == Pane::Raw {
-            return self.raw_visible.as_ref().map_or(self.raw.len(), Vec::len);
+            return self.raw.row_count();
         }
         if let Some(fields) = self.fields(pane) {
             return fields.len();
@@ -364,6 +367,11 @@ impl ProfileView {
         }
     }
 
+    /// A matcher for the pane's filter, to highlight the matched characters of drawn rows.
+    pub fn filter_query(&self, pane: Pane) -> Option<FuzzyQuery> {
+        FuzzyQuery::new(&self.filter(pane)?.query)
+    }
+
     pub fn filter(&self, pane: Pane) -> Option<&Filter> {
         self.filters.get(pane.index())?.as_ref()
     }
@@ -373,29 +381,52 @@ impl ProfileView {
         pane != Pane::Raw
     }
 
-    /// Show only the rows whose key or value contains `query` (case-insensitive); an empty
-    /// query removes the filter. Scans the pane once per change, not per frame.
+    /// Show only the rows whose key or value fuzzily matches `query` (its characters in
+    /// order, case ignored; see `tui::fuzzy`), in their original order; an empty query removes
+    /// the filter. Scans the pane once per change, not per frame.
     pub fn set_filter(&mut self, pane: Pane, query: &str, now: DateTime<Utc>) {
         if !ProfileView::can_filter(pane) {
             return;
         }
-        let filter = if query.trim().is_empty() {
-            None
-        } else {
-            let needle = query.to_lowercase();
-            let rows = (0..self.unfiltered_count(pane))
-                .filter(|i| {
-                    self.unfiltered_row(pane, *i, now).is_some_and(|r| {
-                        r.key.to_lowercase().contains(&needle)
-                            || r.value.to_lowercase().contains(&needle)
-                    })
+        let needle = Needle::new(query);
+        if needle.is_some()
+            && let Some(slot) = self.search_text.get(pane.index())
+            && slot.is_none()
+        {
+            let texts = (0..self.unfiltered_count(pane))
+                .map(|i| match self.unfiltered_row(pane, i, now) {
+                    Some(r) => SearchText::new(&r.key, &r.value),
+                    None => SearchText::new("", ""),
                 })
                 .collect();
-            Some(Filter {
+            if let Some(slot) = self.search_text.get_mut(pane.index()) {
+                *slot = Some(texts);
+            }
+        }
+        let texts = self
+            .search_text
+            .get(pane.index())
+            .and_then(Option::as_deref)
+            .unwrap_or_default();
+        let filter = needle.map(|needle| {
+            let matches = |i: &usize| {
+                texts
+                    .get(*i)
+                    .is_some_and(|t| needle.matches(&t.key) || needle.matches(&t.value))
+            };
+            // Typing one more character only narrows: scan the previous matches, not the pane.
+            let rows = match self.filters.get(pane.index()).and_then(Option::as_ref) {
+                Some(old) if old.needle.as_ref().is_some_and(|o| needle.narrows(o)) => {
+                    old.rows.iter().copied().filter(matches).collect()
+                }
+                _ => (0..texts.len()).filter(matches).collect(),
+            };
+            Filter {
                 query: query.to_owned(),
+                needle: Some(needle),
                 rows,
-            })
-        };
+            }
+        });
         if let Some(slot) = self.filters.get_mut(pane.index()) {
             *slot = filter;
         }
@@ -474,13 +505,17 @@ fn overview_rows(o: &LookupOutcome) -> Vec<Row> {
         Row::new("Tags", count(Section::Tags, p.tags.len())),
         Row::new("Segments", count(Section::Segments, p.segments.len())),
         Row::new("Attributes", count(Section::Attributes, p.attributes.len())),
-        Row::new(
-            "Request",
-            format!(
-                "{} → HTTP {} in {} ms",
-                o.request.method, o.request.status, o.request.elapsed_ms
-            ),
-        ),
+        if o.request.method == OPENED_FROM_FILE {
+            Row::new("Request", format!("none: opened from {}", o.request.url))
+        } else {
+            Row::new(
+                "Request",
+                format!(
+                    "{} → HTTP {} in {} ms",
+                    o.request.method, o.request.status, o.request.elapsed_ms
+                ),
+            )
+        },
     ];
     if o.warnings.is_empty() {
         rows.push(
@@ -544,8 +579,19 @@ fn location_rows(o: &LookupOutcome) -> Vec<Row> {
         .collect()
 }
 
+/// `RequestInfo::method` of a profile opened from a saved file (`userscope open`): there was
+/// no request, and the URL field holds the file's path.
+pub const OPENED_FROM_FILE: &str = "FILE";
+
 fn request_rows(o: &LookupOutcome) -> Vec<Row> {
     let r = &o.request;
+    if r.method == OPENED_FROM_FILE {
+        return vec![
+            Row::new("Source", format!("opened from {}", r.url)),
+            Row::new("Body size", format!("{} bytes", o.raw.len())),
+            Row::new("Network", "none: no request was made").kind(RowKind::Muted),
+        ];
+    }
     let mut rows = vec![
         Row::new("Method", &r.method),
         Row::new("URL", &r.url),

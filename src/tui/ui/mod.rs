@@ -6,6 +6,7 @@ use crate::tui::app::{App, Overlay, Screen};
 
 pub mod chrome;
 pub mod dialog;
+pub mod export;
 pub mod help;
 pub mod layout;
 pub mod profile;
@@ -61,6 +62,11 @@ pub fn render(app: &App, frame: &mut Frame) {
         }
         Some(Overlay::KeyDialog(d)) => {
             if let Some(pos) = dialog::key_dialog(app, d, area, frame.buffer_mut()) {
+                frame.set_cursor_position(pos);
+            }
+        }
+        Some(Overlay::Export(d)) => {
+            if let Some(pos) = export::render(app, d, area, frame.buffer_mut()) {
                 frame.set_cursor_position(pos);
             }
         }

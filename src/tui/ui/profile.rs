@@ -36,7 +36,7 @@ pub fn render(app: &App, view: &ProfileView, area: Rect, buf: &mut Buffer) {
     let count = view.row_count(pane);
     let mut title = match pane {
         Pane::Overview | Pane::Request => pane.title().to_owned(),
-        Pane::Raw => format!("Raw · {} lines", count),
+        Pane::Raw => raw::title(view, count),
         _ => format!("{} ({count})", pane.title()),
     };
     if let Some(filter) = view.filter(pane) {
@@ -89,16 +89,27 @@ fn header(app: &App, view: &ProfileView, area: Rect, buf: &mut Buffer) {
         buf.set_string(area.right() - badge_w, area.y, &badge, theme.badge());
     }
     let o = &view.outcome;
-    let second = format!(
-        "{} ({}) · ID {} · looked up by {} {} · HTTP {} · {} ms",
-        o.vendor.display_name(),
-        sanitize(&o.connection),
-        sanitize(p.id.as_deref().unwrap_or(ABSENT)),
-        o.lookup.by,
-        sanitize(&o.lookup.value),
-        o.request.status,
-        o.request.elapsed_ms
-    );
+    let second = if o.request.method == crate::tui::view::OPENED_FROM_FILE {
+        format!(
+            "{} ({}) · ID {} · opened from {} · {} bytes",
+            o.vendor.display_name(),
+            sanitize(&o.connection),
+            sanitize(p.id.as_deref().unwrap_or(ABSENT)),
+            sanitize(&o.request.url),
+            o.raw.len()
+        )
+    } else {
+        format!(
+            "{} ({}) · ID {} · looked up by {} {} · HTTP {} · {} ms",
+            o.vendor.display_name(),
+            sanitize(&o.connection),
+            sanitize(p.id.as_deref().unwrap_or(ABSENT)),
+            o.lookup.by,
+            sanitize(&o.lookup.value),
+            o.request.status,
+            o.request.elapsed_ms
+        )
+    };
     if area.height > 1 {
         chrome::line_at(buf, area, 1, &second, theme.muted());
     }

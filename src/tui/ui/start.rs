@@ -268,11 +268,19 @@ fn demo_users(app: &App, area: Rect, buf: &mut Buffer) {
 
 fn recent(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
+    // While the list is browsed each row also says when it ran (from this or an earlier run).
+    let browsing = app.start_focus == StartFocus::Recent;
     let items = app
         .recent
         .iter()
         .map(|r| {
+            let when = if browsing {
+                format!("{} ", r.at.format("%m-%d %H:%M"))
+            } else {
+                String::new()
+            };
             Line::from(vec![
+                Span::styled(when, theme.muted()),
                 Span::styled(format!("{} ", sanitize(&r.connection)), theme.muted()),
                 Span::styled(format!("{} ", r.lookup.by), theme.muted()),
                 Span::styled(sanitize(&r.lookup.value).into_owned(), theme.key()),

@@ -42,6 +42,10 @@ pub fn loading_text(app: &App) -> Option<String> {
 /// The label before the filter text in the footer (also used to place the cursor).
 pub fn filter_label(app: &App) -> String {
     let pane = app.profile.as_ref().map_or("rows", |v| v.focus.title());
+    if pane == "Raw" {
+        // The Raw pane searches (regex) instead of filtering.
+        return " Search Raw (regex): ".to_owned();
+    }
     format!(" Filter {pane}: ")
 }
 

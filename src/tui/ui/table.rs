@@ -84,6 +84,8 @@ pub fn render(
         .min((total * 2 / 5).max(10))
         .min(total.saturating_sub(4));
     let value_w = total.saturating_sub(key_w + 2);
+    // Built once per frame; only the drawn rows are matched again, for their highlights.
+    let mut fuzzy = view.filter_query(pane);
     for (line_no, i) in (offset..count.min(offset + rows)).enumerate() {
         let Some(row) = view.row(pane, i, now) else {
             continue;
@@ -95,11 +97,31 @@ pub fn render(
             RowKind::Warning => (theme.warning(), theme.warning()),
             RowKind::Muted => (theme.key(), theme.muted()),
         };
-        let line = Line::from(vec![
-            Span::styled(fit(&truncate_middle(&row.key, key_w), key_w), key_style),
-            Span::raw("  "),
-            Span::styled(truncate(&row.value, value_w).into_owned(), value_style),
-        ]);
+        let key_text = fit(&truncate_middle(&row.key, key_w), key_w);
+        let value_text = truncate(&row.value, value_w).into_owned();
+        let mut spans = Vec::new();
+        match fuzzy.as_mut() {
+            Some(q) => {
+                let hl = theme.matched();
+                let key_pos = q.positions(&row.key).unwrap_or_default();
+                let value_pos = q.positions(&row.value).unwrap_or_default();
+                spans.extend(highlighted(&key_text, &row.key, &key_pos, key_style, hl));
+                spans.push(Span::raw("  "));
+                spans.extend(highlighted(
+                    &value_text,
+                    &row.value,
+                    &value_pos,
+                    value_style,
+                    hl,
+                ));
+            }
+            None => {
+                spans.push(Span::styled(key_text, key_style));
+                spans.push(Span::raw("  "));
+                spans.push(Span::styled(value_text, value_style));
+            }
+        }
+        let line = Line::from(spans);
         let row_area = Rect::new(area.x, y, usable, 1);
         buf.set_line(area.x, y, &line, usable);
         if focused && i == scroll.selected {
@@ -108,4 +130,36 @@ pub fn render(
         }
     }
     scrollbar(area, count, offset, buf);
+}
+
+/// `shown` split into spans with the characters at `positions` (char indices into `original`)
+/// in `hl`. A position is marked only where the shown text still has the original character
+/// there (truncation may have cut or shifted the rest).
+pub fn highlighted(
+    shown: &str,
+    original: &str,
+    positions: &[usize],
+    base: ratatui::style::Style,
+    hl: ratatui::style::Style,
+) -> Vec<Span<'static>> {
+    let mut spans = Vec::new();
+    let mut run = String::new();
+    let mut run_hl = false;
+    let mut originals = original.chars();
+    for (i, c) in shown.chars().enumerate() {
+        let same = originals.next() == Some(c);
+        let mark = same && positions.binary_search(&i).is_ok();
+        if mark != run_hl && !run.is_empty() {
+            spans.push(Span::styled(
+                std::mem::take(&mut run),
+                if run_hl { hl } else { base },
+            ));
+        }
+        run_hl = mark;
+        run.push(c);
+    }
+    if !run.is_empty() {
+        spans.push(Span::styled(run, if run_hl { hl } else { base }));
+    }
+    spans
 }

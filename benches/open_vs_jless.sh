@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Process start → first frame showing the profile: `userscope open FILE --vendor coho` vs
+# `jless FILE`, on the same generated Coho payloads (1, 10, 50 MB), in the same run.
+#
+# Both tools are measured the same way: started in a detached tmux pane (120×40), the pane is
+# polled with `tmux capture-pane` every 5 ms until the tool's first real frame is on it
+# (userscope: the profile header line "opened from FILE", which is only drawn once the
+# profile is loaded — not the "loading FILE…" frame; jless: the `userProperties` key). The time
+# includes tmux starting the process and one poll interval, equally for both. REPS runs per
+# cell (default 5), median reported. Peak RSS (VmHWM via /usr/bin/time -v, "Maximum resident
+# set size") is measured at 50 MB for both after the first frame, quitting with `q`.
+#
+# Usage: benches/open_vs_jless.sh            (from the repository root)
+#        REPS=9 SIZES="1 10" benches/open_vs_jless.sh
+# Needs: python3, tmux, /usr/bin/time; jless optional (`cargo install jless --locked`, after
+# `apt-get install -y libxcb-render0-dev libxcb-shape0-dev libxcb-xfixes0-dev`).
+set -euo pipefail
+
+REPS=${REPS:-5}
+SIZES=${SIZES:-"1 10 50"}
+WORK=${WORK:-$(mktemp -d /tmp/open-bench.XXXXXX)}
+mkdir -p "$WORK"
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BIN="$ROOT/target/release/userscope"
+JLESS=$(command -v jless || true)
+[ -z "$JLESS" ] && [ -x "$HOME/.cargo/bin/jless" ] && JLESS="$HOME/.cargo/bin/jless"
+
+if [ -z "${SKIP_BUILD:-}" ]; then
+    (cd "$ROOT" && cargo build --release --bin userscope >&2)
+fi
+if [ -z "$JLESS" ]; then
+    echo "jless is not installed (cargo install jless --locked); measuring userscope only" >&2
+fi
+
+# A Coho payload of about N MB: identity in userProperties, many mixed-type attributes in
+# userProperties.properties and calculatedProperties (strings incl. non-Latin and emoji,
+# numbers, booleans, nulls, small objects and arrays).
+gen() {
+    python3 - "$1" "$2" <<'EOF'
+import json, sys
+mb, out = int(sys.argv[1]), sys.argv[2]
+target = mb * 1000 * 1000
+def value(i):
+    k = i % 6
+    if k == 0: return f"value {i} Zürich 東京 🎉"
+    if k == 1: return i * 1.25
+    if k == 2: return i % 4 == 0
+    if k == 3: return None
+    if k == 4: return {"id": i, "tags": ["a", "b", i], "ok": True}
+    return [i, f"s{i}", {"n": None}]
+# ~60 bytes per attribute on average; size the count, then check.
+n = max(10, target // 43)
+props = {f"prop-{i}": value(i) for i in range(n // 10)}
+calc = {f"attr-{i:07d}": value(i) for i in range(n)}
+body = {"userProperties": {"userId": "u-bench", "name": "Bench User",
+                           "email": "bench@example.com", "city": "Oslo",
+                           "properties": props},
+        "calculatedProperties": calc}
+text = json.dumps(body, ensure_ascii=False)
+open(out, "w", encoding="utf-8").write(text)
+EOF
+}
+
+now_ns() { date +%s%N; }
+
+# time_to_frame NAME CMD PATTERN → milliseconds from `tmux new-session` to PATTERN on screen.
+time_to_frame() {
+    local name=$1 cmd=$2 pattern=$3 start end
+    tmux kill-session -t "$name" 2>/dev/null || true
+    start=$(now_ns)
+    tmux new-session -d -s "$name" -x 120 -y 40 "$cmd; sleep 60"
+    while ! tmux capture-pane -p -t "$name" 2>/dev/null | grep -qF -- "$pattern"; do
+        sleep 0.005
+        if [ $(( ($(now_ns) - start) / 1000000 )) -gt 60000 ]; then
+            echo "timeout waiting for $pattern" >&2
+            break
+        fi
+    done
+    end=$(now_ns)
+    tmux kill-session -t "$name" 2>/dev/null || true
+    echo $(( (end - start) / 1000 ))
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.1f", m/1000}'; }
+
+# peak_rss NAME CMD PATTERN → KiB (max RSS of the tool, quit with q after its first frame).
+peak_rss() {
+    local name=$1 cmd=$2 pattern=$3 out="$WORK/$1.time"
+    rm -f "$out"
+    tmux kill-session -t "$name" 2>/dev/null || true
+    tmux new-session -d -s "$name" -x 120 -y 40 "/usr/bin/time -v -o $out $cmd; sleep 60"
+    until tmux capture-pane -p -t "$name" | grep -qF -- "$pattern"; do sleep 0.02; done
+    sleep 0.5
+    tmux send-keys -t "$name" q
+    for _ in $(seq 200); do [ -s "$out" ] && grep -q "Maximum resident" "$out" && break; sleep 0.05; done
+    tmux kill-session -t "$name" 2>/dev/null || true
+    awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}' "$out"
+}
+
+echo "# open a saved payload: $(date -u '+%Y-%m-%d %H:%M UTC'), REPS=$REPS, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# userscope $("$BIN" --version 2>/dev/null | cut -d' ' -f2), jless $([ -n "$JLESS" ] && "$JLESS" --version | cut -d' ' -f2 || echo absent)"
+printf "| size | file bytes | userscope median ms | jless median ms | userscope runs (ms) | jless runs (ms) |\n|---|---|---|---|---|---|\n"
+for mb in $SIZES; do
+    file="$WORK/coho-${mb}mb.json"
+    [ -s "$file" ] || gen "$mb" "$file"
+    bytes=$(stat -c %s "$file")
+    us=() jl=()
+    for _ in $(seq "$REPS"); do
+        # Interleaved so that load on the shared box hits both tools alike.
+        us+=("$(time_to_frame us-open "$BIN open $file --vendor coho --max-size-mib 128" "opened from")")
+        if [ -n "$JLESS" ]; then
+            jl+=("$(time_to_frame jl-open "$JLESS $file" "userProperties")")
+        fi
+    done
+    us_med=$(printf '%s\n' "${us[@]}" | median)
+    jl_med="n/a"; jl_runs="n/a"
+    if [ -n "$JLESS" ]; then
+        jl_med=$(printf '%s\n' "${jl[@]}" | median)
+        jl_runs=$(printf '%s\n' "${jl[@]}" | awk '{printf "%s%.0f", (NR>1?" ":""), $1/1000}')
+    fi
+    us_runs=$(printf '%s\n' "${us[@]}" | awk '{printf "%s%.0f", (NR>1?" ":""), $1/1000}')
+    echo "| ${mb} MB | $bytes | $us_med | $jl_med | $us_runs | $jl_runs |"
+done
+
+last=$(echo "$SIZES" | awk '{print $NF}')
+file="$WORK/coho-${last}mb.json"
+bytes=$(stat -c %s "$file")
+rss_us=$(peak_rss us-rss "$BIN open $file --vendor coho --max-size-mib 128" "opened from")
+echo
+echo "| peak RSS at ${last} MB ($bytes bytes) | KiB | × payload |"
+echo "|---|---|---|"
+awk -v k="$rss_us" -v b="$bytes" 'BEGIN {printf "| userscope | %d | %.2f |\n", k, k*1024/b}'
+if [ -n "$JLESS" ]; then
+    rss_jl=$(peak_rss jl-rss "$JLESS $file" "userProperties")
+    awk -v k="$rss_jl" -v b="$bytes" 'BEGIN {printf "| jless | %d | %.2f |\n", k, k*1024/b}'
+fi
+echo "# payloads kept in $WORK"

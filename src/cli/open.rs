@@ -1,0 +1,326 @@
+//! `userscope open FILE --vendor V`: a saved vendor payload in the TUI, without any network.
+//!
+//! Fast on large files: the file is read, then, while the first frame already says
+//! "loading FILE…", one thread parses it into the `serde_json::Value` the vendor's adapter
+//! normalizes (moved, not cloned) and another flattens the bytes for the Raw pane directly
+//! (no second `Value`). The first frame of the event loop shows the profile.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use clap::Args;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::cli::TuiArgs;
+use crate::config::Config;
+use crate::lookup::{LookupOutcome, RequestInfo};
+use crate::sanitize::sanitize;
+use crate::tui::json::{JsonLine, flatten_body, flatten_bytes};
+use crate::tui::view::{OPENED_FROM_FILE, ProfileView};
+use crate::tui::{BENCH_STARTUP_ENV, app, runtime, services, terminal, ui};
+use crate::vendor::{Lookup, VendorKind};
+
+#[derive(Debug, Clone, Args)]
+pub struct OpenArgs {
+    /// A vendor's response body saved as received (e.g. `userscope get … --format raw > FILE`).
+    pub file: PathBuf,
+    /// Vendor (coho, usercom, foldspace, chakra, vemetric) or a configured connection name.
+    #[arg(long, value_name = "VENDOR")]
+    pub vendor: String,
+    /// Largest file accepted, in MiB (default: [http] max_body_mib, 32).
+    #[arg(long, value_name = "MIB")]
+    pub max_size_mib: Option<u64>,
+}
+
+/// Why a file cannot be opened: exit 2 for the file itself (missing, unreadable, too large is
+/// a usage problem too), 6 for a body that is not the vendor's JSON (as `get` does, design §4).
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum OpenError {
+    #[error("cannot read {path}: {cause}")]
+    Unreadable { path: String, cause: String },
+    #[error("{path} is {size} bytes, over the {cap}-byte limit; raise it with --max-size-mib")]
+    TooLarge { path: String, size: u64, cap: u64 },
+    #[error("{path} is not JSON: {cause}")]
+    NotJson { path: String, cause: String },
+    #[error("{path} is not a {vendor} payload: {cause}")]
+    WrongShape {
+        path: String,
+        vendor: &'static str,
+        cause: String,
+    },
+}
+
+impl OpenError {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            OpenError::Unreadable { .. } | OpenError::TooLarge { .. } => 2,
+            OpenError::NotJson { .. } | OpenError::WrongShape { .. } => 6,
+        }
+    }
+}
+
+fn shown(path: &Path) -> String {
+    sanitize(&path.display().to_string()).into_owned()
+}
+
+/// Read the file, refusing one over `cap` bytes before reading it.
+pub fn read(path: &Path, cap: u64) -> Result<Vec<u8>, OpenError> {
+    let unreadable = |e: std::io::Error| OpenError::Unreadable {
+        path: shown(path),
+        cause: e.to_string(),
+    };
+    let size = std::fs::metadata(path).map_err(unreadable)?.len();
+    if size > cap {
+        return Err(OpenError::TooLarge {
+            path: shown(path),
+            size,
+            cap,
+        });
+    }
+    std::fs::read(path).map_err(unreadable)
+}
+
+/// Parse once, flatten the `Value` for the Raw pane, normalize it: the outcome the profile
+/// screen shows, with the Request pane saying where it came from. Pure apart from the clock.
+pub fn load(
+    bytes: Vec<u8>,
+    vendor: VendorKind,
+    connection: &str,
+    path: &Path,
+) -> Result<(LookupOutcome, Vec<JsonLine>), OpenError> {
+    let started = Instant::now();
+    // Two cores, two products: the Raw pane's lines straight from the bytes on one thread,
+    // the `Value` the adapter normalizes on this one (each is built once).
+    let (lines, normalized) = std::thread::scope(|scope| {
+        let flat = scope.spawn(|| flatten_bytes(&bytes));
+        let normalized = serde_json::from_slice::<serde_json::Value>(&bytes)
+            .map_err(|e| OpenError::NotJson {
+                path: shown(path),
+                cause: e.to_string(),
+            })
+            .and_then(|value| {
+                vendor
+                    .adapter()
+                    .normalize(value)
+                    .map_err(|e| OpenError::WrongShape {
+                        path: shown(path),
+                        vendor: vendor.display_name(),
+                        cause: e.0,
+                    })
+            });
+        (flat.join(), normalized)
+    });
+    let normalized = normalized?;
+    // The bytes parsed as a `Value`, so flattening them cannot fail short of a bug; then the
+    // pane shows the body as text rather than nothing.
+    let lines = match lines {
+        Ok(Ok(lines)) => lines,
+        _ => flatten_body(&bytes),
+    };
+    let value = normalized
+        .profile
+        .id
+        .clone()
+        .unwrap_or_else(|| path.display().to_string());
+    let outcome = LookupOutcome {
+        vendor,
+        connection: connection.to_owned(),
+        lookup: Lookup::new(vendor.default_lookup(), value),
+        request: RequestInfo {
+            method: OPENED_FROM_FILE.to_owned(),
+            url: path.display().to_string(),
+            status: 200,
+            elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            response_headers: Vec::new(),
+            request_headers: Vec::new(),
+        },
+        profile: normalized.profile,
+        raw: bytes::Bytes::from(bytes),
+        warnings: normalized.warnings,
+    };
+    Ok((outcome, lines))
+}
+
+fn loading_frame(frame: &mut ratatui::Frame, path: &Path, size: usize) {
+    let area = frame.area();
+    let text = vec![
+        Line::from(Span::raw(format!("loading {}…", shown(path)))),
+        // Keys typed now are handled once the profile is on screen (Ctrl-C then quits).
+        Line::from(Span::raw(format!("{size} bytes"))),
+    ];
+    frame.render_widget(
+        Paragraph::new(text),
+        Rect::new(area.x, area.y, area.width, area.height.min(2)),
+    );
+}
+
+pub async fn run(args: OpenArgs) -> i32 {
+    let started = Instant::now();
+    let config = match Config::load() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("userscope: {e}");
+            return e.exit_code();
+        }
+    };
+    let theme = ui::theme::Theme::from_env();
+    let tui_args = TuiArgs {
+        vendor: Some(args.vendor.clone()),
+        ..TuiArgs::default()
+    };
+    // The same vendor/connection resolution (and messages) as `userscope --vendor V`.
+    let (services, init) = match services::prepare(&tui_args, theme).await {
+        Ok(prepared) => prepared,
+        Err(e) => {
+            eprintln!("userscope: {e}");
+            return e.exit_code();
+        }
+    };
+    let Some((vendor, connection)) = init
+        .connections
+        .get(init.selected)
+        .map(|c| (c.vendor, c.name.clone()))
+    else {
+        eprintln!("userscope: no connection for {}", sanitize(&args.vendor));
+        return 2;
+    };
+    let cap = args.max_size_mib.map_or(config.http.max_body_bytes(), |m| {
+        m.saturating_mul(1024 * 1024)
+    });
+    let bytes = match read(&args.file, cap) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("userscope: {e}");
+            return e.exit_code();
+        }
+    };
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        eprintln!(
+            "userscope: the terminal UI needs a terminal; for scripts use `jq` or `userscope get`"
+        );
+        return 2;
+    }
+    let size = bytes.len();
+    let path = args.file.clone();
+    let parse = tokio::task::spawn_blocking(move || {
+        load(bytes, vendor, &connection, &path)
+            .map(|(outcome, lines)| ProfileView::with_raw(outcome, lines))
+    });
+
+    terminal::install_panic_hook();
+    let (mut term, guard) = match terminal::setup() {
+        Ok(t) => t,
+        Err(e) => {
+            terminal::restore();
+            eprintln!("userscope: cannot set up the terminal: {e}");
+            return 1;
+        }
+    };
+    if let Err(e) = term.draw(|f| loading_frame(f, &args.file, size)) {
+        drop(guard);
+        eprintln!("userscope: terminal error: {e}");
+        return 1;
+    }
+    let view = match parse.await {
+        Ok(Ok(view)) => view,
+        Ok(Err(e)) => {
+            drop(guard);
+            eprintln!("userscope: {e}");
+            return e.exit_code();
+        }
+        Err(e) => {
+            drop(guard);
+            tracing::error!("opening the file failed: {e}");
+            eprintln!("userscope: internal error while opening the file");
+            return 1;
+        }
+    };
+    let mut app = app::App::new(init, app::Clock::now());
+    app.profile = Some(view);
+    app.screen = app::Screen::Profile;
+    let bench = std::env::var_os(BENCH_STARTUP_ENV).is_some();
+    let options = runtime::RunOptions {
+        // The first frame of the loop is the first one showing the profile.
+        exit_after_first_frame: bench.then_some(started),
+    };
+    let end = runtime::run(&mut term, &mut app, &services, Vec::new(), options).await;
+    drop(guard);
+    match end {
+        Ok(runtime::RunEnd::Quit(code)) => code,
+        Ok(runtime::RunEnd::FirstFrame(elapsed)) => {
+            println!(
+                "first frame showing the profile after {:.3} ms",
+                elapsed.as_secs_f64() * 1000.0
+            );
+            0
+        }
+        Err(e) => {
+            tracing::error!("terminal error: {e}");
+            eprintln!("userscope: terminal error: {e}");
+            1
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_file(bytes: &[u8]) -> tempfile::NamedTempFile {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        std::io::Write::write_all(&mut f, bytes).unwrap();
+        f
+    }
+
+    #[test]
+    fn missing_and_too_large_files_are_usage_errors() {
+        let err = read(Path::new("/nonexistent/x.json"), 1024).unwrap_err();
+        assert!(matches!(err, OpenError::Unreadable { .. }), "{err:?}");
+        assert_eq!(err.exit_code(), 2);
+        let f = temp_file(b"{\"a\": 1}");
+        let err = read(f.path(), 4).unwrap_err();
+        assert_eq!(
+            err,
+            OpenError::TooLarge {
+                path: shown(f.path()),
+                size: 8,
+                cap: 4
+            }
+        );
+        assert_eq!(err.exit_code(), 2);
+        assert_eq!(read(f.path(), 8).unwrap(), b"{\"a\": 1}");
+    }
+
+    #[test]
+    fn not_json_and_wrong_shape_exit_6() {
+        let err = load(b"<html>".to_vec(), VendorKind::Coho, "coho", Path::new("x")).unwrap_err();
+        assert!(matches!(err, OpenError::NotJson { .. }), "{err:?}");
+        assert_eq!(err.exit_code(), 6);
+        let err = load(b"[1, 2]".to_vec(), VendorKind::Coho, "coho", Path::new("x")).unwrap_err();
+        assert!(matches!(err, OpenError::WrongShape { .. }), "{err:?}");
+        assert_eq!(err.exit_code(), 6);
+    }
+
+    #[test]
+    fn a_saved_coho_payload_becomes_a_profile_opened_from_the_file() {
+        let body = br#"{"userProperties": {"userId": "u-7", "name": "Ada", "properties": {"city": "Oslo"}}}"#;
+        let (outcome, lines) = load(
+            body.to_vec(),
+            VendorKind::Coho,
+            "coho",
+            Path::new("saved.json"),
+        )
+        .unwrap();
+        assert_eq!(outcome.profile.id.as_deref(), Some("u-7"));
+        assert_eq!(outcome.request.method, OPENED_FROM_FILE);
+        assert_eq!(outcome.request.url, "saved.json");
+        assert_eq!(&outcome.raw[..], &body[..]);
+        assert_eq!(
+            lines,
+            crate::tui::json::flatten(&serde_json::from_slice(body).unwrap())
+        );
+    }
+}
