@@ -5,7 +5,6 @@
 //! normalizes (moved, not cloned) and another flattens the bytes for the Raw pane directly
 //! (no second `Value`). The first frame of the event loop shows the profile.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -15,12 +14,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::cli::TuiArgs;
-use crate::config::Config;
 use crate::lookup::{LookupOutcome, RequestInfo};
 use crate::sanitize::sanitize;
 use crate::tui::json::{JsonLine, flatten_body, flatten_bytes};
 use crate::tui::view::{OPENED_FROM_FILE, ProfileView};
-use crate::tui::{BENCH_STARTUP_ENV, app, runtime, services, terminal, ui};
+use crate::tui::{self, BENCH_STARTUP_ENV, app, runtime};
 use crate::vendor::{Lookup, VendorKind};
 
 #[derive(Debug, Clone, Args)]
@@ -159,25 +157,14 @@ fn loading_frame(frame: &mut ratatui::Frame, path: &Path, size: usize) {
 
 pub async fn run(args: OpenArgs) -> i32 {
     let started = Instant::now();
-    let config = match Config::load() {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("userscope: {e}");
-            return e.exit_code();
-        }
-    };
-    let theme = ui::theme::Theme::from_env();
     let tui_args = TuiArgs {
         vendor: Some(args.vendor.clone()),
         ..TuiArgs::default()
     };
     // The same vendor/connection resolution (and messages) as `userscope --vendor V`.
-    let (services, init) = match services::prepare(&tui_args, theme).await {
+    let (services, init) = match tui::prepare_or_report(&tui_args).await {
         Ok(prepared) => prepared,
-        Err(e) => {
-            eprintln!("userscope: {e}");
-            return e.exit_code();
-        }
+        Err(code) => return code,
     };
     let Some((vendor, connection)) = init
         .connections
@@ -187,9 +174,11 @@ pub async fn run(args: OpenArgs) -> i32 {
         eprintln!("userscope: no connection for {}", sanitize(&args.vendor));
         return 2;
     };
-    let cap = args.max_size_mib.map_or(config.http.max_body_bytes(), |m| {
-        m.saturating_mul(1024 * 1024)
-    });
+    let cap = args
+        .max_size_mib
+        .map_or(services.lookuper.settings().max_body_bytes(), |m| {
+            m.saturating_mul(1024 * 1024)
+        });
     let bytes = match read(&args.file, cap) {
         Ok(b) => b,
         Err(e) => {
@@ -197,11 +186,8 @@ pub async fn run(args: OpenArgs) -> i32 {
             return e.exit_code();
         }
     };
-    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        eprintln!(
-            "userscope: the terminal UI needs a terminal; for scripts use `jq` or `userscope get`"
-        );
-        return 2;
+    if let Err(code) = tui::require_terminal("`jq` or `userscope get`") {
+        return code;
     }
     let size = bytes.len();
     let path = args.file.clone();
@@ -210,14 +196,9 @@ pub async fn run(args: OpenArgs) -> i32 {
             .map(|(outcome, lines)| ProfileView::with_raw(outcome, lines))
     });
 
-    terminal::install_panic_hook();
-    let (mut term, guard) = match terminal::setup() {
+    let (mut term, guard) = match tui::take_terminal() {
         Ok(t) => t,
-        Err(e) => {
-            terminal::restore();
-            eprintln!("userscope: cannot set up the terminal: {e}");
-            return 1;
-        }
+        Err(code) => return code,
     };
     if let Err(e) = term.draw(|f| loading_frame(f, &args.file, size)) {
         drop(guard);
@@ -248,21 +229,7 @@ pub async fn run(args: OpenArgs) -> i32 {
     };
     let end = runtime::run(&mut term, &mut app, &services, Vec::new(), options).await;
     drop(guard);
-    match end {
-        Ok(runtime::RunEnd::Quit(code)) => code,
-        Ok(runtime::RunEnd::FirstFrame(elapsed)) => {
-            println!(
-                "first frame showing the profile after {:.3} ms",
-                elapsed.as_secs_f64() * 1000.0
-            );
-            0
-        }
-        Err(e) => {
-            tracing::error!("terminal error: {e}");
-            eprintln!("userscope: terminal error: {e}");
-            1
-        }
-    }
+    tui::exit_code(end, "first frame showing the profile")
 }
 
 #[cfg(test)]

@@ -32,20 +32,13 @@ pub const BENCH_STARTUP_ENV: &str = "USERSCOPE_BENCH_STARTUP";
 /// Run the TUI until the operator quits; returns the process exit code.
 pub async fn run(args: TuiArgs) -> i32 {
     let started = Instant::now();
-    let theme = ui::theme::Theme::from_env();
     // Bad arguments are reported first, terminal or not.
-    let (services, init) = match services::prepare(&args, theme).await {
+    let (services, init) = match prepare_or_report(&args).await {
         Ok(prepared) => prepared,
-        Err(e) => {
-            eprintln!("userscope: {e}");
-            return e.exit_code();
-        }
+        Err(code) => return code,
     };
-    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        eprintln!(
-            "userscope: the terminal UI needs a terminal; for scripts use `userscope get VENDOR ID`"
-        );
-        return 2;
+    if let Err(code) = require_terminal("`userscope get VENDOR ID`") {
+        return code;
     }
     let mut app = app::App::new(init, app::Clock::now());
     app.clipboard_warning = clipboard::support_warning(
@@ -62,24 +55,61 @@ pub async fn run(args: TuiArgs) -> i32 {
     let initial = app.initial_effects(args.lookup.is_some());
     let bench = std::env::var_os(BENCH_STARTUP_ENV).is_some();
 
-    terminal::install_panic_hook();
-    let (mut term, guard) = match terminal::setup() {
+    let (mut term, guard) = match take_terminal() {
         Ok(t) => t,
-        Err(e) => {
-            terminal::restore();
-            eprintln!("userscope: cannot set up the terminal: {e}");
-            return 1;
-        }
+        Err(code) => return code,
     };
     let options = runtime::RunOptions {
         exit_after_first_frame: bench.then_some(started),
     };
     let end = runtime::run(&mut term, &mut app, &services, initial, options).await;
     drop(guard);
+    exit_code(end, "first frame")
+}
+
+/// Load the config and resolve the startup arguments, printing a usage error before the
+/// terminal is taken over. Shared by `userscope` and `userscope open`; `Err` is the exit code.
+pub(crate) async fn prepare_or_report(
+    args: &TuiArgs,
+) -> Result<(services::Services, app::AppInit), i32> {
+    let report = |e: crate::error::LookupError| {
+        eprintln!("userscope: {e}");
+        e.exit_code()
+    };
+    let config = crate::config::Config::load().map_err(report)?;
+    services::prepare(args, ui::theme::Theme::from_env(), &config)
+        .await
+        .map_err(report)
+}
+
+/// The TUI needs a terminal on both ends; scripts are pointed at `for_scripts` instead.
+pub(crate) fn require_terminal(for_scripts: &str) -> Result<(), i32> {
+    if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
+        return Ok(());
+    }
+    eprintln!("userscope: the terminal UI needs a terminal; for scripts use {for_scripts}");
+    Err(2)
+}
+
+/// Install the panic hook, then switch to the alternate screen in raw mode.
+pub(crate) fn take_terminal() -> Result<(terminal::Term, terminal::TerminalGuard), i32> {
+    terminal::install_panic_hook();
+    terminal::setup().map_err(|e| {
+        terminal::restore();
+        eprintln!("userscope: cannot set up the terminal: {e}");
+        1
+    })
+}
+
+/// The process exit code once the event loop has ended (terminal already restored).
+pub(crate) fn exit_code(end: std::io::Result<runtime::RunEnd>, first_frame: &str) -> i32 {
     match end {
         Ok(runtime::RunEnd::Quit(code)) => code,
         Ok(runtime::RunEnd::FirstFrame(elapsed)) => {
-            println!("first frame after {:.3} ms", elapsed.as_secs_f64() * 1000.0);
+            println!(
+                "{first_frame} after {:.3} ms",
+                elapsed.as_secs_f64() * 1000.0
+            );
             0
         }
         Err(e) => {

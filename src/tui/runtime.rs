@@ -185,11 +185,6 @@ impl Executor<'_> {
     }
 }
 
-/// Standard base64 (RFC 4648, with padding) for OSC 52.
-pub fn base64(bytes: &[u8]) -> String {
-    crate::tui::clipboard::base64(bytes)
-}
-
 /// What the loop was asked to do besides running the app (the startup benchmark hook).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct RunOptions {
@@ -325,24 +320,5 @@ impl Signals {
     async fn next(&mut self) -> i32 {
         let _ = tokio::signal::ctrl_c().await;
         130
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn base64_matches_rfc_4648_vectors() {
-        let cases = [
-            ("", ""),
-            ("f", "Zg=="),
-            ("fo", "Zm8="),
-            ("foo", "Zm9v"),
-            ("foob", "Zm9vYg=="),
-            ("fooba", "Zm9vYmE="),
-            ("foobar", "Zm9vYmFy"),
-        ];
-        for (plain, encoded) in cases {
-            assert_eq!(super::base64(plain.as_bytes()), encoded);
-        }
     }
 }

@@ -96,8 +96,11 @@ fn real_connections(config: &Config) -> Vec<ConnEntry> {
 
 /// Resolve the startup arguments into services and the initial state. Errors here are usage
 /// errors shown before the terminal is taken over.
-pub async fn prepare(args: &TuiArgs, theme: Theme) -> Result<(Services, AppInit), LookupError> {
-    let config = Config::load()?;
+pub async fn prepare(
+    args: &TuiArgs,
+    theme: Theme,
+    config: &Config,
+) -> Result<(Services, AppInit), LookupError> {
     let keymap = crate::tui::keymap::KeyMap::with_overrides(&config.tui)
         .map_err(|e| LookupError::Usage(format!("config file: {e}")))?;
     let theme = theme
@@ -119,7 +122,7 @@ pub async fn prepare(args: &TuiArgs, theme: Theme) -> Result<(Services, AppInit)
             .collect();
         (connections, Arc::new(DemoKeys), Some(server))
     } else {
-        (real_connections(&config), key_source(), None)
+        (real_connections(config), key_source(), None)
     };
 
     let selected = match &args.vendor {
