@@ -3,12 +3,14 @@
 # `jless FILE`, on the same generated Coho payloads (1, 10, 50 MB), in the same run.
 #
 # Both tools are measured the same way: started in a detached tmux pane (120×40), the pane is
-# polled with `tmux capture-pane` every 5 ms until the tool's first real frame is on it
-# (userscope: the profile header line "opened from FILE", which is only drawn once the
-# profile is loaded — not the "loading FILE…" frame; jless: the `userProperties` key). The time
-# includes tmux starting the process and one poll interval, equally for both. REPS runs per
-# cell (default 5), median reported. Peak RSS (VmHWM via /usr/bin/time -v, "Maximum resident
-# set size") is measured at 50 MB for both after the first frame, quitting with `q`.
+# polled with `tmux capture-pane` every 5 ms until the frame is on it. userscope has two
+# moments: the identity on screen (header "opened from FILE", from a sample of the file, the
+# counts still "loading…" — never the bare "loading FILE…" frame) and every pane loaded (the
+# Overview's Attributes row shows its count); jless: the `userProperties` key, which it draws
+# only after parsing the whole file. The time includes tmux starting the process and one poll
+# interval, equally for both. REPS runs per cell (default 5), median reported. Peak RSS (VmHWM
+# via /usr/bin/time -v, "Maximum resident set size") is measured at the largest size for both,
+# quitting with `q` 0.5 s after everything is loaded.
 #
 # Usage: benches/open_vs_jless.sh            (from the repository root)
 #        REPS=9 SIZES="1 10" benches/open_vs_jless.sh
@@ -32,9 +34,10 @@ if [ -z "$JLESS" ]; then
     echo "jless is not installed (cargo install jless --locked); measuring userscope only" >&2
 fi
 
-# A Coho payload of about N MB: identity in userProperties, many mixed-type attributes in
-# userProperties.properties and calculatedProperties (strings incl. non-Latin and emoji,
-# numbers, booleans, nulls, small objects and arrays).
+# A Coho payload of about N MB in the documented shape (vendor-docs/coho-user-data-api.txt):
+# identity in userProperties, many mixed-type custom properties in userProperties.properties
+# (strings incl. non-Latin and emoji, numbers, booleans, nulls, small objects and arrays),
+# calculatedProperties as documented {id, name, timeframe, value} items, and tags.
 gen() {
     python3 - "$1" "$2" <<'EOF'
 import json, sys
@@ -48,20 +51,32 @@ def value(i):
     if k == 3: return None
     if k == 4: return {"id": i, "tags": ["a", "b", i], "ok": True}
     return [i, f"s{i}", {"n": None}]
-# ~60 bytes per attribute on average; size the count, then check.
-n = max(10, target // 43)
-props = {f"prop-{i}": value(i) for i in range(n // 10)}
-calc = {f"attr-{i:07d}": value(i) for i in range(n)}
-body = {"userProperties": {"userId": "u-bench", "name": "Bench User",
-                           "email": "bench@example.com", "city": "Oslo",
-                           "properties": props},
-        "calculatedProperties": calc}
-text = json.dumps(body, ensure_ascii=False)
-open(out, "w", encoding="utf-8").write(text)
+def body(n):
+    props = {f"prop-{i:07d}": value(i) for i in range(n)}
+    calc = [{"id": f"cp-{i}", "name": f"Calculated {i}", "timeframe": 30, "value": i * 1.5}
+            for i in range(n)]
+    tags = [{"key": f"tag-{i}", "value": f"v{i}"} for i in range(max(1, n // 100))]
+    return {"userProperties": {"userId": "u-bench", "name": "Bench User",
+                               "email": "bench@example.com", "city": "Oslo",
+                               "properties": props},
+            "calculatedProperties": calc, "tags": tags}
+# Size the count from a small sample, then write.
+probe = 2000
+per = len(json.dumps(body(probe), ensure_ascii=False).encode()) / probe
+n = max(10, int(target / per))
+open(out, "w", encoding="utf-8").write(json.dumps(body(n), ensure_ascii=False))
 EOF
 }
 
 now_ns() { date +%s%N; }
+
+# What each tool shows once it has the file (grep -E patterns on the captured pane).
+# userscope draws the identity from a sample first ("opened from FILE" in the header, the
+# counts saying "loading…"), then every pane once the whole file is parsed (the Overview's
+# Attributes row shows a number). jless draws nothing before it has parsed the whole file.
+US_FIRST="opened from"
+US_LOADED="┃Attributes +[0-9]"
+JL_FIRST="userProperties"
 
 # time_to_frame NAME CMD PATTERN → milliseconds from `tmux new-session` to PATTERN on screen.
 time_to_frame() {
@@ -69,7 +84,7 @@ time_to_frame() {
     tmux kill-session -t "$name" 2>/dev/null || true
     start=$(now_ns)
     tmux new-session -d -s "$name" -x 120 -y 40 "$cmd; sleep 60"
-    while ! tmux capture-pane -p -t "$name" 2>/dev/null | grep -qF -- "$pattern"; do
+    while ! tmux capture-pane -p -t "$name" 2>/dev/null | grep -qE -- "$pattern"; do
         sleep 0.005
         if [ $(( ($(now_ns) - start) / 1000000 )) -gt 60000 ]; then
             echo "timeout waiting for $pattern" >&2
@@ -89,7 +104,7 @@ peak_rss() {
     rm -f "$out"
     tmux kill-session -t "$name" 2>/dev/null || true
     tmux new-session -d -s "$name" -x 120 -y 40 "/usr/bin/time -v -o $out $cmd; sleep 60"
-    until tmux capture-pane -p -t "$name" | grep -qF -- "$pattern"; do sleep 0.02; done
+    until tmux capture-pane -p -t "$name" | grep -qE -- "$pattern"; do sleep 0.02; done
     sleep 0.5
     tmux send-keys -t "$name" q
     for _ in $(seq 200); do [ -s "$out" ] && grep -q "Maximum resident" "$out" && break; sleep 0.05; done
@@ -99,39 +114,39 @@ peak_rss() {
 
 echo "# open a saved payload: $(date -u '+%Y-%m-%d %H:%M UTC'), REPS=$REPS, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# userscope $("$BIN" --version 2>/dev/null | cut -d' ' -f2), jless $([ -n "$JLESS" ] && "$JLESS" --version | cut -d' ' -f2 || echo absent)"
-printf "| size | file bytes | userscope median ms | jless median ms | userscope runs (ms) | jless runs (ms) |\n|---|---|---|---|---|---|\n"
+printf "| size | file bytes | userscope: identity on screen, median ms | userscope: all panes loaded, median ms | jless: first frame, median ms | userscope identity runs (ms) | userscope loaded runs (ms) | jless runs (ms) |\n|---|---|---|---|---|---|---|---|\n"
+runs() { awk '{printf "%s%.0f", (NR>1?" ":""), $1/1000}'; }
 for mb in $SIZES; do
-    file="$WORK/coho-${mb}mb.json"
+    file="$WORK/coho-doc-${mb}mb.json"
     [ -s "$file" ] || gen "$mb" "$file"
     bytes=$(stat -c %s "$file")
-    us=() jl=()
+    us=() full=() jl=()
     for _ in $(seq "$REPS"); do
         # Interleaved so that load on the shared box hits both tools alike.
-        us+=("$(time_to_frame us-open "$BIN open $file --vendor coho --max-size-mib 128" "opened from")")
+        us+=("$(time_to_frame us-open "$BIN open $file --vendor coho --max-size-mib 128" "$US_FIRST")")
+        full+=("$(time_to_frame us-full "$BIN open $file --vendor coho --max-size-mib 128" "$US_LOADED")")
         if [ -n "$JLESS" ]; then
-            jl+=("$(time_to_frame jl-open "$JLESS $file" "userProperties")")
+            jl+=("$(time_to_frame jl-open "$JLESS $file" "$JL_FIRST")")
         fi
     done
-    us_med=$(printf '%s\n' "${us[@]}" | median)
     jl_med="n/a"; jl_runs="n/a"
     if [ -n "$JLESS" ]; then
         jl_med=$(printf '%s\n' "${jl[@]}" | median)
-        jl_runs=$(printf '%s\n' "${jl[@]}" | awk '{printf "%s%.0f", (NR>1?" ":""), $1/1000}')
+        jl_runs=$(printf '%s\n' "${jl[@]}" | runs)
     fi
-    us_runs=$(printf '%s\n' "${us[@]}" | awk '{printf "%s%.0f", (NR>1?" ":""), $1/1000}')
-    echo "| ${mb} MB | $bytes | $us_med | $jl_med | $us_runs | $jl_runs |"
+    echo "| ${mb} MB | $bytes | $(printf '%s\n' "${us[@]}" | median) | $(printf '%s\n' "${full[@]}" | median) | $jl_med | $(printf '%s\n' "${us[@]}" | runs) | $(printf '%s\n' "${full[@]}" | runs) | $jl_runs |"
 done
 
 last=$(echo "$SIZES" | awk '{print $NF}')
-file="$WORK/coho-${last}mb.json"
+file="$WORK/coho-doc-${last}mb.json"
 bytes=$(stat -c %s "$file")
-rss_us=$(peak_rss us-rss "$BIN open $file --vendor coho --max-size-mib 128" "opened from")
+rss_us=$(peak_rss us-rss "$BIN open $file --vendor coho --max-size-mib 128" "$US_LOADED")
 echo
 echo "| peak RSS at ${last} MB ($bytes bytes) | KiB | × payload |"
 echo "|---|---|---|"
 awk -v k="$rss_us" -v b="$bytes" 'BEGIN {printf "| userscope | %d | %.2f |\n", k, k*1024/b}'
 if [ -n "$JLESS" ]; then
-    rss_jl=$(peak_rss jl-rss "$JLESS $file" "userProperties")
+    rss_jl=$(peak_rss jl-rss "$JLESS $file" "$JL_FIRST")
     awk -v k="$rss_jl" -v b="$bytes" 'BEGIN {printf "| jless | %d | %.2f |\n", k, k*1024/b}'
 fi
 echo "# payloads kept in $WORK"

@@ -12,6 +12,7 @@ pub mod logging;
 pub mod lookup;
 pub mod output;
 pub mod profile;
+pub mod sample;
 pub mod sanitize;
 pub mod secrets;
 pub mod tui;

@@ -834,6 +834,21 @@ fn snapshot_start_screen() {
     }
 }
 
+/// With a stored history (not `--demo`), the empty recent list says where lookups are kept.
+#[test]
+fn snapshot_start_screen_empty_history_says_where_it_is_kept() {
+    let mut app = app_with(false);
+    app.load_history("/home/ana/.local/state/userscope/history.json".into(), &[]);
+    let terminal = draw(&mut app, 80, 24);
+    let text = terminal.backend().to_string();
+    assert!(text.contains("│No lookups yet. They are kept in"), "{text}");
+    assert!(
+        text.contains("│/home/ana/.local/state/userscope/history.json"),
+        "{text}"
+    );
+    insta::assert_snapshot!("start_history_empty_80x24", terminal.backend());
+}
+
 #[test]
 fn snapshot_start_screen_with_recent_lookups_and_spinner() {
     let mut app = app_with(true);
@@ -1395,7 +1410,7 @@ fn every_screen_draws_at_a_sweep_of_sizes() {
 }
 
 #[test]
-fn y_copies_the_selected_value_and_e_exports_the_profile() {
+fn y_copies_the_selected_value_and_shift_e_exports_the_profile_at_once() {
     let mut app = loaded(VendorKind::Coho);
     let effects = press(&mut app, "1jy");
     match effects.as_slice() {
@@ -1406,10 +1421,12 @@ fn y_copies_the_selected_value_and_e_exports_the_profile() {
     press(&mut app, "j");
     assert!(app.notice.is_none(), "the notice goes with the next key");
 
-    let effects = press(&mut app, "e");
+    // `E`: no dialog, the name `e` would propose.
+    let effects = press(&mut app, "E");
+    assert!(app.overlay.is_none());
     match effects.as_slice() {
         [Effect::Export { file_name, json }] => {
-            assert_eq!(file_name, "userscope-coho-u-1001.json");
+            assert_eq!(file_name, "coho-u-1001-20261123-120000.json");
             let doc: serde_json::Value = serde_json::from_str(json).unwrap();
             assert_eq!(doc["vendor"], "coho");
             assert_eq!(doc["profile"]["displayName"], "Hannah Okafor");
@@ -1419,15 +1436,16 @@ fn y_copies_the_selected_value_and_e_exports_the_profile() {
     }
     send(
         &mut app,
-        Message::Exported(Ok("/tmp/x/userscope-coho-u-1001.json".into())),
+        Message::Exported(Ok("/tmp/x/coho-u-1001-20261123-120000.json".into())),
     );
     assert!(
-        screen_text(&mut app, 80, 24).contains("Exported to /tmp/x/userscope-coho-u-1001.json")
+        screen_text(&mut app, 80, 24)
+            .contains("Exported to /tmp/x/coho-u-1001-20261123-120000.json")
     );
     // A hostile ID cannot choose the directory or hide the file.
     assert_eq!(
-        userscope::tui::app::export_file_name("coho", "../../.ssh/x\u{1b}"),
-        "userscope-coho-_______ssh_x_.json"
+        userscope::tui::export::safe_component("../../.ssh/x\u{1b}"),
+        "_______ssh_x_"
     );
 }
 
@@ -1930,6 +1948,51 @@ fn raw_tree_copies_the_full_value_and_truncates_only_on_screen() {
 }
 
 #[test]
+fn every_copy_toast_warns_when_osc52_may_not_arrive() {
+    let body = r#"{"userProperties": {"userId": "u-1", "city": "Oslo"}}"#;
+    let outcome = outcome_from_body(VendorKind::Coho, Lookup::new(LookupKind::Id, "u-1"), body);
+    let mut app = loaded_with(outcome, true);
+    app.clipboard_warning =
+        Some("inside tmux the clipboard needs `set -g set-clipboard on`".to_owned());
+    let but = " (but inside tmux the clipboard needs `set -g set-clipboard on`)";
+    // Raw pane: `y` on the "city" line, then `Y`.
+    press(&mut app, "7jjj");
+    match press(&mut app, "y").as_slice() {
+        [Effect::Copy(text)] => assert_eq!(text, "Oslo"),
+        other => panic!("expected a copy, got {other:?}"),
+    }
+    assert_eq!(
+        app.notice.as_deref(),
+        Some(
+            format!("Copied 4 characters to the clipboard: value of $.userProperties.city{but}")
+                .as_str()
+        )
+    );
+    press(&mut app, "Y");
+    assert_eq!(
+        app.notice.as_deref(),
+        Some(format!("Copied key path $.userProperties.city{but}").as_str())
+    );
+    // A table pane: `y` on the Overview's first row (Name: the user ID, as no name was sent).
+    press(&mut app, "1");
+    match press(&mut app, "y").as_slice() {
+        [Effect::Copy(text)] => assert_eq!(text, "u-1"),
+        other => panic!("expected a copy, got {other:?}"),
+    }
+    assert_eq!(
+        app.notice.as_deref(),
+        Some(format!("Copied 3 characters to the clipboard: value of Name{but}").as_str())
+    );
+    // Without a warning the toast is the bare message.
+    app.clipboard_warning = None;
+    press(&mut app, "7y");
+    assert_eq!(
+        app.notice.as_deref(),
+        Some("Copied 4 characters to the clipboard: value of $.userProperties.city")
+    );
+}
+
+#[test]
 fn raw_tree_search_highlights_the_matched_text() {
     let mut app = loaded(VendorKind::Coho);
     press(&mut app, "7sRotterdam<Enter>");
@@ -2039,14 +2102,14 @@ fn snapshot_light_and_high_contrast_themes() {
 // ---- Export dialog (issue 5 item 4) ----
 
 #[test]
-fn shift_e_exports_the_normalized_profile_or_the_raw_body_under_an_editable_name() {
+fn e_exports_the_normalized_profile_or_the_raw_body_under_an_editable_name() {
     use userscope::tui::export::{ExportError, ExportState, write};
     let dir = tempfile::tempdir().unwrap();
     let mut app = loaded(VendorKind::Coho);
     let outcome = app.profile.as_ref().unwrap().outcome.clone();
-    assert!(press(&mut app, "E").is_empty());
+    assert!(press(&mut app, "e").is_empty());
     let Some(Overlay::Export(dialog)) = &app.overlay else {
-        panic!("E opens the export dialog");
+        panic!("e opens the export dialog");
     };
     assert_eq!(dialog.name.text(), "coho-u-1001-20261123-120000.json");
     insta::assert_snapshot!("export_dialog_80x24", draw(&mut app, 80, 24).backend());
@@ -2086,7 +2149,7 @@ fn shift_e_exports_the_normalized_profile_or_the_raw_body_under_an_editable_name
     assert!(app.notice.as_deref().unwrap().starts_with("Exported to "));
 
     // Again, renamed, as the raw body; the name exists, so Enter asks, and Enter again replaces.
-    press(&mut app, "E<C-u>same.json<Tab>");
+    press(&mut app, "e<C-u>same.json<Tab>");
     let effects = press(&mut app, "<Enter>");
     let [Effect::WriteExport { bytes, .. }] = effects.as_slice() else {
         panic!("expected a write, got {effects:?}");
@@ -2117,7 +2180,7 @@ fn shift_e_exports_the_normalized_profile_or_the_raw_body_under_an_editable_name
     let path = write(dir.path(), file_name, bytes, true).unwrap();
     assert_eq!(std::fs::read(path).unwrap(), outcome.raw.as_ref());
     // A name with a directory is refused in the dialog.
-    press(&mut app, "<Esc>E<C-u>../x.json");
+    press(&mut app, "<Esc>e<C-u>../x.json");
     assert!(press(&mut app, "<Enter>").is_empty());
     let Some(Overlay::Export(dialog)) = &app.overlay else {
         panic!("the dialog stays open");
@@ -2162,4 +2225,536 @@ fn the_filter_is_fuzzy_on_key_and_value_and_highlights_the_matched_characters() 
     let buffer = terminal.backend().buffer();
     assert!(!(1..8u16).any(|x| buffer[(x, 4u16)].modifier.contains(Modifier::UNDERLINED)));
     assert_eq!(app.profile.as_ref().unwrap().row_count(Pane::Attributes), 3);
+}
+
+// ---- Compare two profiles (issue 5 item 7) ----
+
+use userscope::tui::compare::Status as CmpStatus;
+use userscope::tui::compare_view::{self, Stage as CmpStage};
+
+/// Coho's rich user as side A, compared with User.com's rich user picked from the cache.
+fn compare_app() -> App {
+    let mut app = loaded(VendorKind::Usercom);
+    let coho = rich_outcome(VendorKind::Coho);
+    let request = submit(&mut app, VendorKind::Coho, "u-1001");
+    finish(&mut app, request, Ok(coho));
+    assert_eq!(app.screen, Screen::Profile);
+    press(&mut app, "C<Down><Enter>");
+    assert_eq!(app.screen, Screen::Compare);
+    app
+}
+
+fn compared(app: &App) -> &compare_view::CompareView {
+    compare_view::ready(app).expect("the comparison is open")
+}
+
+/// The key and status of the selected row.
+fn compare_selected(app: &App) -> (String, CmpStatus) {
+    let row = compared(app).selected_row().expect("a row is selected");
+    (row.key.clone(), row.status)
+}
+
+#[test]
+fn compare_picks_side_b_from_the_profile_cache() {
+    let mut app = loaded(VendorKind::Usercom);
+    let request = submit(&mut app, VendorKind::Coho, "u-1001");
+    finish(&mut app, request, Ok(rich_outcome(VendorKind::Coho)));
+    let effects = press(&mut app, "C");
+    assert!(effects.is_empty());
+    assert_eq!(app.screen, Screen::Compare);
+    // The picker offers every cached profile but side A itself.
+    let offered: Vec<String> = compare_view::candidates(&app)
+        .iter()
+        .map(|c| c.lookup.value.clone())
+        .collect();
+    assert_eq!(offered, ["g3FaYocCy0U6"]);
+    assert!(matches!(
+        app.compare.as_ref().unwrap().stage,
+        CmpStage::Picking { cursor: 0 }
+    ));
+    // Picking from the cache starts no lookup: the comparison opens at once.
+    let effects = press(&mut app, "<Down><Enter>");
+    assert!(effects.is_empty(), "{effects:?}");
+    let view = compared(&app);
+    assert_eq!(
+        (view.cmp.a.vendor, view.cmp.b.vendor),
+        (VendorKind::Coho, VendorKind::Usercom)
+    );
+    assert_eq!(
+        view.cmp.verdict,
+        "Different email · different name · 7 differ · 42 only in Coho · 47 only in User.com"
+    );
+    // The first row, not the Identity heading, is selected.
+    assert_eq!(
+        compare_selected(&app),
+        ("ID".to_owned(), CmpStatus::Differs)
+    );
+    // The profile on show is still side A.
+    assert_eq!(
+        app.profile.as_ref().unwrap().outcome.vendor,
+        VendorKind::Coho
+    );
+}
+
+#[test]
+fn compare_runs_a_new_lookup_for_side_b_and_keeps_the_profile() {
+    let mut app = loaded(VendorKind::Coho);
+    press(&mut app, "C<Enter>");
+    assert_eq!(app.screen, Screen::Start);
+    assert_eq!(app.start_focus, StartFocus::Input);
+    assert!(compare_view::awaiting_side_b(&app));
+    // The start screen says what the lookup is for.
+    let text = screen_text(&mut app, 80, 24);
+    assert!(text.contains("COMPARE"), "{text}");
+    let request = submit(&mut app, VendorKind::Usercom, "g3FaYocCy0U6");
+    let effects = finish(&mut app, request, Ok(rich_outcome(VendorKind::Usercom)));
+    // Recorded like any lookup (history), but the result opens the comparison.
+    assert!(
+        effects.is_empty()
+            || effects
+                .iter()
+                .all(|e| matches!(e, Effect::SaveHistory { .. }))
+    );
+    assert_eq!(app.screen, Screen::Compare);
+    assert_eq!(compared(&app).cmp.b.vendor, VendorKind::Usercom);
+    assert_eq!(
+        app.profile.as_ref().unwrap().outcome.vendor,
+        VendorKind::Coho,
+        "side A stays the profile"
+    );
+    assert_eq!(app.profile_cache.len(), 2, "side B is cached too");
+    assert_eq!(app.recent.first().unwrap().lookup.value, "g3FaYocCy0U6");
+    // A recent lookup that is cached opens the comparison from the cache as well.
+    press(&mut app, "C<Enter>");
+    app.start_focus = StartFocus::Recent;
+    app.list_cursor = 0;
+    let effects = press(&mut app, "<Enter>");
+    assert!(started(&effects).is_none(), "no new request: {effects:?}");
+    assert_eq!(app.screen, Screen::Compare);
+    assert_eq!(compared(&app).cmp.b.lookup.value, "g3FaYocCy0U6");
+}
+
+#[test]
+fn compare_esc_backs_out_one_step_at_a_time() {
+    let mut app = loaded(VendorKind::Coho);
+    // Picker → profile.
+    press(&mut app, "C");
+    press(&mut app, "<Esc>");
+    assert_eq!(app.screen, Screen::Profile);
+    assert!(app.compare.is_none());
+    // Compare-mode lookup → picker → profile.
+    press(&mut app, "C<Enter>");
+    assert_eq!(app.screen, Screen::Start);
+    press(&mut app, "<Esc>");
+    assert_eq!(app.screen, Screen::Compare);
+    assert!(matches!(
+        app.compare.as_ref().unwrap().stage,
+        CmpStage::Picking { .. }
+    ));
+    press(&mut app, "<Esc>");
+    assert_eq!(app.screen, Screen::Profile);
+    // A normal lookup afterwards replaces the profile as usual.
+    let request = submit(&mut app, VendorKind::Usercom, "g3FaYocCy0U6");
+    finish(&mut app, request, Ok(rich_outcome(VendorKind::Usercom)));
+    assert_eq!(app.screen, Screen::Profile);
+    assert_eq!(
+        app.profile.as_ref().unwrap().outcome.vendor,
+        VendorKind::Usercom
+    );
+    // A failed side-B lookup stays on the start screen, still in compare mode.
+    let mut app = loaded(VendorKind::Coho);
+    press(&mut app, "C<Enter>");
+    let request = submit(&mut app, VendorKind::Coho, "nobody");
+    finish(
+        &mut app,
+        request,
+        Err(LookupError::NotFound {
+            vendor: "Coho",
+            message: None,
+        }),
+    );
+    assert_eq!(app.screen, Screen::Start);
+    assert!(compare_view::awaiting_side_b(&app));
+    // Comparison: Esc clears the filter first, then returns to side A's profile.
+    let mut app = compare_app();
+    press(&mut app, "fcity<Enter>");
+    assert_eq!(compared(&app).filter.as_deref(), Some("city"));
+    press(&mut app, "<Esc>");
+    assert_eq!(compared(&app).filter, None);
+    press(&mut app, "<Esc>");
+    assert_eq!(app.screen, Screen::Profile);
+    assert!(app.compare.is_none());
+}
+
+#[test]
+fn compare_d_cycles_differences_and_conflicts_and_keeps_the_selection() {
+    use compare_view::Shown;
+    let mut app = compare_app();
+    let all = compared(&app).line_count();
+    // 100 rows under 5 headings.
+    assert_eq!(all, 105);
+    press(&mut app, "jjj");
+    // Kind is the same on both sides: `d` moves on to the next listed row.
+    assert_eq!(compare_selected(&app), ("Kind".to_owned(), CmpStatus::Same));
+    press(&mut app, "d");
+    let view = compared(&app);
+    assert_eq!(view.shown, Shown::Differences);
+    assert_eq!(view.line_count(), 99 + 5);
+    assert_eq!(
+        compare_selected(&app),
+        ("Continent".to_owned(), CmpStatus::OnlyA)
+    );
+    assert_eq!(
+        app.notice.as_deref(),
+        Some("Listing differences only (≠ ◀ ▶): 99 rows")
+    );
+    press(&mut app, "d");
+    let view = compared(&app);
+    assert_eq!(view.shown, Shown::Conflicts);
+    // ID, name, email, Country, City and the 5 field conflicts, under 3 headings.
+    assert_eq!(view.line_count(), 10 + 3);
+    assert!((0..view.line_count()).all(|i| match view.line(i).unwrap() {
+        compare_view::ViewLine::Row(r) => view.row(r).unwrap().status == CmpStatus::Differs,
+        compare_view::ViewLine::Heading(_) => true,
+    }));
+    assert_eq!(
+        compare_selected(&app),
+        ("Country".to_owned(), CmpStatus::Differs)
+    );
+    press(&mut app, "G");
+    assert_eq!(
+        compare_selected(&app),
+        ("mrr ~ MRR".to_owned(), CmpStatus::Differs)
+    );
+    press(&mut app, "d");
+    assert_eq!(compared(&app).shown, Shown::All);
+    assert_eq!(compared(&app).line_count(), all);
+    assert_eq!(compare_selected(&app).0, "mrr ~ MRR");
+}
+
+#[test]
+fn compare_moves_skip_headings_and_page() {
+    let mut app = compare_app();
+    // Down from Kind steps over the Location heading.
+    press(&mut app, "jjj");
+    assert_eq!(compare_selected(&app).0, "Kind");
+    press(&mut app, "j");
+    assert_eq!(compare_selected(&app).0, "Continent");
+    press(&mut app, "k");
+    assert_eq!(compare_selected(&app).0, "Kind");
+    press(&mut app, "G");
+    assert_eq!(compare_selected(&app).0, "Product updates");
+    press(&mut app, "g");
+    assert_eq!(compare_selected(&app).0, "ID");
+    // Up at the top stays on the first row (the heading above it is not selectable).
+    press(&mut app, "k");
+    assert_eq!(compare_selected(&app).0, "ID");
+    press(&mut app, "<PgDn>");
+    let page = usize::from(userscope::tui::ui::compare::body_rows(app.size));
+    // From line 1 (ID) one page down; that line is a row, not a heading.
+    assert_eq!(compared(&app).selected, 1 + page);
+    // The filter narrows as it is typed, on keys and on both values.
+    press(&mut app, "fkrak");
+    let view = compared(&app);
+    assert_eq!(view.line_count(), 2, "the Location heading and City");
+    assert_eq!(compare_selected(&app).0, "City");
+    press(&mut app, "<C-u>rotterdam<Enter>");
+    assert_eq!(compare_selected(&app).0, "City");
+    assert!(compared(&app).filter_edit.is_none());
+}
+
+#[test]
+fn compare_enter_shows_both_values_and_y_copies_the_row() {
+    let mut app = compare_app();
+    press(&mut app, "fbilling<Enter>");
+    assert_eq!(compare_selected(&app).0, "billing");
+    press(&mut app, "<Enter>");
+    match &app.overlay {
+        Some(Overlay::Detail { title, lines, .. }) => {
+            assert_eq!(title, "billing");
+            assert_eq!(
+                lines,
+                &[
+                    "◀ only A",
+                    "",
+                    "A · Coho (coho) · attributes.billing",
+                    "{",
+                    "  \"cycle\": \"annual\",",
+                    "  \"currency\": \"EUR\"",
+                    "}",
+                    "",
+                    "B · User.com (usercom) · ",
+                    "(absent)",
+                ]
+            );
+        }
+        other => panic!("expected the detail popup, got {other:?}"),
+    }
+    assert_clean(&draw(&mut app, 80, 24), "detail");
+    press(&mut app, "<Esc>");
+    assert!(app.overlay.is_none());
+    assert_eq!(app.screen, Screen::Compare);
+    press(&mut app, "<Esc>fcompany<Enter>");
+    let effects = press(&mut app, "y");
+    let copied: Vec<&String> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Copy(text) => Some(text),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        copied,
+        [&"≠ company ~ Company (differs)\n\
+           A · Coho (coho) [attributes.company]: Northwind Logistics\n\
+           B · User.com (usercom) [attributes.Company]: BrightPath Sp. z o.o."
+            .to_owned()]
+    );
+    assert_eq!(
+        app.notice,
+        Some(format!(
+            "Copied {} characters to the clipboard: company ~ Company in both profiles",
+            copied[0].chars().count()
+        ))
+    );
+}
+
+#[test]
+fn compare_keys_follow_the_key_table_and_config() {
+    use userscope::tui::keymap::{Action, Context, KeyMap};
+    let tui: toml::Table =
+        toml::from_str("[keys]\ncompare = \"=\"\ndiff_only = \"x\"\nfilter = \"F\"\n").unwrap();
+    let mut app = loaded(VendorKind::Coho);
+    app.keymap = KeyMap::with_overrides(&tui).unwrap();
+    press(&mut app, "C");
+    assert_eq!(app.screen, Screen::Profile, "C is rebound");
+    press(&mut app, "=");
+    assert_eq!(app.screen, Screen::Compare);
+    let text = screen_text(&mut app, 80, 24);
+    assert!(text.contains("Compare with… (0 in memory)"), "{text}");
+    // The help lists the Compare screen's keys as bound.
+    let rows = app.keymap.help_rows();
+    assert!(
+        rows.iter()
+            .any(|(c, k, h)| *c == Context::Compare && k == "x" && h.starts_with("list all rows"))
+    );
+    assert!(
+        rows.iter()
+            .any(|(c, k, _)| *c == Context::Compare && k == "F")
+    );
+    assert!(
+        rows.iter()
+            .any(|(c, k, _)| *c == Context::Profile && k == "F")
+    );
+    assert_eq!(app.keymap.key_for(Action::Compare), "=");
+}
+
+#[test]
+fn snapshot_compare_screens() {
+    let mut app = compare_app();
+    for (w, h) in SIZES {
+        insta::assert_snapshot!(
+            format!("compare_coho_vs_usercom_{w}x{h}"),
+            screen_text(&mut app, w, h)
+        );
+    }
+    press(&mut app, "dd");
+    insta::assert_snapshot!(
+        "compare_conflicts_only_120x40",
+        screen_text(&mut app, 120, 40)
+    );
+    press(&mut app, "C");
+    insta::assert_snapshot!("compare_picker_80x24", screen_text(&mut app, 80, 24));
+}
+
+#[test]
+fn compare_without_colour_marks_rows_by_symbol() {
+    use ratatui::style::Color;
+    let mut app = compare_app();
+    app.theme = Theme {
+        color: false,
+        ..Theme::default()
+    };
+    press(&mut app, "jj");
+    let terminal = draw(&mut app, 80, 24);
+    for cell in terminal.backend().buffer().content() {
+        assert_eq!(
+            (cell.fg, cell.bg),
+            (Color::Reset, Color::Reset),
+            "colour in {:?}",
+            cell.symbol()
+        );
+    }
+    insta::assert_snapshot!("compare_no_color_80x24", styled_screen(&terminal));
+}
+
+#[test]
+fn compare_hostile_strings_never_reach_the_buffer() {
+    let mut app = loaded_with(hostile_outcome(), true);
+    let request = submit(&mut app, VendorKind::Coho, "u-1001");
+    finish(&mut app, request, Ok(rich_outcome(VendorKind::Coho)));
+    // Side A is the rich Coho user; the picker lists the hostile one.
+    press(&mut app, "C");
+    for (w, h) in SIZES {
+        assert_clean(&draw(&mut app, w, h), "picker");
+    }
+    press(&mut app, "<Down><Enter>");
+    assert_eq!(app.screen, Screen::Compare);
+    let lines = compared(&app).line_count();
+    assert!(lines > 10);
+    for (w, h) in SIZES {
+        assert_clean(&draw(&mut app, w, h), "comparison");
+    }
+    for _ in 0..lines {
+        press(&mut app, "<Enter>");
+        assert_clean(&draw(&mut app, 80, 24), "detail");
+        press(&mut app, "<Esc>j");
+    }
+    // Copies are sanitized too.
+    press(&mut app, "g");
+    for _ in 0..lines {
+        for effect in press(&mut app, "yj") {
+            if let Effect::Copy(text) = effect {
+                assert!(
+                    !text.chars().any(|c| is_dangerous(c) && c != '\n'),
+                    "{text:?}"
+                );
+            }
+        }
+    }
+    press(&mut app, "f\u{1b}x");
+    assert_clean(&draw(&mut app, 80, 24), "filter");
+}
+
+#[test]
+fn compare_handles_100k_attributes_per_side() {
+    let n = 100_000;
+    let a = many_attributes(n);
+    let mut b = many_attributes(n);
+    // Every tenth value differs; `attr-0` is only in A and `extra` only in B.
+    for (i, f) in b.profile.attributes.iter_mut().enumerate() {
+        if i % 10 == 0 {
+            f.value = json!(i + 1);
+        }
+    }
+    b.profile.attributes.remove(0);
+    b.profile.attributes.push(Field::new("extra", json!(1)));
+    b.lookup = Lookup::new(LookupKind::Id, "u-other");
+    let mut app = loaded_with(b, true);
+    let request = submit(&mut app, VendorKind::Coho, "u-1001");
+    finish(&mut app, request, Ok(a));
+    let started = Instant::now();
+    press(&mut app, "C<Down><Enter>");
+    let counts = compared(&app).cmp.counts;
+    assert_eq!(counts.differs, n / 10 - 1);
+    assert_eq!((counts.only_a, counts.only_b), (1, 1));
+    // Drawing, `d` and a filter keystroke only touch what they must.
+    draw(&mut app, 120, 40);
+    press(&mut app, "dd");
+    assert_eq!(compared(&app).line_count(), n / 10 - 1 + 1);
+    press(&mut app, "fattr-9999");
+    draw(&mut app, 120, 40);
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+// ---------------------------------------------------------------- `userscope open`: identity first
+
+/// A saved Coho payload with more members than the sample keeps, so the first screen (from
+/// the sample) and the full one differ. Only its name is shown (the bytes are passed in).
+fn big_coho_file() -> (std::path::PathBuf, bytes::Bytes) {
+    let properties: serde_json::Map<String, serde_json::Value> = (0..500)
+        .map(|i| (format!("p{i:03}"), serde_json::json!(i)))
+        .collect();
+    let body = serde_json::json!({
+        "userProperties": {"userId": "u-big", "name": "Big File", "email": "big@example.com",
+                           "city": "Oslo", "properties": properties},
+        "tags": [{"key": "vip", "value": "yes"}]
+    });
+    let bytes = bytes::Bytes::from(serde_json::to_vec(&body).unwrap());
+    (std::path::PathBuf::from("saved/big.json"), bytes)
+}
+
+fn opening_app(bytes: &bytes::Bytes, path: &std::path::Path) -> App {
+    let identity =
+        userscope::cli::open::load_identity(bytes, VendorKind::Coho, "coho", path).unwrap();
+    assert_eq!(identity.request.url, path.display().to_string());
+    let mut app = app_with(false);
+    app.profile = Some(userscope::tui::view::ProfileView::loading(
+        identity,
+        "Loading the rest of the file (6 KB)…".to_owned(),
+    ));
+    app.screen = Screen::Profile;
+    app
+}
+
+#[test]
+fn an_opened_file_shows_who_it_is_first_then_every_pane() {
+    let (file, bytes) = big_coho_file();
+    let mut app = opening_app(&bytes, &file);
+    // The identity is there; no count pretends to be final while the rest loads.
+    let view = app.profile.as_ref().unwrap();
+    assert_eq!(view.outcome.profile.display_name.as_deref(), Some("Big File"));
+    assert_eq!(view.outcome.profile.email.as_deref(), Some("big@example.com"));
+    assert!(view.outcome.profile.attributes.is_empty());
+    let text = screen_text(&mut app, 80, 24);
+    assert!(text.contains("Attributes    loading…"), "{text}");
+    assert!(text.contains("Tags          loading…"), "{text}");
+    assert!(!text.contains("No tags"), "{text}");
+    insta::assert_snapshot!("open_identity_first_80x24", draw(&mut app, 80, 24).backend());
+    // Panes say the file is loading rather than "none"; acting on them waits.
+    press(&mut app, "5");
+    let text = screen_text(&mut app, 80, 24);
+    assert!(text.contains("Loading the rest of the file (6 KB)…"), "{text}");
+    assert!(press(&mut app, "c").is_empty(), "no copy of a half-read profile");
+    assert_eq!(
+        app.notice.as_deref(),
+        Some("Loading the rest of the file (6 KB)…")
+    );
+    press(&mut app, "<Down><Down>");
+    // The full view arrives: same pane, every section filled, selection kept in range.
+    let full = userscope::cli::open::load_view(userscope::cli::open::FileJob {
+        bytes: bytes.clone(),
+        vendor: VendorKind::Coho,
+        connection: "coho".to_owned(),
+        path: file.clone(),
+    })
+    .unwrap();
+    send(
+        &mut app,
+        Message::FileLoaded(Box::new(userscope::tui::message::LoadedFile(Ok(full)))),
+    );
+    let view = app.profile.as_ref().unwrap();
+    assert!(view.loading.is_none());
+    assert_eq!(view.focus, Pane::Attributes);
+    assert_eq!(view.outcome.profile.attributes.len(), 500);
+    assert_eq!(view.outcome.profile.tags.len(), 1);
+    assert_eq!(view.scroll(Pane::Attributes).selected, 0, "nothing to keep yet");
+    let text = screen_text(&mut app, 80, 24);
+    assert!(text.contains("p000"), "{text}");
+    press(&mut app, "1");
+    let text = screen_text(&mut app, 80, 24);
+    assert!(text.contains("Attributes    500"), "{text}");
+}
+
+#[test]
+fn a_file_that_fails_to_load_fully_ends_with_the_reason() {
+    let (file, bytes) = big_coho_file();
+    let mut app = opening_app(&bytes, &file);
+    let error = userscope::cli::open::OpenError::NotJson {
+        path: "big.json".to_owned(),
+        cause: "EOF while parsing".to_owned(),
+    };
+    send(
+        &mut app,
+        Message::FileLoaded(Box::new(userscope::tui::message::LoadedFile(Err(error)))),
+    );
+    assert_eq!(app.exit, Some(6));
+    assert_eq!(
+        app.exit_note.as_deref(),
+        Some("big.json is not JSON: EOF while parsing")
+    );
 }

@@ -16,7 +16,7 @@ use ratatui::widgets::Paragraph;
 use crate::cli::TuiArgs;
 use crate::lookup::{LookupOutcome, RequestInfo};
 use crate::sanitize::sanitize;
-use crate::tui::json::{JsonLine, flatten_body, flatten_bytes};
+use crate::tui::json::{RawIndex, index};
 use crate::tui::view::{OPENED_FROM_FILE, ProfileView};
 use crate::tui::{self, BENCH_STARTUP_ENV, app, runtime};
 use crate::vendor::{Lookup, VendorKind};
@@ -81,49 +81,20 @@ pub fn read(path: &Path, cap: u64) -> Result<Vec<u8>, OpenError> {
     std::fs::read(path).map_err(unreadable)
 }
 
-/// Parse once, flatten the `Value` for the Raw pane, normalize it: the outcome the profile
-/// screen shows, with the Request pane saying where it came from. Pure apart from the clock.
-pub fn load(
-    bytes: Vec<u8>,
+fn outcome(
+    normalized: crate::profile::Normalized,
+    raw: bytes::Bytes,
     vendor: VendorKind,
     connection: &str,
     path: &Path,
-) -> Result<(LookupOutcome, Vec<JsonLine>), OpenError> {
-    let started = Instant::now();
-    // Two cores, two products: the Raw pane's lines straight from the bytes on one thread,
-    // the `Value` the adapter normalizes on this one (each is built once).
-    let (lines, normalized) = std::thread::scope(|scope| {
-        let flat = scope.spawn(|| flatten_bytes(&bytes));
-        let normalized = serde_json::from_slice::<serde_json::Value>(&bytes)
-            .map_err(|e| OpenError::NotJson {
-                path: shown(path),
-                cause: e.to_string(),
-            })
-            .and_then(|value| {
-                vendor
-                    .adapter()
-                    .normalize(value)
-                    .map_err(|e| OpenError::WrongShape {
-                        path: shown(path),
-                        vendor: vendor.display_name(),
-                        cause: e.0,
-                    })
-            });
-        (flat.join(), normalized)
-    });
-    let normalized = normalized?;
-    // The bytes parsed as a `Value`, so flattening them cannot fail short of a bug; then the
-    // pane shows the body as text rather than nothing.
-    let lines = match lines {
-        Ok(Ok(lines)) => lines,
-        _ => flatten_body(&bytes),
-    };
+    started: Instant,
+) -> LookupOutcome {
     let value = normalized
         .profile
         .id
         .clone()
         .unwrap_or_else(|| path.display().to_string());
-    let outcome = LookupOutcome {
+    LookupOutcome {
         vendor,
         connection: connection.to_owned(),
         lookup: Lookup::new(vendor.default_lookup(), value),
@@ -136,10 +107,90 @@ pub fn load(
             request_headers: Vec::new(),
         },
         profile: normalized.profile,
-        raw: bytes::Bytes::from(bytes),
+        raw,
         warnings: normalized.warnings,
-    };
+    }
+}
+
+fn normalize(
+    value: serde_json::Value,
+    vendor: VendorKind,
+    path: &Path,
+) -> Result<crate::profile::Normalized, OpenError> {
+    vendor
+        .adapter()
+        .normalize(value)
+        .map_err(|e| OpenError::WrongShape {
+            path: shown(path),
+            vendor: vendor.display_name(),
+            cause: e.0,
+        })
+}
+
+/// Parse once and normalize, and index the bytes for the Raw pane: the outcome the profile
+/// screen shows, with the Request pane saying where it came from. Pure apart from the clock.
+pub fn load(
+    bytes: impl Into<bytes::Bytes>,
+    vendor: VendorKind,
+    connection: &str,
+    path: &Path,
+) -> Result<(LookupOutcome, RawIndex), OpenError> {
+    let started = Instant::now();
+    let bytes: bytes::Bytes = bytes.into();
+    // Two cores, two products: the Raw pane's index of the bytes on one thread, the `Value`
+    // the adapter normalizes on this one.
+    let (lines, normalized) = std::thread::scope(|scope| {
+        let flat = scope.spawn(|| index(&bytes));
+        let normalized = serde_json::from_slice::<serde_json::Value>(&bytes)
+            .map_err(|e| OpenError::NotJson {
+                path: shown(path),
+                cause: e.to_string(),
+            })
+            .and_then(|value| normalize(value, vendor, path));
+        (flat.join(), normalized)
+    });
+    let normalized = normalized?;
+    // Only a panic in the indexer fails here; the pane then indexes the body itself.
+    let lines = lines.unwrap_or_else(|_| index(&bytes));
+    let outcome = outcome(normalized, bytes, vendor, connection, path, started);
     Ok((outcome, lines))
+}
+
+/// Who the file is about, from a sample of it (`crate::sample`): the first screen while the
+/// whole file is parsed. `None` when the sample does not normalize (the full load then
+/// reports why).
+pub fn load_identity(
+    bytes: &bytes::Bytes,
+    vendor: VendorKind,
+    connection: &str,
+    path: &Path,
+) -> Option<LookupOutcome> {
+    let started = Instant::now();
+    let value = crate::sample::sample(bytes).ok()?;
+    let normalized = normalize(value, vendor, path).ok()?;
+    Some(outcome(
+        normalized,
+        bytes.clone(),
+        vendor,
+        connection,
+        path,
+        started,
+    ))
+}
+
+/// The whole of a file's load, run off the UI thread (`Effect::LoadFile`).
+#[derive(Debug)]
+pub struct FileJob {
+    pub bytes: bytes::Bytes,
+    pub vendor: VendorKind,
+    pub connection: String,
+    pub path: PathBuf,
+}
+
+/// The full profile view of a file (row caches and all, so the UI thread only swaps it in).
+pub fn load_view(job: FileJob) -> Result<ProfileView, OpenError> {
+    load(job.bytes, job.vendor, &job.connection, &job.path)
+        .map(|(outcome, lines)| ProfileView::with_raw(outcome, lines))
 }
 
 fn loading_frame(frame: &mut ratatui::Frame, path: &Path, size: usize) {
@@ -153,6 +204,16 @@ fn loading_frame(frame: &mut ratatui::Frame, path: &Path, size: usize) {
         Paragraph::new(text),
         Rect::new(area.x, area.y, area.width, area.height.min(2)),
     );
+}
+
+/// `52.1 MB` / `980 KB`: the size said while the rest of a file loads.
+fn size_text(size: usize) -> String {
+    let size = size as f64;
+    if size >= 1e6 {
+        format!("{:.1} MB", size / 1e6)
+    } else {
+        format!("{:.0} KB", (size / 1e3).max(1.0))
+    }
 }
 
 pub async fn run(args: OpenArgs) -> i32 {
@@ -180,7 +241,7 @@ pub async fn run(args: OpenArgs) -> i32 {
             m.saturating_mul(1024 * 1024)
         });
     let bytes = match read(&args.file, cap) {
-        Ok(b) => b,
+        Ok(b) => bytes::Bytes::from(b),
         Err(e) => {
             eprintln!("userscope: {e}");
             return e.exit_code();
@@ -191,10 +252,12 @@ pub async fn run(args: OpenArgs) -> i32 {
     }
     let size = bytes.len();
     let path = args.file.clone();
-    let parse = tokio::task::spawn_blocking(move || {
-        load(bytes, vendor, &connection, &path)
-            .map(|(outcome, lines)| ProfileView::with_raw(outcome, lines))
-    });
+    // First who it is (a sample: milliseconds even at 50 MB), then everything, off the UI
+    // thread, while the identity is already on screen.
+    let identity = {
+        let (bytes, connection, path) = (bytes.clone(), connection.clone(), path.clone());
+        tokio::task::spawn_blocking(move || load_identity(&bytes, vendor, &connection, &path))
+    };
 
     let (mut term, guard) = match tui::take_terminal() {
         Ok(t) => t,
@@ -205,19 +268,35 @@ pub async fn run(args: OpenArgs) -> i32 {
         eprintln!("userscope: terminal error: {e}");
         return 1;
     }
-    let view = match parse.await {
-        Ok(Ok(view)) => view,
-        Ok(Err(e)) => {
-            drop(guard);
-            eprintln!("userscope: {e}");
-            return e.exit_code();
+    let job = FileJob {
+        bytes,
+        vendor,
+        connection,
+        path,
+    };
+    let (view, initial) = match identity.await.ok().flatten() {
+        Some(outcome) => {
+            let note = format!("Loading the rest of the file ({})…", size_text(size));
+            (
+                ProfileView::loading(outcome, note),
+                vec![crate::tui::message::Effect::LoadFile(job)],
+            )
         }
-        Err(e) => {
-            drop(guard);
-            tracing::error!("opening the file failed: {e}");
-            eprintln!("userscope: internal error while opening the file");
-            return 1;
-        }
+        // Not even a sample normalizes: load it all here, for the error (or the profile).
+        None => match tokio::task::spawn_blocking(move || load_view(job)).await {
+            Ok(Ok(view)) => (view, Vec::new()),
+            Ok(Err(e)) => {
+                drop(guard);
+                eprintln!("userscope: {e}");
+                return e.exit_code();
+            }
+            Err(e) => {
+                drop(guard);
+                tracing::error!("opening the file failed: {e}");
+                eprintln!("userscope: internal error while opening the file");
+                return 1;
+            }
+        },
     };
     let mut app = app::App::new(init, app::Clock::now());
     app.profile = Some(view);
@@ -227,8 +306,11 @@ pub async fn run(args: OpenArgs) -> i32 {
         // The first frame of the loop is the first one showing the profile.
         exit_after_first_frame: bench.then_some(started),
     };
-    let end = runtime::run(&mut term, &mut app, &services, Vec::new(), options).await;
+    let end = runtime::run(&mut term, &mut app, &services, initial, options).await;
     drop(guard);
+    if let Some(note) = app.exit_note.take() {
+        eprintln!("userscope: {note}");
+    }
     tui::exit_code(end, "first frame showing the profile")
 }
 
@@ -285,9 +367,7 @@ mod tests {
         assert_eq!(outcome.request.method, OPENED_FROM_FILE);
         assert_eq!(outcome.request.url, "saved.json");
         assert_eq!(&outcome.raw[..], &body[..]);
-        assert_eq!(
-            lines,
-            crate::tui::json::flatten(&serde_json::from_slice(body).unwrap())
-        );
+        assert_eq!(lines, index(body));
+        assert_eq!(lines.len(), 9);
     }
 }

@@ -63,6 +63,8 @@ pub struct DemoHint {
 pub enum Screen {
     Start,
     Profile,
+    /// Two profiles side by side (`C`), or choosing the second one.
+    Compare,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -218,6 +220,8 @@ pub struct App {
     pub error: Option<ErrorView>,
     pub notice: Option<String>,
     pub profile: Option<ProfileView>,
+    /// The Compare screen: side A, and side B once chosen.
+    pub compare: Option<crate::tui::compare_view::CompareState>,
     pub overlay: Option<Overlay>,
     /// The focused pane's filter while it is being typed (Enter keeps it, Esc clears it).
     pub filter_edit: Option<TextInput>,
@@ -227,6 +231,8 @@ pub struct App {
     pub clock: Clock,
     /// Set when the app should end, with the process exit code.
     pub exit: Option<i32>,
+    /// Printed after the terminal is restored (why a file could not be shown).
+    pub exit_note: Option<String>,
 }
 
 impl App {
@@ -261,6 +267,7 @@ impl App {
             error: None,
             notice: None,
             profile: None,
+            compare: None,
             overlay: None,
             filter_edit: None,
             next_request: 0,
@@ -268,6 +275,7 @@ impl App {
             size: Rect::new(0, 0, 80, 24),
             clock,
             exit: None,
+            exit_note: None,
         }
     }
 
@@ -332,6 +340,7 @@ impl App {
             None => match self.screen {
                 Screen::Start => self.start_focus == StartFocus::Input,
                 Screen::Profile => self.filter_edit.is_some(),
+                Screen::Compare => crate::tui::compare_view::is_editing(self),
             },
         }
     }
@@ -354,6 +363,7 @@ impl App {
         contexts.push(match self.screen {
             Screen::Start => Context::Start,
             Screen::Profile => Context::Profile,
+            Screen::Compare => Context::Compare,
         });
         contexts
     }
@@ -372,7 +382,7 @@ impl App {
         effects
     }
 
-    fn quit(&mut self, code: i32) -> Vec<Effect> {
+    pub(crate) fn quit(&mut self, code: i32) -> Vec<Effect> {
         self.exit = Some(code);
         match self.loading.take() {
             Some(l) => vec![Effect::CancelLookup { request: l.request }],
@@ -498,10 +508,15 @@ impl App {
                 let effects =
                     self.record_recent(loading.conn_index, &loading.lookup, name, true, false);
                 self.cache_profile(&outcome);
-                self.profile = Some(ProfileView::new(outcome));
-                self.screen = Screen::Profile;
                 self.error = None;
                 self.auto_retries = 0;
+                if crate::tui::compare_view::awaiting_side_b(self) {
+                    // Side B of a comparison: the profile on show stays side A.
+                    crate::tui::compare_view::open_with(self, outcome);
+                    return effects;
+                }
+                self.profile = Some(ProfileView::new(outcome));
+                self.screen = Screen::Profile;
                 effects
             }
             Err(LookupError::Cancelled) => {
@@ -695,6 +710,11 @@ impl App {
             }],
             None => Vec::new(),
         };
+        if crate::tui::compare_view::awaiting_side_b(self) {
+            self.error = None;
+            crate::tui::compare_view::open_with(self, cached.outcome);
+            return Some(effects);
+        }
         self.profile = Some(ProfileView::new(cached.outcome));
         self.screen = Screen::Profile;
         self.error = None;
@@ -718,6 +738,8 @@ impl App {
                 }
                 if self.start_focus != StartFocus::Input {
                     self.start_focus = StartFocus::Input;
+                } else if crate::tui::compare_view::awaiting_side_b(self) {
+                    crate::tui::compare_view::back_to_picker(self);
                 } else if self.profile.is_some() {
                     self.screen = Screen::Profile;
                 } else {
@@ -819,17 +841,36 @@ impl App {
         Vec::new()
     }
 
-    /// Copy `text` and say so, with a warning when the terminal probably drops OSC 52.
-    fn copy(&mut self, text: String, toast: String) -> Vec<Effect> {
-        self.notice = Some(match &self.clipboard_warning {
-            Some(warning) => format!("{toast} (but {warning})"),
-            None => toast,
-        });
+    /// Copy `text` and say so, with a warning when the terminal probably drops OSC 52. Every
+    /// copy (`y`, `Y`, `c`, in every pane) goes through here, so no toast lacks the warning.
+    pub(crate) fn copy(&mut self, text: String, toast: String) -> Vec<Effect> {
+        self.notice = Some(crate::tui::clipboard::copy_toast(
+            &toast,
+            self.clipboard_warning.as_deref(),
+        ));
         vec![Effect::Copy(text)]
     }
 
     fn apply_profile(&mut self, action: Action) -> Vec<Effect> {
+        // While a file's sections load, what would act on them waits (they are empty yet).
+        if let Some(note) = self.profile.as_ref().and_then(|v| v.loading.clone())
+            && matches!(
+                action,
+                Action::Filter
+                    | Action::Search
+                    | Action::Copy
+                    | Action::CopyPath
+                    | Action::CopyProfile
+                    | Action::Export
+                    | Action::ExportAs
+                    | Action::Compare
+            )
+        {
+            self.notice = Some(note);
+            return Vec::new();
+        }
         match action {
+            Action::Compare => crate::tui::compare_view::start(self),
             Action::OpenLookup => {
                 self.screen = Screen::Start;
                 self.start_focus = StartFocus::Input;
@@ -986,7 +1027,8 @@ impl App {
                     let o = &view.outcome;
                     match crate::output::render_json(o) {
                         Ok(json) => {
-                            let file_name = export_file_name(o.vendor.as_str(), &o.lookup.value);
+                            // The name the dialog (`e`) would propose.
+                            let file_name = crate::tui::export::proposed_name(o, self.clock.wall);
                             return vec![Effect::Export { file_name, json }];
                         }
                         Err(e) => self.notice = Some(format!("Cannot export: {e}")),
@@ -1104,7 +1146,7 @@ impl App {
                                 .position(|c| c.name == v.outcome.connection)
                         })
                         .unwrap_or(self.selected),
-                    Screen::Start => self.selected,
+                    Screen::Start | Screen::Compare => self.selected,
                 };
                 self.open_key_dialog(index, None);
                 return Vec::new();
@@ -1114,6 +1156,7 @@ impl App {
         match self.screen {
             Screen::Start => self.apply_start(action),
             Screen::Profile => self.apply_profile(action),
+            Screen::Compare => crate::tui::compare_view::apply(self, action),
         }
     }
 
@@ -1251,6 +1294,12 @@ impl App {
         if self.overlay.is_some() {
             return self.on_overlay_key(&key);
         }
+        if self.screen == Screen::Compare {
+            self.notice = None;
+            if crate::tui::compare_view::is_editing(self) {
+                return crate::tui::compare_view::on_filter_key(self, &key);
+            }
+        }
         if self.screen == Screen::Profile {
             // A notice (copied, exported) lasts until the next key.
             self.notice = None;
@@ -1348,6 +1397,7 @@ impl App {
             Some(Overlay::KeyDialog(_) | Overlay::Export(_)) => {}
             None => match self.screen {
                 Screen::Profile => self.scroll_lines(down, 3),
+                Screen::Compare => crate::tui::compare_view::scroll(self, down, 3),
                 Screen::Start => {
                     if matches!(self.start_focus, StartFocus::Users | StartFocus::Recent) {
                         let last = self.list_len().saturating_sub(1);
@@ -1370,6 +1420,7 @@ impl App {
             return Vec::new();
         }
         match self.screen {
+            Screen::Compare => {}
             Screen::Profile => {
                 if let Some(view) = self.profile.as_mut() {
                     let areas = layout::profile(self.size, view.focus);
@@ -1443,23 +1494,6 @@ impl App {
     }
 }
 
-/// `userscope-coho-u-1001.json`: only letters, digits, `.`, `_` and `-` from the ID, so a
-/// vendor ID can never pick another directory or a hidden file.
-pub fn export_file_name(vendor: &str, id: &str) -> String {
-    let safe: String = id
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '_' | '-') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .take(60)
-        .collect();
-    format!("userscope-{vendor}-{safe}.json")
-}
-
 /// `attributes.company`: the section a row belongs to and its key, as `Y` copies it.
 pub fn key_path(pane: Pane, key: &str) -> String {
     let section = match pane.section() {
@@ -1511,8 +1545,37 @@ fn typed_char(key: &KeyEvent) -> Option<char> {
 }
 
 /// The one place the TUI's state changes. Returns the work to do outside (no I/O here).
+/// A file's full view replaces the identity-only first screen, keeping the pane and
+/// selection the operator has moved to meanwhile.
+fn on_file_loaded(
+    app: &mut App,
+    result: Result<ProfileView, crate::cli::open::OpenError>,
+) -> Vec<Effect> {
+    match result {
+        Ok(mut view) => {
+            if let Some(old) = app.profile.as_ref() {
+                view.focus = old.focus;
+                for (pane, s) in Pane::ALL.iter().zip(old.scroll) {
+                    let rows = view.row_count(*pane);
+                    if let Some(new) = view.scroll_mut(*pane) {
+                        new.selected = s.selected.min(rows.saturating_sub(1));
+                        new.offset = s.offset.min(new.selected);
+                    }
+                }
+            }
+            app.profile = Some(view);
+        }
+        Err(e) => {
+            app.exit_note = Some(e.to_string());
+            app.exit = Some(e.exit_code());
+        }
+    }
+    Vec::new()
+}
+
 pub fn update(app: &mut App, message: Message) -> Vec<Effect> {
     match message {
+        Message::FileLoaded(loaded) => on_file_loaded(app, loaded.0),
         Message::Key(key) => app.on_key(key),
         Message::Mouse(mouse) => app.on_mouse(mouse),
         Message::Resize { width, height } => {

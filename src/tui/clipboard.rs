@@ -17,6 +17,15 @@ pub fn osc52(text: &str) -> Vec<u8> {
     format!("\x1b]52;c;{}\x07", base64(text.as_bytes())).into_bytes()
 }
 
+/// The toast after every copy (value, key path, whole profile; any pane): what was copied,
+/// then, when the terminal probably ignores OSC 52, why the paste may come up empty.
+pub fn copy_toast(copied: &str, warning: Option<&str>) -> String {
+    match warning {
+        Some(warning) => format!("{copied} (but {warning})"),
+        None => copied.to_owned(),
+    }
+}
+
 /// A short warning when the terminal probably ignores OSC 52, from the environment
 /// (`TERM`, `TERM_PROGRAM`, `TMUX`, `STY`) and, inside tmux, its `set-clipboard` option.
 pub fn support_warning(
@@ -147,6 +156,21 @@ mod tests {
         assert_eq!(
             support_warning(env(&tmux), Some("external")).as_deref(),
             Some("inside tmux the clipboard needs `set -g set-clipboard on`")
+        );
+    }
+
+    #[test]
+    fn the_copy_toast_carries_the_warning_when_there_is_one() {
+        assert_eq!(
+            copy_toast("Copied key path $.tags[2]", None),
+            "Copied key path $.tags[2]"
+        );
+        assert_eq!(
+            copy_toast(
+                "Copied key path $.tags[2]",
+                Some("this terminal (linux) has no OSC 52 clipboard")
+            ),
+            "Copied key path $.tags[2] (but this terminal (linux) has no OSC 52 clipboard)"
         );
     }
 

@@ -53,8 +53,8 @@ impl FuzzyQuery {
 }
 
 /// The same match as `FuzzyQuery`, as a yes/no only, for scanning many rows: every word of
-/// the query must be a subsequence of the (lowercased) text. No scoring, so a keystroke on
-/// 100,000 rows stays within a frame.
+/// the query must be a subsequence of the text, case ignored. No scoring and no prepared
+/// copy of the rows, so a keystroke on 100,000 rows stays within a frame, the first included.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Needle {
     words: Vec<Vec<char>>,
@@ -87,18 +87,67 @@ impl Needle {
                 })
     }
 
-    /// `lowered` must already be lowercase (see `lower`).
-    pub fn matches(&self, lowered: &str) -> bool {
-        self.words.iter().all(|word| {
-            let mut chars = lowered.chars();
-            word.iter().all(|w| chars.any(|c| c == *w))
-        })
+    /// Whether every word is a subsequence of `text`, lowercased as it is read (no copy of
+    /// the text is made, so a pane can be scanned without preparing its rows first).
+    pub fn matches(&self, text: &str) -> bool {
+        self.words.iter().all(|word| subsequence(word, text))
     }
 }
 
-/// Text as `Needle::matches` wants it.
+/// Text lowercased as `Needle::matches` compares it (for callers that keep lowered text;
+/// `matches` itself accepts text in any case).
 pub fn lower(text: &str) -> String {
     text.chars().flat_map(char::to_lowercase).collect()
+}
+
+/// `word` (lowercase) appears in order in `text` (any case).
+fn subsequence(word: &[char], text: &str) -> bool {
+    if word.iter().all(char::is_ascii) {
+        if ascii_subsequence(word, text.as_bytes()) {
+            return true;
+        }
+        // Only two non-ASCII characters lowercase to ASCII letters (KELVIN SIGN → k, İ → i̇);
+        // any other text that failed the byte search cannot match.
+        if text.is_ascii() || !(text.contains('\u{212A}') || text.contains('\u{130}')) {
+            return false;
+        }
+    }
+    chars_subsequence(word, text)
+}
+
+/// An ASCII `word` searched byte-wise (SIMD `memchr2` for each character, lower or upper case):
+/// UTF-8 never has an ASCII byte inside a multi-byte character, so a byte hit is a character.
+fn ascii_subsequence(word: &[char], text: &[u8]) -> bool {
+    let mut rest = text;
+    for w in word {
+        let Ok(lower) = u8::try_from(u32::from(*w)) else {
+            return false;
+        };
+        let found = if lower.is_ascii_lowercase() {
+            memchr::memchr2(lower, lower.to_ascii_uppercase(), rest)
+        } else {
+            memchr::memchr(lower, rest)
+        };
+        match found.and_then(|i| rest.get(i + 1..)) {
+            Some(after) => rest = after,
+            None => return false,
+        }
+    }
+    true
+}
+
+/// The general case: each character of `text` lowercased as it is read.
+fn chars_subsequence(word: &[char], text: &str) -> bool {
+    let mut wanted = word.iter().peekable();
+    for c in text.chars() {
+        for l in c.to_lowercase() {
+            wanted.next_if(|w| **w == l);
+        }
+        if wanted.peek().is_none() {
+            return true;
+        }
+    }
+    wanted.peek().is_none()
 }
 
 #[cfg(test)]
@@ -117,11 +166,23 @@ mod tests {
         assert!(!words.is_match("Northwind"));
         assert!(FuzzyQuery::new("  ").is_none());
         let needle = Needle::new("cmpny").unwrap();
-        assert!(needle.matches(&lower("Company")));
+        assert!(needle.matches("Company"));
         assert!(!needle.matches("pmcny"));
         let words = Needle::new("North LOG").unwrap();
-        assert!(words.matches(&lower("Northwind Logistics")));
+        assert!(words.matches("Northwind Logistics"));
         assert!(!words.matches("northwind"));
+        // Non-ASCII text is lowercased as it is read, as the highlight does.
+        assert!(Needle::new("zürich").unwrap().matches("ZÜRICH 東京"));
+        assert!(Needle::new("京").unwrap().matches("東京"));
+        assert!(!Needle::new("ü").unwrap().matches("u"));
+        // The two non-ASCII characters whose lowercase is ASCII.
+        assert!(Needle::new("kelvin").unwrap().matches("\u{212A}ELVIN"));
+        assert!(Needle::new("istanbul").unwrap().matches("\u{130}STANBUL"));
+        // The byte search never matches inside a multi-byte character, and order counts.
+        assert!(!Needle::new("ab").unwrap().matches("a東"));
+        assert!(Needle::new("a1b").unwrap().matches("xA—1—B"));
+        assert!(!Needle::new("a1b").unwrap().matches("xA—B—1"));
+        assert!(Needle::new("").is_none());
         assert!(Needle::new("cmpnyx").unwrap().narrows(&needle));
         assert!(Needle::new("north log x").unwrap().narrows(&words));
         assert!(!Needle::new("cmp").unwrap().narrows(&needle));

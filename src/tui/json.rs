@@ -1,7 +1,12 @@
-//! The raw body flattened once into pretty-printed lines, so the Raw pane can draw only the
+//! The raw body indexed once into pretty-printed lines, so the Raw pane can draw only the
 //! lines on screen however large the payload is (jless-style).
+//!
+//! The index holds no text: each line is 16 bytes pointing into the body (where its key or
+//! value starts, its closing/opening partner, its parent). A 50 MB payload of small values
+//! has about 4 million lines; as owned strings they took ~900 MB, as offsets they take 64 MB.
+//! The text of the few lines on screen is cut from the body when drawn.
 
-use serde_json::Value;
+use bytes::Bytes;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum JsonToken {
@@ -10,8 +15,9 @@ pub enum JsonToken {
     Close(char),
     /// `{}` or `[]`.
     Empty(&'static str),
-    /// A string value, already JSON-escaped with its quotes (not yet sanitized).
+    /// A string value as sent: JSON-escaped, with its quotes (not yet sanitized).
     Str(String),
+    /// A number as sent.
     Num(String),
     Bool(bool),
     Null,
@@ -19,6 +25,7 @@ pub enum JsonToken {
     Text(String),
 }
 
+/// One line of the Raw pane, cut from the body on demand (for drawing, search, copies).
 #[derive(Clone, Debug, PartialEq)]
 pub struct JsonLine {
     pub depth: usize,
@@ -29,14 +36,12 @@ pub struct JsonLine {
     /// For an opening bracket: the index of its closing line (what a fold hides up to).
     pub end: Option<usize>,
     /// The opening line of the container holding this value; for a closing bracket, its own
-    /// opening line. Lets the path, "jump to parent" and search unfolding walk up in O(depth).
+    /// opening line.
     pub parent: Option<usize>,
-    /// Position inside the parent array (for the `[2]` of a path); 0 in objects.
-    pub index: usize,
 }
 
 impl JsonLine {
-    /// The line as plain text (for the detail popup).
+    /// The line as plain text (for the detail popup and copies).
     pub fn text(&self) -> String {
         let mut s = String::new();
         if let Some(k) = &self.key {
@@ -57,300 +62,385 @@ impl JsonLine {
     }
 }
 
-/// Pretty lines of a body: parsed as JSON (order kept), or as plain text lines when it is not.
-/// Straight from the bytes: no `Value` is built for it.
-pub fn flatten_body(raw: &[u8]) -> Vec<JsonLine> {
-    match flatten_bytes(raw) {
-        Ok(lines) => lines,
-        Err(_) => String::from_utf8_lossy(raw)
-            .lines()
-            .map(|l| JsonLine {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    OpenObject,
+    OpenArray,
+    CloseObject,
+    CloseArray,
+    EmptyObject,
+    EmptyArray,
+    Str,
+    Num,
+    True,
+    False,
+    Null,
+    /// A line of a non-JSON body; `link` is where it ends.
+    Text,
+}
+
+const NONE: u32 = u32::MAX;
+const KEYED: u8 = 1;
+const COMMA: u8 = 2;
+
+/// One line: 16 bytes, no text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Row {
+    /// Where the line starts in the body: its key's opening quote, else its value.
+    start: u32,
+    /// Open → its closing line; Close → its opening line; Text → end offset; else NONE.
+    link: u32,
+    /// The opening line of the container holding it (NONE at the top).
+    parent: u32,
+    depth: u16,
+    kind: Kind,
+    flags: u8,
+}
+
+/// The lines of a body, built once by [`index`] (safe to build on another thread).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RawIndex {
+    rows: Vec<Row>,
+    /// The body was not JSON: every row is a text line.
+    text: bool,
+}
+
+impl RawIndex {
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+}
+
+/// Index a body: as pretty JSON lines when it is JSON (keys in the order sent, repeated keys
+/// kept), else as text lines. Offsets are u32: a body of 4 GiB or more is indexed as text
+/// up to that point (the size caps keep bodies far below it).
+pub fn index(body: &[u8]) -> RawIndex {
+    match index_json(body) {
+        Some(rows) => RawIndex { rows, text: false },
+        None => RawIndex {
+            rows: index_text(body),
+            text: true,
+        },
+    }
+}
+
+fn index_text(body: &[u8]) -> Vec<Row> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Vec::new();
+    }
+    let limit = body.len().min(NONE as usize - 1);
+    let body = body.get(..limit).unwrap_or_default();
+    let mut rows = Vec::new();
+    let mut at = 0usize;
+    for line in body.split(|b| *b == b'\n') {
+        let end = at + line.len();
+        let trimmed = if line.ends_with(b"\r") { end - 1 } else { end };
+        rows.push(Row {
+            start: at as u32,
+            link: trimmed as u32,
+            parent: NONE,
+            depth: 0,
+            kind: Kind::Text,
+            flags: 0,
+        });
+        at = end + 1;
+    }
+    // A final newline ends the last line rather than starting an empty one.
+    if body.ends_with(b"\n") {
+        rows.pop();
+    }
+    rows
+}
+
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while let Some(c) = b.get(i) {
+        if !matches!(c, b' ' | b'\t' | b'\n' | b'\r') {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
+/// `i` is at an opening quote: the offset just past the closing one.
+fn string_end(b: &[u8], i: usize) -> Option<usize> {
+    let mut at = i + 1;
+    loop {
+        let rest = b.get(at..)?;
+        let hit = memchr::memchr2(b'"', b'\\', rest)?;
+        at += hit;
+        if b.get(at) == Some(&b'"') {
+            return Some(at + 1);
+        }
+        at += 2;
+    }
+}
+
+fn number_end(b: &[u8], mut i: usize) -> usize {
+    while let Some(c) = b.get(i) {
+        if !matches!(c, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
+/// `i` is at a key's opening quote: (the key's start, where its value starts).
+fn key_and_value(b: &[u8], i: usize) -> Option<(usize, usize)> {
+    if b.get(i) != Some(&b'"') {
+        return None;
+    }
+    let end = string_end(b, i)?;
+    let colon = skip_ws(b, end);
+    if b.get(colon) != Some(&b':') {
+        return None;
+    }
+    Some((i, skip_ws(b, colon + 1)))
+}
+
+struct Frame {
+    opener: u32,
+    object: bool,
+}
+
+/// The structural scan: brackets, commas, colons, string ends and literals are checked, so a
+/// body that is not JSON falls back to text; number grammar and escapes are drawn as sent.
+/// Iterative (an explicit stack), so nesting depth cannot overflow the call stack.
+fn index_json(b: &[u8]) -> Option<Vec<Row>> {
+    if b.len() >= NONE as usize {
+        return None;
+    }
+    // A rough guess (one line per ~12 bytes) saves most of the regrowth copies.
+    let mut rows: Vec<Row> = Vec::with_capacity(b.len() / 12 + 1);
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut i = skip_ws(b, 0);
+    let mut key: Option<usize> = None;
+    loop {
+        let parent = stack.last().map_or(NONE, |f| f.opener);
+        let depth = u16::try_from(stack.len()).unwrap_or(u16::MAX);
+        let (start, flags) = match key {
+            Some(k) => (k as u32, KEYED),
+            None => (i as u32, 0),
+        };
+        let row = |kind| Row {
+            start,
+            link: NONE,
+            parent,
+            depth,
+            kind,
+            flags,
+        };
+        match b.get(i)? {
+            c @ (b'{' | b'[') => {
+                let object = *c == b'{';
+                let next = skip_ws(b, i + 1);
+                if b.get(next) == Some(if object { &b'}' } else { &b']' }) {
+                    rows.push(row(if object {
+                        Kind::EmptyObject
+                    } else {
+                        Kind::EmptyArray
+                    }));
+                    i = next + 1;
+                } else {
+                    let opener = u32::try_from(rows.len()).ok()?;
+                    rows.push(row(if object {
+                        Kind::OpenObject
+                    } else {
+                        Kind::OpenArray
+                    }));
+                    stack.push(Frame { opener, object });
+                    if object {
+                        let (k, value) = key_and_value(b, next)?;
+                        key = Some(k);
+                        i = value;
+                    } else {
+                        key = None;
+                        i = next;
+                    }
+                    continue;
+                }
+            }
+            b'"' => {
+                rows.push(row(Kind::Str));
+                i = string_end(b, i)?;
+            }
+            b't' if b.get(i..i + 4) == Some(b"true") => {
+                rows.push(row(Kind::True));
+                i += 4;
+            }
+            b'f' if b.get(i..i + 5) == Some(b"false") => {
+                rows.push(row(Kind::False));
+                i += 5;
+            }
+            b'n' if b.get(i..i + 4) == Some(b"null") => {
+                rows.push(row(Kind::Null));
+                i += 4;
+            }
+            b'-' | b'0'..=b'9' => {
+                rows.push(row(Kind::Num));
+                i = number_end(b, i + 1);
+            }
+            _ => return None,
+        }
+        // After a value: close containers until a comma starts the next sibling.
+        loop {
+            i = skip_ws(b, i);
+            let Some(frame) = stack.last() else {
+                return (i == b.len()).then_some(rows);
+            };
+            let object = frame.object;
+            match b.get(i)? {
+                b',' => {
+                    if let Some(last) = rows.last_mut() {
+                        last.flags |= COMMA;
+                    }
+                    let next = skip_ws(b, i + 1);
+                    if object {
+                        let (k, value) = key_and_value(b, next)?;
+                        key = Some(k);
+                        i = value;
+                    } else {
+                        key = None;
+                        i = next;
+                    }
+                    break;
+                }
+                c @ (b'}' | b']') if (*c == b'}') == object => {
+                    let opener = frame.opener;
+                    stack.pop();
+                    let close = u32::try_from(rows.len()).ok()?;
+                    let opened = rows.get_mut(opener as usize)?;
+                    opened.link = close;
+                    let depth = opened.depth;
+                    rows.push(Row {
+                        start: i as u32,
+                        link: opener,
+                        parent: opener,
+                        depth,
+                        kind: if object {
+                            Kind::CloseObject
+                        } else {
+                            Kind::CloseArray
+                        },
+                        flags: 0,
+                    });
+                    i += 1;
+                }
+                _ => return None,
+            }
+        }
+    }
+}
+
+fn lossy(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// The body and its lines.
+#[derive(Clone, Debug, Default)]
+struct Indexed {
+    body: Bytes,
+    index: RawIndex,
+}
+
+impl Indexed {
+    fn row(&self, i: usize) -> Option<&Row> {
+        self.index.rows.get(i)
+    }
+
+    fn bytes(&self, from: usize, to: usize) -> &[u8] {
+        self.body.get(from..to).unwrap_or_default()
+    }
+
+    /// (key bytes with quotes, value start) of a line.
+    fn key_and_value(&self, row: &Row) -> (Option<&[u8]>, usize) {
+        let start = row.start as usize;
+        if row.flags & KEYED == 0 {
+            return (None, start);
+        }
+        let body = &self.body[..];
+        match (string_end(body, start), key_and_value(body, start)) {
+            (Some(end), Some((_, value))) => (Some(self.bytes(start, end)), value),
+            _ => (None, start),
+        }
+    }
+
+    fn value_bytes(&self, row: &Row, at: usize) -> &[u8] {
+        let body = &self.body[..];
+        let end = match row.kind {
+            Kind::Str => string_end(body, at).unwrap_or(body.len()),
+            Kind::Num => number_end(body, at + 1),
+            _ => at,
+        };
+        self.bytes(at, end)
+    }
+
+    fn line(&self, i: usize) -> Option<JsonLine> {
+        let row = self.row(i)?;
+        let option = |v: u32| (v != NONE).then_some(v as usize);
+        if row.kind == Kind::Text {
+            return Some(JsonLine {
                 depth: 0,
                 key: None,
-                token: JsonToken::Text(l.to_owned()),
+                token: JsonToken::Text(lossy(self.bytes(row.start as usize, row.link as usize))),
                 comma: false,
                 end: None,
                 parent: None,
-                index: 0,
-            })
-            .collect(),
-    }
-}
-
-pub fn flatten(value: &Value) -> Vec<JsonLine> {
-    let mut out = Vec::new();
-    push(&mut out, value, Place::root(), None, false);
-    out
-}
-
-/// Where a value sits: its depth, the opening line of its container and its array position.
-#[derive(Clone, Copy)]
-struct Place {
-    depth: usize,
-    parent: Option<usize>,
-    index: usize,
-}
-
-impl Place {
-    fn root() -> Place {
-        Place {
-            depth: 0,
-            parent: None,
-            index: 0,
+            });
         }
-    }
-
-    fn child(opener: usize, depth: usize, index: usize) -> Place {
-        Place {
-            depth,
-            parent: Some(opener),
-            index,
-        }
-    }
-}
-
-fn quoted(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
-}
-
-fn close(out: &mut Vec<JsonLine>, opener: usize, depth: usize, c: char, comma: bool) {
-    let end = out.len();
-    if let Some(open) = out.get_mut(opener) {
-        open.end = Some(end);
-    }
-    out.push(JsonLine {
-        depth,
-        key: None,
-        token: JsonToken::Close(c),
-        comma,
-        end: None,
-        parent: Some(opener),
-        index: 0,
-    });
-}
-
-// Recursion depth is bounded by serde_json's parse limit (128), so this cannot overflow.
-fn push(out: &mut Vec<JsonLine>, value: &Value, at: Place, key: Option<String>, comma: bool) {
-    let depth = at.depth;
-    let line = |token| JsonLine {
-        depth,
-        key: key.clone(),
-        token,
-        comma,
-        end: None,
-        parent: at.parent,
-        index: at.index,
-    };
-    // An opening bracket never carries the comma: its closing bracket does.
-    let open = |c| JsonLine {
-        depth,
-        key: key.clone(),
-        token: JsonToken::Open(c),
-        comma: false,
-        end: None,
-        parent: at.parent,
-        index: at.index,
-    };
-    match value {
-        Value::Null => out.push(line(JsonToken::Null)),
-        Value::Bool(b) => out.push(line(JsonToken::Bool(*b))),
-        Value::Number(n) => out.push(line(JsonToken::Num(n.to_string()))),
-        Value::String(s) => out.push(line(JsonToken::Str(quoted(s)))),
-        Value::Array(items) if items.is_empty() => out.push(line(JsonToken::Empty("[]"))),
-        Value::Object(map) if map.is_empty() => out.push(line(JsonToken::Empty("{}"))),
-        Value::Array(items) => {
-            let opener = out.len();
-            out.push(open('['));
-            let last = items.len() - 1;
-            for (i, item) in items.iter().enumerate() {
-                push(
-                    out,
-                    item,
-                    Place::child(opener, depth + 1, i),
-                    None,
-                    i != last,
-                );
-            }
-            close(out, opener, depth, ']', comma);
-        }
-        Value::Object(map) => {
-            let opener = out.len();
-            out.push(open('{'));
-            let last = map.len() - 1;
-            for (i, (k, v)) in map.iter().enumerate() {
-                push(
-                    out,
-                    v,
-                    Place::child(opener, depth + 1, 0),
-                    Some(quoted(k)),
-                    i != last,
-                );
-            }
-            close(out, opener, depth, '}', comma);
-        }
-    }
-}
-
-/// Flatten a JSON body straight from its bytes, without building a `Value` (the same lines as
-/// `flatten(&from_slice(bytes)?)`). `userscope open` runs this on one core while the other
-/// parses the `Value` the adapter normalizes, so a large file's two products are built in
-/// parallel instead of one after the other.
-pub fn flatten_bytes(bytes: &[u8]) -> Result<Vec<JsonLine>, serde_json::Error> {
-    use serde::de::DeserializeSeed;
-    let mut out = Vec::new();
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    LineSeed {
-        out: &mut out,
-        at: Place::root(),
-        key: None,
-    }
-    .deserialize(&mut de)?;
-    de.end()?;
-    Ok(out)
-}
-
-/// Pushes the lines of one value. Commas are set when the next sibling arrives (a stream does
-/// not know which item is the last): the previous sibling's last line is always `out.last()`.
-struct LineSeed<'a> {
-    out: &'a mut Vec<JsonLine>,
-    at: Place,
-    key: Option<String>,
-}
-
-impl LineSeed<'_> {
-    fn push(self, token: JsonToken) {
-        self.out.push(JsonLine {
-            depth: self.at.depth,
-            key: self.key,
+        let (key, at) = self.key_and_value(row);
+        let token = match row.kind {
+            Kind::OpenObject => JsonToken::Open('{'),
+            Kind::OpenArray => JsonToken::Open('['),
+            Kind::CloseObject => JsonToken::Close('}'),
+            Kind::CloseArray => JsonToken::Close(']'),
+            Kind::EmptyObject => JsonToken::Empty("{}"),
+            Kind::EmptyArray => JsonToken::Empty("[]"),
+            Kind::Str => JsonToken::Str(lossy(self.value_bytes(row, at))),
+            Kind::Num => JsonToken::Num(lossy(self.value_bytes(row, at))),
+            Kind::True => JsonToken::Bool(true),
+            Kind::False => JsonToken::Bool(false),
+            Kind::Null | Kind::Text => JsonToken::Null,
+        };
+        let opens = matches!(row.kind, Kind::OpenObject | Kind::OpenArray);
+        Some(JsonLine {
+            depth: usize::from(row.depth),
+            key: key.map(lossy),
             token,
-            comma: false,
-            end: None,
-            parent: self.at.parent,
-            index: self.at.index,
-        });
+            comma: row.flags & COMMA != 0,
+            end: if opens { option(row.link) } else { None },
+            parent: option(row.parent),
+        })
     }
 
-    /// Turn the lone opening line of an empty container into `{}` / `[]`, or close it.
-    fn finish(out: &mut Vec<JsonLine>, opener: usize, depth: usize, count: usize, c: char) {
-        if count == 0 {
-            if let Some(line) = out.get_mut(opener) {
-                line.token = JsonToken::Empty(if c == '}' { "{}" } else { "[]" });
-            }
-        } else {
-            close(out, opener, depth, c, false);
+    /// Whether the key or the value as shown matches (closing brackets never match).
+    fn matches(&self, regex: &regex::Regex, i: usize) -> bool {
+        let Some(row) = self.row(i) else {
+            return false;
+        };
+        let text = |b: &[u8]| match std::str::from_utf8(b) {
+            Ok(s) => regex.is_match(s),
+            Err(_) => regex.is_match(&String::from_utf8_lossy(b)),
+        };
+        if row.kind == Kind::Text {
+            return text(self.bytes(row.start as usize, row.link as usize));
         }
-    }
-}
-
-impl<'de> serde::de::DeserializeSeed<'de> for LineSeed<'_> {
-    type Value = ();
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> serde::de::Visitor<'de> for LineSeed<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_bool<E>(self, v: bool) -> Result<(), E> {
-        self.push(JsonToken::Bool(v));
-        Ok(())
-    }
-
-    fn visit_i64<E>(self, v: i64) -> Result<(), E> {
-        self.push(JsonToken::Num(v.to_string()));
-        Ok(())
-    }
-
-    fn visit_u64<E>(self, v: u64) -> Result<(), E> {
-        self.push(JsonToken::Num(v.to_string()));
-        Ok(())
-    }
-
-    fn visit_f64<E>(self, v: f64) -> Result<(), E> {
-        // Formatted exactly as `Value` prints it.
-        let text =
-            serde_json::Number::from_f64(v).map_or_else(|| "null".to_owned(), |n| n.to_string());
-        self.push(JsonToken::Num(text));
-        Ok(())
-    }
-
-    fn visit_str<E>(self, v: &str) -> Result<(), E> {
-        self.push(JsonToken::Str(quoted(v)));
-        Ok(())
-    }
-
-    fn visit_unit<E>(self) -> Result<(), E> {
-        self.push(JsonToken::Null);
-        Ok(())
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let opener = self.out.len();
-        let depth = self.at.depth;
-        let out = self.out;
-        LineSeed {
-            out: &mut *out,
-            at: self.at,
-            key: self.key,
+        let (key, at) = self.key_and_value(row);
+        if key.is_some_and(text) {
+            return true;
         }
-        .push(JsonToken::Open('['));
-        let mut count = 0;
-        loop {
-            let seed = LineSeed {
-                out: &mut *out,
-                at: Place::child(opener, depth + 1, count),
-                key: None,
-            };
-            // The comma of the previous item goes on once we know another one follows; a
-            // failed or absent element leaves it as it was.
-            let before = seed.out.len();
-            if seq.next_element_seed(seed)?.is_none() {
-                break;
-            }
-            if count > 0
-                && let Some(prev) = before.checked_sub(1).and_then(|i| out.get_mut(i))
-            {
-                prev.comma = true;
-            }
-            count += 1;
+        match row.kind {
+            Kind::Str | Kind::Num => text(self.value_bytes(row, at)),
+            Kind::True => regex.is_match("true"),
+            Kind::False => regex.is_match("false"),
+            Kind::Null => regex.is_match("null"),
+            _ => false,
         }
-        LineSeed::finish(out, opener, depth, count, ']');
-        Ok(())
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let opener = self.out.len();
-        let depth = self.at.depth;
-        let out = self.out;
-        LineSeed {
-            out: &mut *out,
-            at: self.at,
-            key: self.key,
-        }
-        .push(JsonToken::Open('{'));
-        let mut count = 0;
-        while let Some(key) = map.next_key::<String>()? {
-            let before = out.len();
-            map.next_value_seed(LineSeed {
-                out: &mut *out,
-                at: Place::child(opener, depth + 1, 0),
-                key: Some(quoted(&key)),
-            })?;
-            if count > 0
-                && let Some(prev) = before.checked_sub(1).and_then(|i| out.get_mut(i))
-            {
-                prev.comma = true;
-            }
-            count += 1;
-        }
-        LineSeed::finish(out, opener, depth, count, '}');
-        Ok(())
     }
 }
 
@@ -361,6 +451,10 @@ fn is_identifier(key: &str) -> bool {
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+}
+
+fn quoted(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
 }
 
 /// The text inside a JSON-escaped, quoted string (`"a\"b"` → `a"b`).
@@ -383,11 +477,12 @@ impl Search {
     }
 }
 
-/// The Raw pane's tree: lines flattened once, plus fold and search state. Folding rebuilds the
-/// row map (O(lines)) once per fold command, never per frame; drawing reads only visible rows.
+/// The Raw pane's tree: the body indexed once, plus fold and search state. Folding rebuilds
+/// the row map (O(lines)) once per fold command, never per frame; drawing reads only
+/// visible rows.
 #[derive(Clone, Debug, Default)]
 pub struct JsonTree {
-    lines: Vec<JsonLine>,
+    indexed: Indexed,
     folded: std::collections::BTreeSet<usize>,
     /// Row on screen → line index; `None` while nothing is folded (identity, no memory).
     visible: Option<Vec<usize>>,
@@ -395,33 +490,50 @@ pub struct JsonTree {
 }
 
 impl JsonTree {
-    pub fn new(lines: Vec<JsonLine>) -> JsonTree {
+    /// Index `body` here (a large body is better indexed on another thread: [`index`]).
+    pub fn of(body: Bytes) -> JsonTree {
+        let index = index(&body);
+        JsonTree::new(body, index)
+    }
+
+    /// `index` must come from [`index`] over the same `body`.
+    pub fn new(body: Bytes, index: RawIndex) -> JsonTree {
         JsonTree {
-            lines,
+            indexed: Indexed { body, index },
             ..JsonTree::default()
         }
     }
 
-    pub fn lines(&self) -> &[JsonLine] {
-        &self.lines
+    pub fn line_count(&self) -> usize {
+        self.indexed.index.len()
     }
 
-    pub fn line(&self, index: usize) -> Option<&JsonLine> {
-        self.lines.get(index)
+    /// Whether the body was shown as text because it is not JSON.
+    pub fn is_text(&self) -> bool {
+        self.indexed.index.text
+    }
+
+    pub fn line(&self, index: usize) -> Option<JsonLine> {
+        self.indexed.line(index)
     }
 
     pub fn row_count(&self) -> usize {
-        self.visible.as_ref().map_or(self.lines.len(), Vec::len)
+        self.visible.as_ref().map_or(self.line_count(), Vec::len)
     }
 
     /// Row `i` (after folding) as (line index, line, folded?).
-    pub fn row(&self, i: usize) -> Option<(usize, &JsonLine, bool)> {
-        let index = match &self.visible {
-            Some(map) => *map.get(i)?,
-            None => i,
-        };
-        let line = self.lines.get(index)?;
+    pub fn row(&self, i: usize) -> Option<(usize, JsonLine, bool)> {
+        let index = self.row_index(i)?;
+        let line = self.line(index)?;
         Some((index, line, self.folded.contains(&index)))
+    }
+
+    /// The line index shown at row `i`.
+    pub fn row_index(&self, i: usize) -> Option<usize> {
+        match &self.visible {
+            Some(map) => map.get(i).copied(),
+            None => (i < self.line_count()).then_some(i),
+        }
     }
 
     /// The row showing line `index` (the row of its folded ancestor when it is hidden).
@@ -439,22 +551,34 @@ impl JsonTree {
         self.search.as_ref()
     }
 
+    fn raw_row(&self, index: usize) -> Option<&Row> {
+        self.indexed.row(index)
+    }
+
     /// The node a line stands for: a closing bracket stands for its container.
     fn node(&self, index: usize) -> usize {
-        match self.lines.get(index) {
-            Some(JsonLine {
-                token: JsonToken::Close(_),
-                parent: Some(opener),
-                ..
-            }) => *opener,
+        match self.raw_row(index) {
+            Some(r) if matches!(r.kind, Kind::CloseObject | Kind::CloseArray) => r.link as usize,
             _ => index,
         }
     }
 
+    fn parent(&self, index: usize) -> Option<usize> {
+        self.raw_row(index)
+            .map(|r| r.parent)
+            .filter(|p| *p != NONE)
+            .map(|p| p as usize)
+    }
+
+    /// The closing line of the container opened at `index`.
+    fn end(&self, index: usize) -> Option<usize> {
+        self.raw_row(index)
+            .filter(|r| matches!(r.kind, Kind::OpenObject | Kind::OpenArray) && r.link != NONE)
+            .map(|r| r.link as usize)
+    }
+
     fn foldable(&self, index: usize) -> bool {
-        self.lines
-            .get(index)
-            .is_some_and(|l| matches!(l.token, JsonToken::Open(_)) && l.end.is_some())
+        self.end(index).is_some()
     }
 
     fn rebuild(&mut self) {
@@ -463,9 +587,9 @@ impl JsonTree {
         } else {
             let mut map = Vec::new();
             let mut i = 0;
-            while i < self.lines.len() {
+            while i < self.line_count() {
                 map.push(i);
-                i = match self.lines.get(i).and_then(|l| l.end) {
+                i = match self.end(i) {
                     Some(end) if self.folded.contains(&i) => end + 1,
                     _ => i + 1,
                 };
@@ -477,7 +601,7 @@ impl JsonTree {
     /// Fold (`Some(true)`), unfold (`Some(false)`) or toggle (`None`) the container at `row`
     /// (its opening or closing line). Returns the row of the container afterwards.
     pub fn fold_at(&mut self, row: usize, fold: Option<bool>) -> Option<usize> {
-        let (index, _, _) = self.row(row)?;
+        let index = self.row_index(row)?;
         let opener = self.node(index);
         if !self.foldable(opener) {
             return None;
@@ -496,8 +620,8 @@ impl JsonTree {
 
     /// Fold every container below the root (the top-level keys stay visible).
     pub fn fold_all(&mut self) {
-        self.folded = (0..self.lines.len())
-            .filter(|i| self.foldable(*i) && self.lines.get(*i).is_some_and(|l| l.depth > 0))
+        self.folded = (0..self.line_count())
+            .filter(|i| self.foldable(*i) && self.raw_row(*i).is_some_and(|r| r.depth > 0))
             .collect();
         self.rebuild();
     }
@@ -509,34 +633,44 @@ impl JsonTree {
 
     /// The row of the container holding the node at `row`.
     pub fn parent_row(&self, row: usize) -> Option<usize> {
-        let (index, _, _) = self.row(row)?;
-        let parent = self.lines.get(self.node(index))?.parent?;
+        let index = self.row_index(row)?;
+        let parent = self.parent(self.node(index))?;
         Some(self.row_of(parent))
+    }
+
+    /// Position of `node` in the array opened at `parent` (counting siblings, skipping
+    /// each container in one step).
+    fn array_position(&self, parent: usize, node: usize) -> usize {
+        let mut at = parent + 1;
+        let mut n = 0;
+        while at < node {
+            at = self.end(at).unwrap_or(at) + 1;
+            n += 1;
+        }
+        n
     }
 
     /// `$.userProperties.city`, `$.tags[2].key`, `$["first name"]` for the node at `index`.
     pub fn path(&self, index: usize) -> String {
         let mut parts = Vec::new();
-        let mut at = Some(self.node(index));
-        while let Some(i) = at {
-            let Some(line) = self.lines.get(i) else { break };
-            let Some(parent) = line.parent else { break };
-            let in_array = matches!(
-                self.lines.get(parent).map(|p| &p.token),
-                Some(JsonToken::Open('['))
-            );
-            match &line.key {
+        let mut at = self.node(index);
+        while let Some(parent) = self.parent(at) {
+            let in_array = self
+                .raw_row(parent)
+                .is_some_and(|r| r.kind == Kind::OpenArray);
+            let key = self.line(at).and_then(|l| l.key);
+            match key {
                 Some(key) if !in_array => {
-                    let key = unquote(key);
+                    let key = unquote(&key);
                     if is_identifier(&key) {
                         parts.push(format!(".{key}"));
                     } else {
                         parts.push(format!("[{}]", quoted(&key)));
                     }
                 }
-                _ => parts.push(format!("[{}]", line.index)),
+                _ => parts.push(format!("[{}]", self.array_position(parent, at))),
             }
-            at = Some(parent);
+            at = parent;
         }
         parts.reverse();
         format!("${}", parts.concat())
@@ -546,7 +680,7 @@ impl JsonTree {
     /// truncation, a container pretty-printed.
     pub fn value_text(&self, index: usize) -> String {
         let node = self.node(index);
-        let Some(line) = self.lines.get(node) else {
+        let Some(line) = self.line(node) else {
             return String::new();
         };
         match (&line.token, line.end) {
@@ -554,21 +688,15 @@ impl JsonTree {
             (JsonToken::Open(_), Some(end)) => {
                 let base = line.depth;
                 let mut text = String::new();
-                for (i, l) in self
-                    .lines
-                    .get(node..=end)
-                    .unwrap_or_default()
-                    .iter()
-                    .enumerate()
-                {
-                    let mut l = l.clone();
-                    if i == 0 {
+                for i in node..=end {
+                    let Some(mut l) = self.line(i) else { continue };
+                    if i == node {
                         l.key = None;
                     }
-                    if i + node == end {
+                    if i == end {
                         l.comma = false;
                     }
-                    if i > 0 {
+                    if i > node {
                         text.push('\n');
                     }
                     text.push_str(&"  ".repeat(l.depth.saturating_sub(base)));
@@ -577,7 +705,7 @@ impl JsonTree {
                 text
             }
             _ => {
-                let mut l = line.clone();
+                let mut l = line;
                 l.key = None;
                 l.comma = false;
                 l.text()
@@ -593,12 +721,8 @@ impl JsonTree {
             return Ok(0);
         }
         let regex = regex::Regex::new(query)?;
-        let matches = self
-            .lines
-            .iter()
-            .enumerate()
-            .filter(|(_, l)| line_matches(&regex, l))
-            .map(|(i, _)| i)
+        let matches = (0..self.line_count())
+            .filter(|i| self.indexed.matches(&regex, *i))
             .collect();
         self.search = Some(Search {
             query: query.to_owned(),
@@ -620,7 +744,7 @@ impl JsonTree {
     }
 
     fn seek(&mut self, row: usize, forward: bool, inclusive: bool) -> Option<usize> {
-        let current = self.row(row).map_or(0, |(i, _, _)| i);
+        let current = self.row_index(row).unwrap_or(0);
         let matches = &self.search.as_ref()?.matches;
         let target = if forward {
             let after = matches.partition_point(|m| *m < current + usize::from(!inclusive));
@@ -640,10 +764,10 @@ impl JsonTree {
     /// Unfold every folded ancestor of line `index`.
     pub fn reveal(&mut self, index: usize) {
         let mut changed = false;
-        let mut at = self.lines.get(index).and_then(|l| l.parent);
+        let mut at = self.parent(index);
         while let Some(i) = at {
             changed |= self.folded.remove(&i);
-            at = self.lines.get(i).and_then(|l| l.parent);
+            at = self.parent(i);
         }
         if changed {
             self.rebuild();
@@ -651,51 +775,128 @@ impl JsonTree {
     }
 }
 
-/// Search looks at the key and the value as shown (closing brackets never match).
-fn line_matches(regex: &regex::Regex, line: &JsonLine) -> bool {
-    let value = match &line.token {
-        JsonToken::Str(v) | JsonToken::Num(v) | JsonToken::Text(v) => Some(v.as_str()),
-        JsonToken::Bool(b) => Some(if *b { "true" } else { "false" }),
-        JsonToken::Null => Some("null"),
-        JsonToken::Open(_) | JsonToken::Close(_) | JsonToken::Empty(_) => None,
-    };
-    line.key.as_deref().is_some_and(|k| regex.is_match(k))
-        || value.is_some_and(|v| regex.is_match(v))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
+
+    fn tree_of(body: &[u8]) -> JsonTree {
+        JsonTree::of(Bytes::copy_from_slice(body))
+    }
+
+    fn tree(v: Value) -> JsonTree {
+        tree_of(&serde_json::to_vec(&v).unwrap())
+    }
+
+    fn texts(t: &JsonTree) -> Vec<String> {
+        (0..t.line_count())
+            .map(|i| t.line(i).unwrap().text())
+            .collect()
+    }
+
+    fn pretty(t: &JsonTree) -> String {
+        (0..t.line_count())
+            .map(|i| {
+                let l = t.line(i).unwrap();
+                format!("{}{}", "  ".repeat(l.depth), l.text())
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn rows_are_sixteen_bytes() {
+        assert_eq!(std::mem::size_of::<Row>(), 16);
+    }
 
     #[test]
     fn pretty_lines_match_serde_pretty_printing() {
-        let v = json!({"a": 1, "b": [true, null, "x\u{1b}", [1]], "c": {}, "n": {"e": "f", "g": [{}]}, "d": {"e": "f"}});
-        let text: Vec<String> = flatten(&v)
-            .iter()
-            .map(|l| format!("{}{}", "  ".repeat(l.depth), l.text()))
-            .collect();
-        assert_eq!(text.join("\n"), serde_json::to_string_pretty(&v).unwrap());
+        let v = json!({"a": 1, "b": [true, null, "x\u{1b}", [1], -3, 2.5], "c": {}, "n": {"e": "f", "g": [{}]}, "d": {"e": "f"}, "z": []});
+        assert_eq!(pretty(&tree(v.clone())), serde_json::to_string_pretty(&v).unwrap());
+        // The same from a body with other spacing, minified or pretty.
+        let spaced = serde_json::to_string_pretty(&v).unwrap();
+        assert_eq!(pretty(&tree_of(spaced.as_bytes())), spaced);
+        let odd = " {\"a\" :1 ,\r\n\t\"b\":[ true,null , \"x\\u001b\",[1],-3,2.5],\"c\":{ },\"n\":{\"e\":\"f\",\"g\":[{}]},\"d\":{\"e\":\"f\"},\"z\":[\n]} \n";
+        assert_eq!(pretty(&tree_of(odd.as_bytes())), spaced);
+    }
+
+    #[test]
+    fn values_are_shown_as_sent() {
+        let t = tree_of(br#"{"n": 1.0e3, "s": "\u00e9\"q", "dup": 1, "dup": 2, "neg": -0.0}"#);
+        assert_eq!(
+            texts(&t),
+            [
+                "{",
+                "\"n\": 1.0e3,",
+                "\"s\": \"\\u00e9\\\"q\",",
+                "\"dup\": 1,",
+                "\"dup\": 2,",
+                "\"neg\": -0.0",
+                "}"
+            ]
+        );
+        assert_eq!(t.value_text(2), "é\"q", "a copy is the unescaped string");
     }
 
     #[test]
     fn openers_know_their_closing_line() {
-        let lines = flatten(&json!({"a": [1, 2], "b": {}}));
-        assert_eq!(lines[0].end, Some(6));
-        assert_eq!(lines[1].end, Some(4));
-        assert_eq!(lines[4].token, JsonToken::Close(']'));
-        assert_eq!(lines[5].end, None, "an empty object has nothing to fold");
+        let t = tree(json!({"a": [1, 2], "b": {}}));
+        assert_eq!(t.line(0).unwrap().end, Some(6));
+        assert_eq!(t.line(1).unwrap().end, Some(4));
+        assert_eq!(t.line(4).unwrap().token, JsonToken::Close(']'));
+        assert_eq!(t.line(4).unwrap().parent, Some(1));
+        assert_eq!(
+            t.line(5).unwrap().end,
+            None,
+            "an empty object has nothing to fold"
+        );
     }
 
-    fn tree(v: Value) -> JsonTree {
-        JsonTree::new(flatten(&v))
+    #[test]
+    fn bodies_that_are_not_json_become_text_lines() {
+        for body in [
+            &b"<html>\n<b>oops</b>\n"[..],
+            b"{\"a\": }",
+            b"{} trailing",
+            b"{\"a\" 1}",
+            b"[1,]x",
+            b"[1 2]",
+            b"{\"a\": [}",
+            b"\"unterminated",
+            b"tru",
+        ] {
+            let t = tree_of(body);
+            assert!(t.is_text(), "{}", String::from_utf8_lossy(body));
+        }
+        let t = tree_of(b"<html>\r\n<b>oops</b>\n");
+        assert_eq!(texts(&t), ["<html>", "<b>oops</b>"]);
+        assert_eq!(tree_of(b"").line_count(), 0);
+        assert_eq!(tree_of(b" \n").line_count(), 0);
+        // Invalid UTF-8 is drawn with replacement characters, never a panic.
+        let t = tree_of(b"{\"k\xff\": \"v\xfe\"}");
+        assert_eq!(texts(&t)[1], "\"k\u{fffd}\": \"v\u{fffd}\"");
     }
 
-    /// The line whose text (trimmed) starts with `start`.
+    #[test]
+    fn deep_nesting_does_not_overflow_the_stack() {
+        let depth = 200_000;
+        let body = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+        let t = tree_of(body.as_bytes());
+        assert_eq!(t.line_count(), depth * 2 - 1);
+        assert!(!t.is_text());
+    }
+
+    #[test]
+    fn scalars_and_top_level_values() {
+        assert_eq!(texts(&tree_of(b" \"just\" ")), ["\"just\""]);
+        assert_eq!(texts(&tree_of(b"[]")), ["[]"]);
+        assert_eq!(texts(&tree_of(b"-12.5e-3")), ["-12.5e-3"]);
+    }
+
+    /// The line whose text starts with `start`.
     fn line_of(t: &JsonTree, start: &str) -> usize {
-        t.lines()
-            .iter()
-            .position(|l| l.text().starts_with(start))
+        (0..t.line_count())
+            .position(|i| t.line(i).unwrap().text().starts_with(start))
             .unwrap_or_else(|| panic!("no line {start}"))
     }
 
@@ -722,7 +923,7 @@ mod tests {
             assert_eq!(t.path(line_of(&t, start)), path, "{start}");
         }
         // A closing bracket stands for its container.
-        let ids_close = t.lines()[line_of(&t, "\"ids\"")].end.unwrap();
+        let ids_close = t.line(line_of(&t, "\"ids\"")).unwrap().end.unwrap();
         assert_eq!(t.path(ids_close), "$.userProperties.ids");
     }
 
@@ -750,11 +951,12 @@ mod tests {
             shown,
             [
                 "{",
-                "\"userProperties\": {",
-                "\"tags\": [",
+                "\"userProperties\": {,",
+                "\"tags\": [,",
                 &format!("\"note\": \"{}\"", "x".repeat(500)),
                 "}"
             ]
+            .map(|s| s.replace("{,", "{").replace("[,", "["))
         );
         t.unfold_all();
         assert_eq!(t.row_count(), total);
@@ -787,6 +989,9 @@ mod tests {
         let row = t.next_match(row, false).unwrap();
         assert_eq!(t.row(row).unwrap().0, vip, "N wraps backwards");
         assert_eq!(t.search().unwrap().position(vip), Some(2));
+        // Literals and numbers match as shown; brackets never do.
+        assert_eq!(t.set_search("^8$").unwrap(), 1);
+        assert_eq!(t.set_search("\\[").unwrap(), 0);
         assert_eq!(t.set_search("").unwrap(), 0);
         assert!(t.search().is_none());
     }
@@ -799,39 +1004,9 @@ mod tests {
         assert_eq!(t.value_text(line_of(&t, "8")), "8");
         let ids = line_of(&t, "\"ids\"");
         assert_eq!(t.value_text(ids), "[\n  7,\n  8\n]");
-        assert_eq!(t.value_text(t.lines()[ids].end.unwrap()), "[\n  7,\n  8\n]");
-    }
-
-    #[test]
-    fn flattening_the_bytes_gives_the_same_lines_as_flattening_the_value() {
-        let bodies = [
-            r#"{"a": 1, "b": [true, null, "x\u001b", [1], -3, 2.5e10, 1.0], "c": {}, "n": {"e": "f", "g": [{}]}, "d": []}"#,
-            r#"[]"#,
-            r#"{}"#,
-            r#""just a string""#,
-            r#"[[[]], {"k": {"x": [1, {"y": 18446744073709551615}]}}, "\u00e9\ud83c\udf89"]"#,
-            r#"{"z": -0.0, "big": 1e300}"#,
-        ];
-        for body in bodies {
-            let value: Value = serde_json::from_str(body).unwrap();
-            assert_eq!(
-                flatten_bytes(body.as_bytes()).unwrap(),
-                flatten(&value),
-                "{body}"
-            );
-        }
-        // A repeated key is shown as sent (a `Value` keeps only the last one).
-        let dup = flatten_bytes(br#"{"dup": 1, "dup": 2}"#).unwrap();
-        let text: Vec<String> = dup.iter().map(JsonLine::text).collect();
-        assert_eq!(text, ["{", "\"dup\": 1,", "\"dup\": 2", "}"]);
-        assert!(flatten_bytes(b"{\"a\": }").is_err());
-        assert!(flatten_bytes(b"{} trailing").is_err());
-    }
-
-    #[test]
-    fn non_json_bodies_become_text_lines() {
-        let lines = flatten_body(b"<html>\n<b>oops</b>");
-        assert_eq!(lines.len(), 2);
-        assert_eq!(lines[1].text(), "<b>oops</b>");
+        assert_eq!(
+            t.value_text(t.line(ids).unwrap().end.unwrap()),
+            "[\n  7,\n  8\n]"
+        );
     }
 }

@@ -48,6 +48,9 @@ pub enum Action {
     DeleteBack,
     DeleteForward,
     ClearInput,
+    // Compare two profiles side by side.
+    Compare,
+    DiffOnly,
 }
 
 /// Where a binding applies. `Typing` bindings win while a text field has focus; there every
@@ -60,6 +63,8 @@ pub enum Context {
     /// The Raw pane has focus (its tree keys mean nothing elsewhere).
     Raw,
     Typing,
+    /// The Compare screen (two profiles side by side).
+    Compare,
 }
 
 impl Context {
@@ -70,6 +75,7 @@ impl Context {
             Context::Profile => "Profile",
             Context::Raw => "Raw pane (JSON tree)",
             Context::Typing => "While typing",
+            Context::Compare => "Compare screen",
         }
     }
 }
@@ -287,11 +293,14 @@ impl Default for KeyMap {
                 Profile,
                 "copy the whole profile as JSON",
             ),
-            bind(
-                &[c('E')],
-                ExportAs,
-                Profile,
-                "export… (choose the name; profile JSON or raw body)",
+            hinted(
+                bind(
+                    &[c('e')],
+                    ExportAs,
+                    Profile,
+                    "export… (editable name; profile JSON or raw body)",
+                ),
+                "export",
             ),
             bind(
                 &[c('D')],
@@ -299,14 +308,11 @@ impl Default for KeyMap {
                 Start,
                 "clear the recent lookups (press twice)",
             ),
-            hinted(
-                bind(
-                    &[c('e')],
-                    Export,
-                    Profile,
-                    "export the profile as JSON to the current dir",
-                ),
-                "export",
+            bind(
+                &[c('E')],
+                Export,
+                Profile,
+                "export the profile as JSON at once (proposed name)",
             ),
             bind(
                 &[p(K::Char(' ')), c('z')],
@@ -388,8 +394,56 @@ impl Default for KeyMap {
             ),
             bind(&[KeySpec::ctrl('u')], ClearInput, Typing, "clear the field"),
         ]);
+        bindings.extend(compare_bindings());
         KeyMap { bindings }
     }
+}
+
+/// The Compare screen's own keys, and `C` on the profile that opens it. Filter and copy keep
+/// their profile keys here (and `[tui.keys]` rebinds both places at once).
+fn compare_bindings() -> Vec<Binding> {
+    let c = KeySpec::ch;
+    vec![
+        bind(
+            &[c('C')],
+            Action::Compare,
+            Context::Profile,
+            "compare this profile with another (cached or a new lookup)",
+        ),
+        hinted(
+            bind(
+                &[c('d')],
+                Action::DiffOnly,
+                Context::Compare,
+                "list all rows → differences (≠ ◀ ▶) → conflicts only (≠)",
+            ),
+            "differences",
+        ),
+        hinted(
+            bind(
+                &[c('f')],
+                Action::Filter,
+                Context::Compare,
+                "filter the rows (fuzzy on key and both values)",
+            ),
+            "filter",
+        ),
+        hinted(
+            bind(
+                &[c('y')],
+                Action::Copy,
+                Context::Compare,
+                "copy the selected row (key and both values)",
+            ),
+            "copy",
+        ),
+        bind(
+            &[c('C')],
+            Action::Compare,
+            Context::Compare,
+            "pick another profile to compare with",
+        ),
+    ]
 }
 
 fn is_text_key(event: &KeyEvent) -> bool {
@@ -463,6 +517,7 @@ impl KeyMap {
             Context::Start,
             Context::Profile,
             Context::Raw,
+            Context::Compare,
             Context::Typing,
         ] {
             for b in self.bindings.iter().filter(|b| b.context == context) {
@@ -547,6 +602,8 @@ impl Action {
             Action::DeleteBack => "delete_back".into(),
             Action::DeleteForward => "delete_forward".into(),
             Action::ClearInput => "clear_input".into(),
+            Action::Compare => "compare".into(),
+            Action::DiffOnly => "diff_only".into(),
         }
     }
 }
@@ -603,11 +660,11 @@ impl KeyMap {
             .as_table()
             .ok_or_else(|| "[tui] keys must be a table of action = [\"key\", …]".to_owned())?;
         for (name, value) in table {
-            let binding = map
-                .bindings
-                .iter_mut()
-                .find(|b| b.action.config_name() == *name)
-                .ok_or_else(|| format!("[tui.keys]: unknown action `{name}`"))?;
+            // An action can be bound in several contexts (`f` filters the profile and the
+            // Compare screen): the config rebinds it everywhere.
+            if !map.bindings.iter().any(|b| b.action.config_name() == *name) {
+                return Err(format!("[tui.keys]: unknown action `{name}`"));
+            }
             let list: Vec<&str> = match value {
                 toml::Value::String(s) => vec![s.as_str()],
                 toml::Value::Array(items) => items.iter().filter_map(toml::Value::as_str).collect(),
@@ -619,7 +676,15 @@ impl KeyMap {
             };
             let parsed: Option<Vec<KeySpec>> = list.iter().map(|k| parse_key(k)).collect();
             match parsed {
-                Some(specs) if !specs.is_empty() => binding.keys = specs,
+                Some(specs) if !specs.is_empty() => {
+                    for binding in map
+                        .bindings
+                        .iter_mut()
+                        .filter(|b| b.action.config_name() == *name)
+                    {
+                        binding.keys.clone_from(&specs);
+                    }
+                }
                 _ => return Err(format!("[tui.keys] {name}: cannot read {value}")),
             }
         }

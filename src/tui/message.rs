@@ -50,10 +50,25 @@ pub enum Message {
     Exported(Result<std::path::PathBuf, String>),
     /// The export dialog's file exists already (asks before replacing it).
     ExportExists(String),
+    /// `userscope open`: the whole file is parsed and indexed (the screen so far showed the
+    /// identity found in a sample of it).
+    FileLoaded(Box<LoadedFile>),
     /// SIGTERM / SIGINT from outside the terminal.
     Terminate {
         exit_code: i32,
     },
+}
+
+/// A file's full profile view, or why it cannot be shown.
+pub struct LoadedFile(pub Result<crate::tui::view::ProfileView, crate::cli::open::OpenError>);
+
+impl std::fmt::Debug for LoadedFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            Ok(_) => f.write_str("LoadedFile(Ok(ProfileView))"),
+            Err(e) => write!(f, "LoadedFile(Err({e:?}))"),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -90,6 +105,8 @@ pub enum Effect {
     ClearHistory {
         path: std::path::PathBuf,
     },
+    /// Parse, normalize and index a saved payload off the UI thread (`userscope open`).
+    LoadFile(crate::cli::open::FileJob),
     /// Write the profile's JSON (design §3 form, no keys) to `file_name` in the current directory.
     Export {
         file_name: String,

@@ -11,6 +11,8 @@ use crate::cli::TuiArgs;
 
 pub mod app;
 pub mod clipboard;
+pub mod compare;
+pub mod compare_view;
 pub mod error_view;
 pub mod export;
 pub mod fuzzy;

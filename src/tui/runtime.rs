@@ -14,7 +14,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::error::LookupError;
 use crate::tui::app::{App, Clock, update};
-use crate::tui::message::{Effect, Message, RequestId};
+use crate::tui::message::{Effect, LoadedFile, Message, RequestId};
 use crate::tui::services::{self, Services};
 use crate::tui::terminal::Term;
 use crate::tui::ui;
@@ -93,6 +93,13 @@ impl Executor<'_> {
                         request,
                         result: Box::new(result),
                     });
+                });
+            }
+            Effect::LoadFile(job) => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let loaded = crate::cli::open::load_view(job);
+                    let _ = tx.send(Message::FileLoaded(Box::new(LoadedFile(loaded))));
                 });
             }
             Effect::CancelLookup { request } => {

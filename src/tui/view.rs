@@ -4,12 +4,12 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use crate::display::{ABSENT, field_text};
+use crate::display::{ABSENT, field_text, timestamp_text};
 use crate::lookup::LookupOutcome;
-use crate::profile::{Field, Section};
+use crate::profile::{Field, Section, ValueHint};
 use crate::sanitize::sanitize;
 use crate::tui::fuzzy::{FuzzyQuery, Needle};
-use crate::tui::json::{JsonLine, JsonTree, flatten_body};
+use crate::tui::json::{JsonLine, JsonTree, RawIndex};
 use crate::tui::text::width;
 use crate::vendor::VendorKind;
 
@@ -170,9 +170,9 @@ pub struct ProfileView {
     key_widths: [usize; 8],
     /// Per pane: the rows matching a filter, found once per filter change.
     filters: [Option<Filter>; 8],
-    /// Per pane: each row's key and value as the filter matches them, built on the first
-    /// filter keystroke in the pane, so later keystrokes only match (no formatting).
-    search_text: [Option<Vec<SearchText>>; 8],
+    /// `userscope open` of a large file: only the identity is known yet; says what is
+    /// still being read. The sections are empty until the full view replaces this one.
+    pub loading: Option<String>,
 }
 
 /// A pane's filter: the query and the (unfiltered) indices of the rows that match it.
@@ -181,21 +181,6 @@ pub struct Filter {
     pub query: String,
     needle: Option<Needle>,
     rows: Vec<usize>,
-}
-
-/// A row's key and value, converted once for the matcher.
-struct SearchText {
-    key: String,
-    value: String,
-}
-
-impl SearchText {
-    fn new(key: &str, value: &str) -> SearchText {
-        SearchText {
-            key: crate::tui::fuzzy::lower(key),
-            value: crate::tui::fuzzy::lower(value),
-        }
-    }
 }
 
 fn fields_key_width(fields: &[Field]) -> usize {
@@ -212,18 +197,18 @@ fn rows_key_width(rows: &[Row]) -> usize {
 
 impl ProfileView {
     pub fn new(outcome: LookupOutcome) -> ProfileView {
-        let raw = flatten_body(&outcome.raw);
+        let raw = crate::tui::json::index(&outcome.raw);
         ProfileView::with_raw(outcome, raw)
     }
 
-    /// With the body already flattened (`userscope open` flattens the `Value` it parsed
-    /// anyway, so a large file is parsed once, not twice).
-    pub fn with_raw(outcome: LookupOutcome, raw: Vec<JsonLine>) -> ProfileView {
+    /// With the body already indexed (`userscope open` indexes it on one core while the
+    /// other parses it for the adapter).
+    pub fn with_raw(outcome: LookupOutcome, raw: RawIndex) -> ProfileView {
         let overview = overview_rows(&outcome);
         let segments = segment_rows(&outcome);
         let location = location_rows(&outcome);
         let request = request_rows(&outcome);
-        let raw = JsonTree::new(raw);
+        let raw = JsonTree::new(outcome.raw.clone(), raw);
         let p = &outcome.profile;
         let key_widths = [
             rows_key_width(&overview),
@@ -246,8 +231,33 @@ impl ProfileView {
             raw,
             key_widths,
             filters: Default::default(),
-            search_text: Default::default(),
+            loading: None,
         }
+    }
+
+    /// The first screen of a file still being read: `outcome` holds the identity only (ID,
+    /// name, email, kind); every count and section says it is loading instead of "none".
+    pub fn loading(mut outcome: LookupOutcome, note: String) -> ProfileView {
+        let p = &mut outcome.profile;
+        *p = crate::profile::Profile {
+            id: p.id.take(),
+            display_name: p.display_name.take(),
+            email: p.email.take(),
+            kind: p.kind.take(),
+            ..Default::default()
+        };
+        outcome.warnings.clear();
+        let mut view = ProfileView::with_raw(outcome, RawIndex::default());
+        for row in &mut view.overview {
+            if matches!(
+                row.key.as_str(),
+                "Location" | "Properties" | "Tags" | "Segments" | "Attributes" | "Warnings"
+            ) {
+                row.value = "loading…".to_owned();
+            }
+        }
+        view.loading = Some(note);
+        view
     }
 
     pub fn vendor(&self) -> VendorKind {
@@ -286,17 +296,17 @@ impl ProfileView {
         }
     }
 
-    pub fn raw_lines(&self) -> &[JsonLine] {
-        self.raw.lines()
+    pub fn raw_line_count(&self) -> usize {
+        self.raw.line_count()
     }
 
     /// Raw row `i` (after folding) as (line index, line, folded?).
-    pub fn raw_row(&self, i: usize) -> Option<(usize, &JsonLine, bool)> {
+    pub fn raw_row(&self, i: usize) -> Option<(usize, JsonLine, bool)> {
         self.raw.row(i)
     }
 
     /// The closing line of a folded container (its comma is shown on the folded row).
-    pub fn raw_line(&self, index: usize) -> Option<&JsonLine> {
+    pub fn raw_line(&self, index: usize) -> Option<JsonLine> {
         self.raw.line(index)
     }
 
@@ -325,9 +335,7 @@ impl ProfileView {
 
     /// The line index of the selected Raw row.
     pub fn raw_selected_line(&self) -> Option<usize> {
-        self.raw
-            .row(self.scroll(Pane::Raw).selected)
-            .map(|(i, _, _)| i)
+        self.raw.row_index(self.scroll(Pane::Raw).selected)
     }
 
     /// Rows of the pane before any filter.
@@ -388,38 +396,17 @@ impl ProfileView {
         if !ProfileView::can_filter(pane) {
             return;
         }
-        let needle = Needle::new(query);
-        if needle.is_some()
-            && let Some(slot) = self.search_text.get(pane.index())
-            && slot.is_none()
-        {
-            let texts = (0..self.unfiltered_count(pane))
-                .map(|i| match self.unfiltered_row(pane, i, now) {
-                    Some(r) => SearchText::new(&r.key, &r.value),
-                    None => SearchText::new("", ""),
-                })
-                .collect();
-            if let Some(slot) = self.search_text.get_mut(pane.index()) {
-                *slot = Some(texts);
-            }
-        }
-        let texts = self
-            .search_text
-            .get(pane.index())
-            .and_then(Option::as_deref)
-            .unwrap_or_default();
-        let filter = needle.map(|needle| {
-            let matches = |i: &usize| {
-                texts
-                    .get(*i)
-                    .is_some_and(|t| needle.matches(&t.key) || needle.matches(&t.value))
-            };
+        let filter = Needle::new(query).map(|needle| {
+            let mut buf = String::new();
+            let mut matches = |i: &usize| self.row_matches(pane, *i, &needle, now, &mut buf);
             // Typing one more character only narrows: scan the previous matches, not the pane.
-            let rows = match self.filters.get(pane.index()).and_then(Option::as_ref) {
+            let rows = match self.filter(pane) {
                 Some(old) if old.needle.as_ref().is_some_and(|o| needle.narrows(o)) => {
-                    old.rows.iter().copied().filter(matches).collect()
+                    old.rows.iter().copied().filter(|i| matches(i)).collect()
                 }
-                _ => (0..texts.len()).filter(matches).collect(),
+                _ => (0..self.unfiltered_count(pane))
+                    .filter(|i| matches(i))
+                    .collect(),
             };
             Filter {
                 query: query.to_owned(),
@@ -435,10 +422,37 @@ impl ProfileView {
         }
     }
 
+    /// Whether unfiltered row `i` matches, on the key and value text the row shows. Nothing is
+    /// formatted or copied for the common values (strings, booleans, null), so no per-pane
+    /// preparation is needed and the first keystroke costs what every later one does. Field
+    /// text is matched before sanitizing: a control character matches nothing (a typed query
+    /// has none), where on screen it is a placeholder such as `␛`; a row that matches here
+    /// always matches its drawn text too, so the highlight never comes up empty.
+    fn row_matches(
+        &self,
+        pane: Pane,
+        i: usize,
+        needle: &Needle,
+        now: DateTime<Utc>,
+        buf: &mut String,
+    ) -> bool {
+        if let Some(fields) = self.fields(pane) {
+            return fields.get(i).is_some_and(|f| {
+                needle.matches(&f.key) || needle.matches(field_match_text(f, now, buf))
+            });
+        }
+        self.rows(pane)
+            .and_then(|rows| rows.get(i))
+            .is_some_and(|r| needle.matches(&r.key) || needle.matches(&r.value))
+    }
+
     /// What the pane says when it has no rows.
     pub fn empty_text(&self, pane: Pane) -> Option<String> {
         if self.row_count(pane) > 0 {
             return None;
+        }
+        if let Some(note) = &self.loading {
+            return Some(note.clone());
         }
         if let Some(f) = self.filter(pane) {
             return Some(format!(
@@ -451,6 +465,31 @@ impl ProfileView {
             Some(section) => empty_text(self.vendor(), section),
             None => "Nothing to show".to_owned(),
         })
+    }
+}
+
+/// `display::field_text` (what the row shows, before sanitizing), borrowed from the field
+/// where it can be and otherwise written into `buf`, which is reused from row to row.
+fn field_match_text<'a>(field: &'a Field, now: DateTime<Utc>, buf: &'a mut String) -> &'a str {
+    if field.hint != ValueHint::Plain
+        && let Some(text) = timestamp_text(&field.value, field.hint, now)
+    {
+        *buf = text;
+        return buf;
+    }
+    match &field.value {
+        Value::Null => ABSENT,
+        Value::String(s) if s.is_empty() => ABSENT,
+        Value::String(s) => s,
+        Value::Bool(true) => "true",
+        Value::Bool(false) => "false",
+        other => {
+            use std::fmt::Write as _;
+            buf.clear();
+            // Writing to a String cannot fail.
+            let _ = write!(buf, "{other}");
+            buf
+        }
     }
 }
 
@@ -625,4 +664,44 @@ fn header_row(name: &str, value: &str) -> Row {
         value
     };
     Row::new(format!("  {name}"), shown)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use serde_json::json;
+
+    #[test]
+    fn the_filter_matches_the_text_the_row_shows() {
+        let now = Utc.with_ymd_and_hms(2024, 3, 4, 10, 0, 0).unwrap();
+        let fields = [
+            Field::new("s", json!("Zürich")),
+            Field::new("empty", json!("")),
+            Field::new("null", Value::Null),
+            Field::new("yes", json!(true)),
+            Field::new("no", json!(false)),
+            Field::new("n", json!(1.25)),
+            Field::new("big", json!(18446744073709551557u64)),
+            Field::new("obj", json!({"id": 4, "tags": ["a", 4]})),
+            Field::new("arr", json!([1, "s1", {"n": null}])),
+            Field::with_hint(
+                "iso",
+                json!("2024-03-01T10:00:00Z"),
+                ValueHint::IsoTimestamp,
+            ),
+            Field::with_hint("iso_bad", json!("soon"), ValueHint::IsoTimestamp),
+            Field::with_hint("ms", json!(1709287200000i64), ValueHint::EpochMillis),
+            Field::with_hint("ms0", json!(0), ValueHint::EpochMillis),
+        ];
+        let mut buf = String::from("left over");
+        for f in &fields {
+            assert_eq!(
+                field_match_text(f, now, &mut buf),
+                field_text(f, now),
+                "{}",
+                f.key
+            );
+        }
+    }
 }

@@ -5,6 +5,7 @@ use ratatui::Frame;
 use crate::tui::app::{App, Overlay, Screen};
 
 pub mod chrome;
+pub mod compare;
 pub mod dialog;
 pub mod export;
 pub mod help;
@@ -48,6 +49,7 @@ pub fn render(app: &App, frame: &mut Frame) {
                 frame.set_cursor_position((x, footer.y));
             }
         }
+        (Screen::Compare, _) if app.compare.is_some() => compare::render(app, frame),
         _ => start::render(app, frame),
     }
     match &app.overlay {

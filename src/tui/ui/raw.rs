@@ -135,9 +135,9 @@ pub fn title(view: &ProfileView, count: usize) -> String {
 }
 
 pub fn render(view: &ProfileView, area: Rect, theme: &Theme, buf: &mut Buffer) {
-    let lines = view.raw_lines();
-    if lines.is_empty() {
-        empty(area, "The body was empty", theme, buf);
+    if view.raw_line_count() == 0 {
+        let text = view.loading.as_deref().unwrap_or("The body was empty");
+        empty(area, text, theme, buf);
         return;
     }
     let count = view.row_count(Pane::Raw);
@@ -167,7 +167,7 @@ pub fn render(view: &ProfileView, area: Rect, theme: &Theme, buf: &mut Buffer) {
             .raw
             .search()
             .filter(|s| s.matches.binary_search(&index).is_ok());
-        let line = Line::from(spans(line, folded, search, usize::from(usable), theme));
+        let line = Line::from(spans(&line, folded, search, usize::from(usable), theme));
         buf.set_line(area.x, y, &line, usable);
         if row == scroll.selected {
             buf.set_style(Rect::new(area.x, y, usable, 1), theme.selected());

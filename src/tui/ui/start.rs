@@ -38,6 +38,17 @@ pub fn render(app: &App, frame: &mut Frame) {
 fn title(app: &App, area: Rect, buf: &mut Buffer) {
     let mut spans = vec![Span::styled(" userscope ", app.theme.title())];
     spans.push(Span::styled("— look a person up", app.theme.muted()));
+    if crate::tui::compare_view::awaiting_side_b(app) {
+        // This lookup is side B of a comparison, not a new profile.
+        spans.push(Span::raw("  "));
+        spans.push(Span::styled(
+            format!(
+                " COMPARE: look up side B · {} returns ",
+                app.keymap.key_for(Action::Back)
+            ),
+            app.theme.badge(),
+        ));
+    }
     if app.demo {
         spans.push(Span::raw("  "));
         spans.push(Span::styled(
@@ -223,7 +234,9 @@ fn list_box(
     let inner = block.inner(area);
     block.render(area, buf);
     if items.is_empty() {
-        chrome::line_at(buf, inner, 0, empty, theme.muted());
+        for (y, line) in (0u16..).zip(empty.lines()) {
+            chrome::line_at(buf, inner, y, line, theme.muted());
+        }
         return;
     }
     let rows = usize::from(inner.height).max(1);
@@ -298,7 +311,19 @@ fn recent(app: &App, area: Rect, buf: &mut Buffer) {
         "Recent lookups",
         StartFocus::Recent,
         items,
-        "None yet in this session",
+        &no_recent_text(app),
         buf,
     );
+}
+
+/// What the empty recent list says: where lookups are kept across runs, or why they are not.
+fn no_recent_text(app: &App) -> String {
+    match &app.history_path {
+        Some(path) => format!(
+            "No lookups yet. They are kept in\n{}",
+            sanitize(&path.display().to_string())
+        ),
+        None if app.demo => "None yet (demo lookups are not kept)".to_owned(),
+        None => "None yet (not kept: no state directory)".to_owned(),
+    }
 }
