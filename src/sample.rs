@@ -123,7 +123,10 @@ mod tests {
         let body = json!({"id": "u-1", "attrs": many, "list": (0..1000).collect::<Vec<_>>(), "email": "a@b.c"});
         let s = sample(&serde_json::to_vec(&body).unwrap()).unwrap();
         assert_eq!(s["id"], "u-1");
-        assert_eq!(s["email"], "a@b.c", "members after a large one are still kept");
+        assert_eq!(
+            s["email"], "a@b.c",
+            "members after a large one are still kept"
+        );
         assert_eq!(s["attrs"].as_object().unwrap().len(), KEEP);
         assert_eq!(s["attrs"]["k63"], 63);
         assert_eq!(s["list"].as_array().unwrap().len(), KEEP);

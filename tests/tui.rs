@@ -2697,19 +2697,34 @@ fn an_opened_file_shows_who_it_is_first_then_every_pane() {
     let mut app = opening_app(&bytes, &file);
     // The identity is there; no count pretends to be final while the rest loads.
     let view = app.profile.as_ref().unwrap();
-    assert_eq!(view.outcome.profile.display_name.as_deref(), Some("Big File"));
-    assert_eq!(view.outcome.profile.email.as_deref(), Some("big@example.com"));
+    assert_eq!(
+        view.outcome.profile.display_name.as_deref(),
+        Some("Big File")
+    );
+    assert_eq!(
+        view.outcome.profile.email.as_deref(),
+        Some("big@example.com")
+    );
     assert!(view.outcome.profile.attributes.is_empty());
     let text = screen_text(&mut app, 80, 24);
     assert!(text.contains("Attributes    loading…"), "{text}");
     assert!(text.contains("Tags          loading…"), "{text}");
     assert!(!text.contains("No tags"), "{text}");
-    insta::assert_snapshot!("open_identity_first_80x24", draw(&mut app, 80, 24).backend());
+    insta::assert_snapshot!(
+        "open_identity_first_80x24",
+        draw(&mut app, 80, 24).backend()
+    );
     // Panes say the file is loading rather than "none"; acting on them waits.
     press(&mut app, "5");
     let text = screen_text(&mut app, 80, 24);
-    assert!(text.contains("Loading the rest of the file (6 KB)…"), "{text}");
-    assert!(press(&mut app, "c").is_empty(), "no copy of a half-read profile");
+    assert!(
+        text.contains("Loading the rest of the file (6 KB)…"),
+        "{text}"
+    );
+    assert!(
+        press(&mut app, "c").is_empty(),
+        "no copy of a half-read profile"
+    );
     assert_eq!(
         app.notice.as_deref(),
         Some("Loading the rest of the file (6 KB)…")
@@ -2732,7 +2747,11 @@ fn an_opened_file_shows_who_it_is_first_then_every_pane() {
     assert_eq!(view.focus, Pane::Attributes);
     assert_eq!(view.outcome.profile.attributes.len(), 500);
     assert_eq!(view.outcome.profile.tags.len(), 1);
-    assert_eq!(view.scroll(Pane::Attributes).selected, 0, "nothing to keep yet");
+    assert_eq!(
+        view.scroll(Pane::Attributes).selected,
+        0,
+        "nothing to keep yet"
+    );
     let text = screen_text(&mut app, 80, 24);
     assert!(text.contains("p000"), "{text}");
     press(&mut app, "1");

@@ -1351,7 +1351,12 @@ fn open_a_saved_payload_fold_and_search_the_raw_tree() {
     // A larger file: who it is first (from a sample), then every pane once it is all read.
     let big = tmux.home().join("big.json");
     let properties: serde_json::Map<String, serde_json::Value> = (0..40_000)
-        .map(|i| (format!("prop-{i:05}"), serde_json::json!(format!("value {i}"))))
+        .map(|i| {
+            (
+                format!("prop-{i:05}"),
+                serde_json::json!(format!("value {i}")),
+            )
+        })
         .collect();
     let body = serde_json::json!({"userProperties": {"userId": "u-big", "name": "Big Saved",
         "email": "big@example.com", "properties": properties}});

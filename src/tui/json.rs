@@ -812,7 +812,10 @@ mod tests {
     #[test]
     fn pretty_lines_match_serde_pretty_printing() {
         let v = json!({"a": 1, "b": [true, null, "x\u{1b}", [1], -3, 2.5], "c": {}, "n": {"e": "f", "g": [{}]}, "d": {"e": "f"}, "z": []});
-        assert_eq!(pretty(&tree(v.clone())), serde_json::to_string_pretty(&v).unwrap());
+        assert_eq!(
+            pretty(&tree(v.clone())),
+            serde_json::to_string_pretty(&v).unwrap()
+        );
         // The same from a body with other spacing, minified or pretty.
         let spaced = serde_json::to_string_pretty(&v).unwrap();
         assert_eq!(pretty(&tree_of(spaced.as_bytes())), spaced);
