@@ -2376,3 +2376,58 @@ fn fuzz_chakra() {
 fn fuzz_vemetric() {
     fuzz_vendor(VendorKind::Vemetric);
 }
+
+/// The Raw pane's index over any body: never panics; for JSON it draws exactly what a
+/// pretty-printer draws (whatever the spacing sent), and a body cut short or with a byte
+/// flipped is either still JSON or shown as text, never half a tree.
+#[test]
+fn fuzz_raw_index() {
+    use userscope::tui::json::JsonTree;
+    fn pretty(t: &JsonTree) -> String {
+        (0..t.line_count())
+            .map(|i| {
+                let l = t.line(i).unwrap();
+                format!("{}{}", "  ".repeat(l.depth), l.text())
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+    let strategy = (
+        arb_json(),
+        any::<bool>(),
+        any::<prop::sample::Index>(),
+        any::<u8>(),
+    );
+    fuzz("raw index", strategy, |(value, minified, at, byte)| {
+        let body = if minified {
+            serde_json::to_vec(&value).unwrap()
+        } else {
+            serde_json::to_vec_pretty(&value).unwrap()
+        };
+        let tree = JsonTree::of(bytes::Bytes::from(body.clone()));
+        assert!(!tree.is_text());
+        assert_eq!(pretty(&tree), serde_json::to_string_pretty(&value).unwrap());
+        for i in 0..tree.line_count() {
+            let _ = tree.path(i);
+            let _ = tree.value_text(i);
+        }
+        // Damaged bodies: truncated, or one byte replaced.
+        let cut = at.index(body.len().max(1));
+        let mut damaged = vec![body[..cut].to_vec(), body.clone()];
+        if let Some(b) = damaged[1].get_mut(cut) {
+            *b = byte;
+        }
+        for bytes in damaged {
+            let valid = serde_json::from_slice::<Value>(&bytes).is_ok();
+            let tree = JsonTree::of(bytes::Bytes::from(bytes));
+            if valid {
+                assert!(!tree.is_text(), "valid JSON indexed as text");
+            }
+            for i in 0..tree.line_count() {
+                let _ = tree.path(i);
+                let _ = tree.value_text(i);
+                let _ = tree.line(i).map(|l| l.text());
+            }
+        }
+    });
+}

@@ -193,6 +193,9 @@ pub fn load_view(job: FileJob) -> Result<ProfileView, OpenError> {
         .map(|(outcome, lines)| ProfileView::with_raw(outcome, lines))
 }
 
+/// How long the identity may take before a "loading FILE…" frame is drawn.
+const LOADING_FRAME_AFTER: std::time::Duration = std::time::Duration::from_millis(30);
+
 fn loading_frame(frame: &mut ratatui::Frame, path: &Path, size: usize) {
     let area = frame.area();
     let text = vec![
@@ -263,18 +266,28 @@ pub async fn run(args: OpenArgs) -> i32 {
         Ok(t) => t,
         Err(code) => return code,
     };
-    if let Err(e) = term.draw(|f| loading_frame(f, &args.file, size)) {
+    // A small file's identity is there before a "loading" frame would be worth drawing
+    // (drawing it would only delay the real one); a large one gets it at once.
+    let mut identity = identity;
+    let early = tokio::time::timeout(LOADING_FRAME_AFTER, &mut identity).await;
+    if early.is_err()
+        && let Err(e) = term.draw(|f| loading_frame(f, &args.file, size))
+    {
         drop(guard);
         eprintln!("userscope: terminal error: {e}");
         return 1;
     }
+    let identity = match early {
+        Ok(found) => found,
+        Err(_) => identity.await,
+    };
     let job = FileJob {
         bytes,
         vendor,
         connection,
         path,
     };
-    let (view, initial) = match identity.await.ok().flatten() {
+    let (view, initial) = match identity.ok().flatten() {
         Some(outcome) => {
             let note = format!("Loading the rest of the file ({})…", size_text(size));
             (
