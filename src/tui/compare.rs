@@ -601,16 +601,7 @@ fn segment_text(s: &Segment) -> String {
 fn segment_cell(s: &Segment) -> Cell {
     let label = s.name.as_deref().or(s.id.as_deref()).unwrap_or(ABSENT);
     let mut cell = Cell::new(&format!("segments.{label}"), &segment_text(s));
-    if !s.details.is_empty() {
-        let details: serde_json::Map<String, Value> = s
-            .details
-            .iter()
-            .map(|f| (f.key.clone(), f.value.clone()))
-            .collect();
-        cell.full = serde_json::to_string_pretty(&details)
-            .ok()
-            .map(|d| format!("{}\n{d}", segment_text(s)));
-    }
+    cell.full = crate::tui::view::segment_detail(s, &segment_text(s));
     cell
 }
 

@@ -183,12 +183,18 @@ pub struct Filter {
     rows: Vec<usize>,
 }
 
+/// Cells a key takes once sanitized; printable ASCII (nearly every key) is counted without
+/// the Unicode walk, which matters at a million keys.
+fn key_cells(key: &str) -> usize {
+    if key.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+        key.len()
+    } else {
+        width(&sanitize(key))
+    }
+}
+
 fn fields_key_width(fields: &[Field]) -> usize {
-    fields
-        .iter()
-        .map(|f| width(&sanitize(&f.key)))
-        .max()
-        .unwrap_or(0)
+    fields.iter().map(|f| key_cells(&f.key)).max().unwrap_or(0)
 }
 
 fn rows_key_width(rows: &[Row]) -> usize {
@@ -575,6 +581,22 @@ fn overview_rows(o: &LookupOutcome) -> Vec<Row> {
     rows
 }
 
+/// A segment's summary line followed by its further members as pretty JSON, for the detail
+/// popup; `None` when it has no further members.
+pub fn segment_detail(s: &crate::profile::Segment, summary: &str) -> Option<String> {
+    if s.details.is_empty() {
+        return None;
+    }
+    let details: serde_json::Map<String, Value> = s
+        .details
+        .iter()
+        .map(|f| (f.key.clone(), f.value.clone()))
+        .collect();
+    serde_json::to_string_pretty(&details)
+        .ok()
+        .map(|d| format!("{summary}\n{d}"))
+}
+
 fn segment_rows(o: &LookupOutcome) -> Vec<Row> {
     let mut rows = Vec::new();
     for s in &o.profile.segments {
@@ -584,16 +606,7 @@ fn segment_rows(o: &LookupOutcome) -> Vec<Row> {
                 .map(|id| format!("id {id}"))
                 .unwrap_or_default();
         let mut row = Row::new(name, id).kind(RowKind::Heading);
-        if !s.details.is_empty() {
-            let details: serde_json::Map<String, Value> = s
-                .details
-                .iter()
-                .map(|f| (f.key.clone(), f.value.clone()))
-                .collect();
-            row.detail = serde_json::to_string_pretty(&details)
-                .ok()
-                .map(|d| format!("{}\n{d}", row.value));
-        }
+        row.detail = segment_detail(s, &row.value);
         rows.push(row);
         for f in &s.details {
             let mut detail = Row::new(format!("  {}", f.key), crate::display::value_text(&f.value));
