@@ -1,7 +1,7 @@
 //! Taking over the terminal and always giving it back: on quit, on error, on panic (restore
 //! first, then the panic message and where the log is), and via a guard on every other exit.
 
-use std::io::{self, Stdout, stdout};
+use std::io::{self, BufWriter, Stdout, stdout};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
@@ -12,7 +12,12 @@ use crossterm::terminal::{
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
-pub type Term = Terminal<CrosstermBackend<Stdout>>;
+/// Frames go out in one write: `Stdout` alone flushes every kilobyte, and a terminal (or tmux)
+/// that gets a frame in pieces may draw the pieces. Ratatui flushes after each frame.
+pub type Term = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+
+/// Large enough for a full frame of a big terminal with colours.
+const FRAME_BUFFER_BYTES: usize = 256 * 1024;
 
 /// Restores the terminal when dropped, however the TUI ends.
 pub struct TerminalGuard;
@@ -33,7 +38,10 @@ pub fn setup() -> io::Result<(Term, TerminalGuard)> {
     ACTIVE.store(true, Ordering::SeqCst);
     let guard = TerminalGuard;
     execute!(stdout(), EnterAlternateScreen, EnableMouseCapture)?;
-    let terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
+    let terminal = Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
+        FRAME_BUFFER_BYTES,
+        stdout(),
+    )))?;
     Ok((terminal, guard))
 }
 
