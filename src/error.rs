@@ -43,9 +43,14 @@ pub enum LookupError {
         message: Option<String>,
     },
 
-    /// Connection refused, DNS, TLS, reset. Exit 6.
+    /// Connection refused, DNS, TLS. Exit 6.
     #[error("could not reach {host}: {cause}")]
     Network { host: String, cause: String },
+
+    /// Connected, but what came back was no HTTP response (another protocol, the connection
+    /// closed or reset before the headers ended). Exit 6.
+    #[error("{host} did not answer with HTTP: {cause}")]
+    NotHttp { host: String, cause: String },
 
     /// Exit 6.
     #[error("{host} did not answer within {} s (timeout); raise it with --timeout", seconds_text(.after))]
@@ -125,6 +130,7 @@ impl LookupError {
             | LookupError::KeyStore(_) => 4,
             LookupError::RateLimited { .. } => 5,
             LookupError::Network { .. }
+            | LookupError::NotHttp { .. }
             | LookupError::Timeout { .. }
             | LookupError::Server { .. }
             | LookupError::InvalidBody { .. }

@@ -605,9 +605,17 @@ fn transport_error(error: &reqwest::Error, host: &str, timeout: Duration) -> Loo
             after: timeout,
         };
     }
-    LookupError::Network {
-        host: host.to_owned(),
-        cause: human_cause(error),
+    // A connector error never got as far as a connection; anything else reached the host.
+    if error.is_connect() {
+        LookupError::Network {
+            host: host.to_owned(),
+            cause: human_cause(error),
+        }
+    } else {
+        LookupError::NotHttp {
+            host: host.to_owned(),
+            cause: human_cause(error),
+        }
     }
 }
 

@@ -1122,7 +1122,7 @@ fn more_faulty_servers_show_an_error_state_and_the_tui_stays_usable() {
         &tmux,
         &mut seen,
         "not-http",
-        &["Network error", "could not reach 127.0.0.1:"],
+        &["No HTTP answer", "did not answer with HTTP"],
     );
     // 8. An endless redirect loop on the same origin: stopped after a few hops.
     let before = server.connections();

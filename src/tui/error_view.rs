@@ -81,6 +81,12 @@ impl ErrorView {
                 Some("Check the network and the connection's base URL; Enter retries.".to_owned()),
                 None,
             ),
+            LookupError::NotHttp { .. } => (
+                ErrorKind::Network,
+                "No HTTP answer".to_owned(),
+                Some("Something answered that is not an HTTP server: check the connection's base URL and port; Enter retries.".to_owned()),
+                None,
+            ),
             LookupError::Timeout { .. } => (
                 ErrorKind::Timeout,
                 "Timed out".to_owned(),
