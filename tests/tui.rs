@@ -2777,3 +2777,33 @@ fn a_file_that_fails_to_load_fully_ends_with_the_reason() {
         Some("big.json is not JSON: EOF while parsing")
     );
 }
+
+#[test]
+fn compare_rows_are_selected_by_a_click_and_a_second_click_opens_them() {
+    let mut app = compare_app();
+    let text = screen_text(&mut app, 120, 40);
+    // Find the drawn row of "Email" (the first line of the snapshot text is row 0).
+    let email_row = text
+        .lines()
+        .position(|l| l.contains("≠ Email"))
+        .expect("the Email row is on screen");
+    let click = |row: usize| MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: 10,
+        row: u16::try_from(row).unwrap(),
+        modifiers: KeyModifiers::NONE,
+    };
+    send(&mut app, Message::Mouse(click(email_row)));
+    assert_eq!(compare_selected(&app).0, "Email");
+    assert!(app.overlay.is_none(), "a first click only selects");
+    send(&mut app, Message::Mouse(click(email_row)));
+    assert!(
+        matches!(app.overlay, Some(Overlay::Detail { .. })),
+        "a second click opens both values"
+    );
+    press(&mut app, "<Esc>");
+    // A click on the header lines above the list changes nothing.
+    send(&mut app, Message::Mouse(click(1)));
+    assert_eq!(compare_selected(&app).0, "Email");
+    assert!(app.overlay.is_none());
+}

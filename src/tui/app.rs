@@ -1420,7 +1420,7 @@ impl App {
             return Vec::new();
         }
         match self.screen {
-            Screen::Compare => {}
+            Screen::Compare => crate::tui::compare_view::click(self, at),
             Screen::Profile => {
                 if let Some(view) = self.profile.as_mut() {
                     let areas = layout::profile(self.size, view.focus);

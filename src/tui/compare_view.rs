@@ -471,6 +471,35 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
 }
 
 /// The mouse wheel on the Compare screen.
+/// A click on a row selects it (a heading selects the row after it); a second click on the
+/// selected row opens both full values, as Enter does.
+pub fn click(app: &mut App, at: ratatui::layout::Position) {
+    let list = crate::tui::ui::compare::list_area(app.size);
+    let rows = usize::from(list.height);
+    let Some(view) = ready_mut(app) else {
+        return;
+    };
+    if !list.contains(at) {
+        return;
+    }
+    let scroll = crate::tui::view::PaneScroll {
+        selected: view.selected,
+        offset: view.offset,
+    };
+    let offset = crate::tui::ui::table::visible_offset(scroll, view.line_count(), rows);
+    let line = offset + usize::from(at.y - list.y);
+    if line >= view.line_count() {
+        return;
+    }
+    let again = line == view.selected;
+    view.selected = line;
+    view.offset = offset;
+    view.off_heading(true);
+    if again {
+        open_detail(app);
+    }
+}
+
 pub fn scroll(app: &mut App, down: bool, lines: usize) {
     for _ in 0..lines {
         apply(app, if down { Action::Down } else { Action::Up });

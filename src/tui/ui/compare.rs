@@ -46,6 +46,17 @@ pub fn body_rows(size: Rect) -> u16 {
     areas(size).body.height.saturating_sub(3)
 }
 
+/// The list's area on a screen of `size`: inside the border, below the column header.
+pub fn list_area(size: Rect) -> Rect {
+    let body = areas(size).body;
+    Rect::new(
+        body.x.saturating_add(1),
+        body.y.saturating_add(2),
+        body.width.saturating_sub(2),
+        body.height.saturating_sub(3),
+    )
+}
+
 pub fn render(app: &App, frame: &mut Frame) {
     let area = frame.area();
     let Some(state) = app.compare.as_ref() else {
