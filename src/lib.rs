@@ -15,5 +15,6 @@ pub mod profile;
 pub mod sample;
 pub mod sanitize;
 pub mod secrets;
+pub mod sized_parse;
 pub mod tui;
 pub mod vendor;

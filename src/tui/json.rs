@@ -113,6 +113,36 @@ impl RawIndex {
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
     }
+
+    /// For every object and array in document order (empty ones included), how many members
+    /// it has; `None` for a body indexed as text. Lets a parse allocate each container once at
+    /// its final size (`crate::sized_parse`).
+    pub fn container_sizes(&self) -> Option<Vec<u32>> {
+        if self.text {
+            return None;
+        }
+        // The containers still open, as positions in `sizes`: a line's parent is the last one.
+        let mut open: Vec<usize> = Vec::new();
+        let mut sizes = Vec::new();
+        for row in &self.rows {
+            if matches!(row.kind, Kind::CloseObject | Kind::CloseArray) {
+                open.pop();
+                continue;
+            }
+            if let Some(n) = open.last().and_then(|&at| sizes.get_mut(at)) {
+                *n += 1;
+            }
+            match row.kind {
+                Kind::OpenObject | Kind::OpenArray => {
+                    open.push(sizes.len());
+                    sizes.push(0u32);
+                }
+                Kind::EmptyObject | Kind::EmptyArray => sizes.push(0),
+                _ => {}
+            }
+        }
+        Some(sizes)
+    }
 }
 
 /// Index a body: as pretty JSON lines when it is JSON (keys in the order sent, repeated keys
