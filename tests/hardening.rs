@@ -2382,7 +2382,8 @@ fn fuzz_vemetric() {
 
 /// The Raw pane's index over any body: never panics; for JSON it draws exactly what a
 /// pretty-printer draws (whatever the spacing sent), and a body cut short or with a byte
-/// flipped is either still JSON or shown as text, never half a tree.
+/// flipped is either still JSON or shown as text, never half a tree. The parse sized from the
+/// index gives the plain parse's value or error, byte for byte.
 #[test]
 fn fuzz_raw_index() {
     use userscope::tui::json::JsonTree;
@@ -2420,8 +2421,19 @@ fn fuzz_raw_index() {
         if let Some(b) = damaged[1].get_mut(cut) {
             *b = byte;
         }
-        for bytes in damaged {
-            let valid = serde_json::from_slice::<Value>(&bytes).is_ok();
+        for bytes in damaged.into_iter().chain([body]) {
+            // The sized parse `userscope open` uses is a plain parse, errors included.
+            let plain = serde_json::from_slice::<Value>(&bytes);
+            let sized = userscope::sized_parse::parse(&bytes, &userscope::tui::json::index(&bytes));
+            match (&plain, &sized) {
+                (Ok(a), Ok(b)) => assert_eq!(
+                    serde_json::to_string(a).unwrap(),
+                    serde_json::to_string(b).unwrap()
+                ),
+                (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
+                _ => panic!("sized parse {sized:?} vs plain {plain:?}"),
+            }
+            let valid = plain.is_ok();
             let tree = JsonTree::of(bytes::Bytes::from(bytes));
             if valid {
                 assert!(!tree.is_text(), "valid JSON indexed as text");
