@@ -14,11 +14,14 @@
 #
 # Usage: benches/open_vs_jless.sh            (from the repository root)
 #        REPS=9 SIZES="1 10" benches/open_vs_jless.sh
+#        SHAPE=long SIZES=50 REPS=3 benches/open_vs_jless.sh   (fewer, longer values)
 # Needs: python3, tmux, /usr/bin/time; jless optional (`cargo install jless --locked`, after
 # `apt-get install -y libxcb-render0-dev libxcb-shape0-dev libxcb-xfixes0-dev`).
 set -euo pipefail
 
 REPS=${REPS:-5}
+# dense (default): ~31 bytes of JSON per value; long: 40-word texts (see gen_long).
+SHAPE=${SHAPE:-dense}
 SIZES=${SIZES:-"1 10 50"}
 WORK=${WORK:-$(mktemp -d /tmp/open-bench.XXXXXX)}
 mkdir -p "$WORK"
@@ -62,6 +65,34 @@ def body(n):
             "calculatedProperties": calc, "tags": tags}
 # Size the count from a small sample, then write.
 probe = 2000
+per = len(json.dumps(body(probe), ensure_ascii=False).encode()) / probe
+n = max(10, int(target / per))
+open(out, "w", encoding="utf-8").write(json.dumps(body(n), ensure_ascii=False))
+EOF
+}
+
+# The same identity with fewer, longer values (SHAPE=long): custom properties holding 40-word
+# texts, a tenth as many calculated properties, and notes as tags — the kind of payload where
+# memory goes to the text rather than to the per-value structures.
+gen_long() {
+    python3 - "$1" "$2" <<'EOF'
+import json, sys
+mb, out = int(sys.argv[1]), sys.argv[2]
+target = mb * 1000 * 1000
+words = ("lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor "
+         "incididunt ut labore et dolore magna aliqua Zürich 東京").split()
+def text(i, n):
+    return " ".join(words[(i + k) % len(words)] for k in range(n))
+def body(n):
+    props = {f"prop-{i:06d}": text(i, 40) for i in range(n)}
+    calc = [{"id": f"cp-{i}", "name": f"Calculated {i}", "timeframe": 30, "value": i * 1.5}
+            for i in range(n // 10)]
+    notes = [{"key": f"note-{i}", "value": text(i, 60)} for i in range(n // 10)]
+    return {"userProperties": {"userId": "u-long", "name": "Long Values",
+                               "email": "long@example.com", "city": "Oslo",
+                               "properties": props},
+            "calculatedProperties": calc, "tags": notes}
+probe = 1000
 per = len(json.dumps(body(probe), ensure_ascii=False).encode()) / probe
 n = max(10, int(target / per))
 open(out, "w", encoding="utf-8").write(json.dumps(body(n), ensure_ascii=False))
@@ -117,8 +148,10 @@ echo "# userscope $("$BIN" --version 2>/dev/null | cut -d' ' -f2), jless $([ -n 
 printf "| size | file bytes | userscope: identity on screen, median ms | userscope: all panes loaded, median ms | jless: first frame, median ms | userscope identity runs (ms) | userscope loaded runs (ms) | jless runs (ms) |\n|---|---|---|---|---|---|---|---|\n"
 runs() { awk '{printf "%s%.0f", (NR>1?" ":""), $1/1000}'; }
 for mb in $SIZES; do
-    file="$WORK/coho-doc-${mb}mb.json"
-    [ -s "$file" ] || gen "$mb" "$file"
+    file="$WORK/coho-${SHAPE}-${mb}mb.json"
+    if [ ! -s "$file" ]; then
+        if [ "$SHAPE" = long ]; then gen_long "$mb" "$file"; else gen "$mb" "$file"; fi
+    fi
     bytes=$(stat -c %s "$file")
     us=() full=() jl=()
     for _ in $(seq "$REPS"); do
@@ -138,7 +171,7 @@ for mb in $SIZES; do
 done
 
 last=$(echo "$SIZES" | awk '{print $NF}')
-file="$WORK/coho-doc-${last}mb.json"
+file="$WORK/coho-${SHAPE}-${last}mb.json"
 bytes=$(stat -c %s "$file")
 rss_us=$(peak_rss us-rss "$BIN open $file --vendor coho --max-size-mib 128" "$US_LOADED")
 echo
