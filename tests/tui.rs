@@ -1952,8 +1952,14 @@ fn every_copy_toast_warns_when_osc52_may_not_arrive() {
     let body = r#"{"userProperties": {"userId": "u-1", "city": "Oslo"}}"#;
     let outcome = outcome_from_body(VendorKind::Coho, Lookup::new(LookupKind::Id, "u-1"), body);
     let mut app = loaded_with(outcome, true);
-    app.clipboard_warning =
-        Some("inside tmux the clipboard needs `set -g set-clipboard on`".to_owned());
+    // The check runs off the UI thread after the first frame and reports back.
+    assert!(app.clipboard_warning.is_none());
+    send(
+        &mut app,
+        Message::ClipboardChecked(Some(
+            "inside tmux the clipboard needs `set -g set-clipboard on`".to_owned(),
+        )),
+    );
     let but = " (but inside tmux the clipboard needs `set -g set-clipboard on`)";
     // Raw pane: `y` on the "city" line, then `Y`.
     press(&mut app, "7jjj");

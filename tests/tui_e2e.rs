@@ -1361,14 +1361,21 @@ fn open_a_saved_payload_fold_and_search_the_raw_tree() {
     let body = serde_json::json!({"userProperties": {"userId": "u-big", "name": "Big Saved",
         "email": "big@example.com", "properties": properties}});
     std::fs::write(&big, serde_json::to_vec(&body).unwrap()).unwrap();
+    // As on a Linux console, which has no OSC 52 clipboard.
     tmux.line(&format!(
-        "'{BIN}' open '{}' --vendor coho; echo USERSCOPE_EXITED_$?",
+        "TERM=linux '{BIN}' open '{}' --vendor coho; echo USERSCOPE_EXITED_$?",
         big.display()
     ));
     tmux.wait_for(&["Big Saved", "<big@example.com>", "opened from"]);
     tmux.wait_for(&["Attributes    40000"]);
     tmux.keys(&["5"]);
     tmux.wait_for(&["prop-00000", "value 0"]);
+    // A copy says it may not arrive (checked after the first frame, off the UI thread).
+    tmux.keys(&["y"]);
+    tmux.wait_for(&[
+        "Copied 7 characters",
+        "(but this terminal (linux) has no OSC 52 clipboard)",
+    ]);
     tmux.keys(&["q"]);
     tmux.wait_for(&["USERSCOPE_EXITED_0"]);
 }

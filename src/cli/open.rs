@@ -308,6 +308,8 @@ pub async fn run(args: OpenArgs) -> i32 {
             }
         },
     };
+    let mut initial = initial;
+    initial.push(crate::tui::message::Effect::CheckClipboard);
     let mut app = app::App::new(init, app::Clock::now());
     app.profile = Some(view);
     app.screen = app::Screen::Profile;

@@ -1576,6 +1576,10 @@ fn on_file_loaded(
 pub fn update(app: &mut App, message: Message) -> Vec<Effect> {
     match message {
         Message::FileLoaded(loaded) => on_file_loaded(app, loaded.0),
+        Message::ClipboardChecked(warning) => {
+            app.clipboard_warning = warning;
+            Vec::new()
+        }
         Message::Key(key) => app.on_key(key),
         Message::Mouse(mouse) => app.on_mouse(mouse),
         Message::Resize { width, height } => {

@@ -53,6 +53,8 @@ pub enum Message {
     /// `userscope open`: the whole file is parsed and indexed (the screen so far showed the
     /// identity found in a sample of it).
     FileLoaded(Box<LoadedFile>),
+    /// Whether copies may not reach the clipboard here (OSC 52 support), once checked.
+    ClipboardChecked(Option<String>),
     /// SIGTERM / SIGINT from outside the terminal.
     Terminate {
         exit_code: i32,
@@ -105,6 +107,9 @@ pub enum Effect {
     ClearHistory {
         path: std::path::PathBuf,
     },
+    /// Find out whether the terminal takes OSC 52 copies (inside tmux this asks tmux, a
+    /// process: never before the first frame, never on the UI thread).
+    CheckClipboard,
     /// Parse, normalize and index a saved payload off the UI thread (`userscope open`).
     LoadFile(crate::cli::open::FileJob),
     /// Write the profile's JSON (design §3 form, no keys) to `file_name` in the current directory.

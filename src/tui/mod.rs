@@ -43,10 +43,6 @@ pub async fn run(args: TuiArgs) -> i32 {
         return code;
     }
     let mut app = app::App::new(init, app::Clock::now());
-    app.clipboard_warning = clipboard::support_warning(
-        |n| std::env::var(n).ok(),
-        clipboard::tmux_set_clipboard().as_deref(),
-    );
     // `--demo` lookups are not real people: they stay out of the stored history.
     if !args.demo
         && let Some(path) = crate::history::default_path()
@@ -54,7 +50,8 @@ pub async fn run(args: TuiArgs) -> i32 {
         let entries = crate::history::load(&path);
         app.load_history(path, &entries);
     }
-    let initial = app.initial_effects(args.lookup.is_some());
+    let mut initial = app.initial_effects(args.lookup.is_some());
+    initial.push(message::Effect::CheckClipboard);
     let bench = std::env::var_os(BENCH_STARTUP_ENV).is_some();
 
     let (mut term, guard) = match take_terminal() {

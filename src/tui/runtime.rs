@@ -95,6 +95,16 @@ impl Executor<'_> {
                     });
                 });
             }
+            Effect::CheckClipboard => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let warning = crate::tui::clipboard::support_warning(
+                        |n| std::env::var(n).ok(),
+                        crate::tui::clipboard::tmux_set_clipboard().as_deref(),
+                    );
+                    let _ = tx.send(Message::ClipboardChecked(warning));
+                });
+            }
             Effect::LoadFile(job) => {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
