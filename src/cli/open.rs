@@ -254,7 +254,7 @@ pub async fn run(args: OpenArgs) -> i32 {
     let path = args.file.clone();
     // First who it is (a sample: milliseconds even at 50 MB), then everything, off the UI
     // thread, while the identity is already on screen.
-    let identity = {
+    let mut identity = {
         let (bytes, connection, path) = (bytes.clone(), connection.clone(), path.clone());
         tokio::task::spawn_blocking(move || load_identity(&bytes, vendor, &connection, &path))
     };
@@ -265,10 +265,17 @@ pub async fn run(args: OpenArgs) -> i32 {
     };
     // A small file's identity is there before a "loading" frame would be worth drawing
     // (drawing it would only delay the real one); a large one gets it at once.
-    let mut identity = identity;
     let early = tokio::time::timeout(LOADING_FRAME_AFTER, &mut identity).await;
+    let mut loading_drawn = false;
+    let mut draw_loading = |term: &mut tui::terminal::Term| {
+        if std::mem::replace(&mut loading_drawn, true) {
+            return Ok(());
+        }
+        term.draw(|f| loading_frame(f, &args.file, size))
+            .map(|_| ())
+    };
     if early.is_err()
-        && let Err(e) = term.draw(|f| loading_frame(f, &args.file, size))
+        && let Err(e) = draw_loading(&mut term)
     {
         drop(guard);
         eprintln!("userscope: terminal error: {e}");
@@ -284,7 +291,7 @@ pub async fn run(args: OpenArgs) -> i32 {
         connection,
         path,
     };
-    let (view, initial) = match identity.ok().flatten() {
+    let (view, mut initial) = match identity.ok().flatten() {
         Some(outcome) => {
             let note = format!("Loading the rest of the file ({})…", size_text(size));
             (
@@ -293,22 +300,25 @@ pub async fn run(args: OpenArgs) -> i32 {
             )
         }
         // Not even a sample normalizes: load it all here, for the error (or the profile).
-        None => match tokio::task::spawn_blocking(move || load_view(job)).await {
-            Ok(Ok(view)) => (view, Vec::new()),
-            Ok(Err(e)) => {
-                drop(guard);
-                eprintln!("userscope: {e}");
-                return e.exit_code();
+        None => {
+            // Best effort: the error (or profile) that follows says what matters.
+            let _ = draw_loading(&mut term);
+            match tokio::task::spawn_blocking(move || load_view(job)).await {
+                Ok(Ok(view)) => (view, Vec::new()),
+                Ok(Err(e)) => {
+                    drop(guard);
+                    eprintln!("userscope: {e}");
+                    return e.exit_code();
+                }
+                Err(e) => {
+                    drop(guard);
+                    tracing::error!("opening the file failed: {e}");
+                    eprintln!("userscope: internal error while opening the file");
+                    return 1;
+                }
             }
-            Err(e) => {
-                drop(guard);
-                tracing::error!("opening the file failed: {e}");
-                eprintln!("userscope: internal error while opening the file");
-                return 1;
-            }
-        },
+        }
     };
-    let mut initial = initial;
     initial.push(crate::tui::message::Effect::CheckClipboard);
     let mut app = app::App::new(init, app::Clock::now());
     app.profile = Some(view);
