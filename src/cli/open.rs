@@ -392,4 +392,36 @@ mod tests {
         assert_eq!(lines, index(body));
         assert_eq!(lines.len(), 9);
     }
+
+    #[test]
+    fn the_sample_finds_the_same_identity_as_the_full_load_for_every_demo_user() {
+        let mut checked = 0;
+        for vendor in VendorKind::ALL {
+            for user in crate::demo::users(vendor) {
+                let bytes = bytes::Bytes::from_static(user.body.as_bytes());
+                let Ok((full, _)) = load(bytes.clone(), vendor, "c", Path::new("f.json")) else {
+                    // Bodies that are errors, not profiles (e.g. the rate-limited user).
+                    continue;
+                };
+                let first = load_identity(&bytes, vendor, "c", Path::new("f.json"))
+                    .unwrap_or_else(|| panic!("{vendor:?} {}: no identity", user.label));
+                let identity = |p: &crate::profile::Profile| {
+                    (
+                        p.id.clone(),
+                        p.display_name.clone(),
+                        p.email.clone(),
+                        p.kind.clone(),
+                    )
+                };
+                assert_eq!(
+                    identity(&first.profile),
+                    identity(&full.profile),
+                    "{vendor:?} {}",
+                    user.label
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked >= 20, "only {checked} demo profiles checked");
+    }
 }
