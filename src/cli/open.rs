@@ -153,9 +153,9 @@ pub fn load(
     Ok((outcome, lines))
 }
 
-/// Who the file is about, from a sample of it (`crate::sample`): the first screen while the
-/// whole file is parsed. `None` when the sample does not normalize (the full load then
-/// reports why).
+/// Who the file is about, from its head or a sample of it (`crate::sample`): the first screen
+/// while the whole file is parsed. `None` when neither normalizes (the full load then reports
+/// why). A body broken after its head is reported by the full load too.
 pub fn load_identity(
     bytes: &bytes::Bytes,
     vendor: VendorKind,
@@ -163,10 +163,19 @@ pub fn load_identity(
     path: &Path,
 ) -> Option<LookupOutcome> {
     let started = Instant::now();
-    let value = crate::sample::sample(bytes).ok()?;
-    let normalized = normalize(value, vendor, path).ok()?;
+    let normalized = |value| normalize(value, vendor, path).ok();
+    // The head of the file first: its cost does not grow with the file. When it does not say
+    // who this is (an ID and an email), a sample of the whole body does.
+    let from_head = crate::sample::head(bytes, crate::sample::HEAD_BYTES)
+        .and_then(|head| crate::sample::sample(&head).ok())
+        .and_then(normalized)
+        .filter(|n| n.profile.id.is_some() && n.profile.email.is_some());
+    let found = match from_head {
+        Some(found) => found,
+        None => normalized(crate::sample::sample(bytes).ok()?)?,
+    };
     Some(outcome(
-        normalized,
+        found,
         bytes.clone(),
         vendor,
         connection,
