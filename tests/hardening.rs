@@ -2418,13 +2418,13 @@ fn fuzz_raw_index() {
         // Damaged bodies: truncated, or one byte replaced.
         let cut = at.index(body.len().max(1));
         // The head `userscope open` reads first is always JSON itself.
-        if let Some(head) = userscope::sample::head(&body, cut) {
-            if let Err(e) = serde_json::from_slice::<Value>(&head) {
-                panic!(
-                    "head at {cut} is not JSON ({e}): {}",
-                    String::from_utf8_lossy(&head)
-                );
-            }
+        if let Some(head) = userscope::sample::head(&body, cut)
+            && let Err(e) = serde_json::from_slice::<Value>(&head)
+        {
+            panic!(
+                "head at {cut} is not JSON ({e}): {}",
+                String::from_utf8_lossy(&head)
+            );
         }
         let mut damaged = vec![body[..cut].to_vec(), body.clone()];
         if let Some(b) = damaged[1].get_mut(cut) {
