@@ -152,7 +152,7 @@ for mb in $SIZES; do
     if [ ! -s "$file" ]; then
         if [ "$SHAPE" = long ]; then gen_long "$mb" "$file"; else gen "$mb" "$file"; fi
     fi
-    bytes=$(stat -c %s "$file")
+    bytes=$(stat -L -c %s "$file")
     us=() full=() jl=()
     for _ in $(seq "$REPS"); do
         # Interleaved so that load on the shared box hits both tools alike.
@@ -172,7 +172,7 @@ done
 
 last=$(echo "$SIZES" | awk '{print $NF}')
 file="$WORK/coho-${SHAPE}-${last}mb.json"
-bytes=$(stat -c %s "$file")
+bytes=$(stat -L -c %s "$file")
 rss_us=$(peak_rss us-rss "$BIN open $file --vendor coho --max-size-mib 128" "$US_LOADED")
 echo
 echo "| peak RSS at ${last} MB ($bytes bytes) | KiB | × payload |"

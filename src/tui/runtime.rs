@@ -229,9 +229,8 @@ pub async fn run(
     };
     let size = terminal.size()?;
     app.size = Rect::new(0, 0, size.width, size.height);
-    for effect in initial {
-        exec.run(effect);
-    }
+    // Started once the first frame is out, so that it gets the machine to itself.
+    let mut initial = Some(initial);
     let mut events = EventStream::new();
     let mut animation = tokio::time::interval(ANIMATION_TICK);
     animation.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -244,6 +243,9 @@ pub async fn run(
         if dirty {
             terminal.draw(|frame| ui::render(app, frame))?;
             dirty = false;
+            for effect in initial.take().into_iter().flatten() {
+                exec.run(effect);
+            }
             if let Some(start) = options.exit_after_first_frame {
                 return Ok(RunEnd::FirstFrame(start.elapsed()));
             }
