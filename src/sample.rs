@@ -24,34 +24,26 @@ pub fn head(bytes: &[u8], limit: usize) -> Option<Vec<u8>> {
     if bytes.len() <= limit {
         return None;
     }
+    // The closing brackets of the containers open at `i`. Only steps that end a value or open
+    // a container change it, and each of them moves `cut` too, so at the end it is the stack
+    // at `cut`.
     let mut open: Vec<u8> = Vec::new();
     // The last place where the head may end: after a complete value or an opening bracket.
     let mut cut = 0;
-    let mut closers_at_cut: Vec<u8> = Vec::new();
     let mut i = 0;
-    let mark = |i: usize, open: &Vec<u8>, cut: &mut usize, closers: &mut Vec<u8>| {
-        *cut = i;
-        closers.clear();
-        closers.extend(open.iter().rev());
-    };
     while let Some(&c) = bytes.get(i) {
         match c {
-            b'{' => {
-                open.push(b'}');
+            b'{' | b'[' => {
+                open.push(if c == b'{' { b'}' } else { b']' });
                 i += 1;
-                mark(i, &open, &mut cut, &mut closers_at_cut);
-            }
-            b'[' => {
-                open.push(b']');
-                i += 1;
-                mark(i, &open, &mut cut, &mut closers_at_cut);
+                cut = i;
             }
             b'}' | b']' => {
                 if open.pop() != Some(c) {
                     return None;
                 }
                 i += 1;
-                mark(i, &open, &mut cut, &mut closers_at_cut);
+                cut = i;
                 if open.is_empty() {
                     break;
                 }
@@ -66,7 +58,7 @@ pub fn head(bytes: &[u8], limit: usize) -> Option<Vec<u8>> {
                     .map(|n| end + n);
                 i = end;
                 if next.and_then(|n| bytes.get(n)) != Some(&b':') {
-                    mark(i, &open, &mut cut, &mut closers_at_cut);
+                    cut = i;
                 }
             }
             b',' | b':' | b' ' | b'\t' | b'\n' | b'\r' => i += 1,
@@ -78,7 +70,7 @@ pub fn head(bytes: &[u8], limit: usize) -> Option<Vec<u8>> {
                     .position(|b| matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r'))
                     .unwrap_or(bytes.len() - i);
                 i += len.max(1);
-                mark(i, &open, &mut cut, &mut closers_at_cut);
+                cut = i;
             }
         }
         // Stop at the first place to cut at or past the limit.
@@ -87,14 +79,7 @@ pub fn head(bytes: &[u8], limit: usize) -> Option<Vec<u8>> {
         }
     }
     let mut out = bytes.get(..cut)?.to_vec();
-    // A cut right after a comma-separated member leaves a trailing comma: drop it.
-    while out
-        .last()
-        .is_some_and(|b| b.is_ascii_whitespace() || *b == b',')
-    {
-        out.pop();
-    }
-    out.extend_from_slice(&closers_at_cut);
+    out.extend(open.iter().rev());
     Some(out)
 }
 

@@ -103,6 +103,23 @@ fn send(app: &mut App, message: Message) -> Vec<Effect> {
     update(app, message)
 }
 
+fn mouse(kind: MouseEventKind, column: u16, row: u16) -> MouseEvent {
+    MouseEvent {
+        kind,
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    }
+}
+
+fn mouse_click(column: u16, row: u16) -> MouseEvent {
+    mouse(MouseEventKind::Down(MouseButton::Left), column, row)
+}
+
+fn mouse_wheel_down(column: u16, row: u16) -> MouseEvent {
+    mouse(MouseEventKind::ScrollDown, column, row)
+}
+
 fn key(code: KeyCode) -> KeyEvent {
     KeyEvent::new(code, KeyModifiers::NONE)
 }
@@ -554,21 +571,11 @@ fn mouse_click_focuses_a_pane_and_the_wheel_scrolls() {
     let text = screen_text(&mut app, 120, 40);
     let tab_row = text.lines().nth(2).unwrap();
     let col = tab_row.find("3 Tags").unwrap() - 1; // the line starts with a quote
-    let click = MouseEvent {
-        kind: MouseEventKind::Down(MouseButton::Left),
-        column: u16::try_from(col).unwrap(),
-        row: 2,
-        modifiers: KeyModifiers::NONE,
-    };
+    let click = mouse_click(u16::try_from(col).unwrap(), 2);
     send(&mut app, Message::Mouse(click));
     assert_eq!(app.profile.as_ref().unwrap().focus, Pane::Tags);
     press(&mut app, "2");
-    let wheel = MouseEvent {
-        kind: MouseEventKind::ScrollDown,
-        column: 10,
-        row: 10,
-        modifiers: KeyModifiers::NONE,
-    };
+    let wheel = mouse_wheel_down(10, 10);
     send(&mut app, Message::Mouse(wheel));
     assert_eq!(
         app.profile
@@ -580,12 +587,7 @@ fn mouse_click_focuses_a_pane_and_the_wheel_scrolls() {
     );
     // A click on a row selects it (row 4 is the first row inside the pane border).
     // At 120 columns the Overview sits on the left (46 cells); the focused pane is right of it.
-    let row_click = MouseEvent {
-        kind: MouseEventKind::Down(MouseButton::Left),
-        column: 60,
-        row: 6,
-        modifiers: KeyModifiers::NONE,
-    };
+    let row_click = mouse_click(60, 6);
     send(&mut app, Message::Mouse(row_click));
     assert_eq!(
         app.profile
@@ -595,12 +597,7 @@ fn mouse_click_focuses_a_pane_and_the_wheel_scrolls() {
             .selected,
         2
     );
-    let side_click = MouseEvent {
-        kind: MouseEventKind::Down(MouseButton::Left),
-        column: 10,
-        row: 6,
-        modifiers: KeyModifiers::NONE,
-    };
+    let side_click = mouse_click(10, 6);
     send(&mut app, Message::Mouse(side_click));
     assert_eq!(app.profile.as_ref().unwrap().focus, Pane::Overview);
 }
@@ -609,12 +606,7 @@ fn mouse_click_focuses_a_pane_and_the_wheel_scrolls() {
 fn mouse_click_on_the_start_screen_picks_a_vendor() {
     let mut app = app_with(true);
     // Vendor list starts at row 1 (title) + 1 (border); ChakraHQ is the 4th.
-    let click = MouseEvent {
-        kind: MouseEventKind::Down(MouseButton::Left),
-        column: 5,
-        row: 5,
-        modifiers: KeyModifiers::NONE,
-    };
+    let click = mouse_click(5, 5);
     send(&mut app, Message::Mouse(click));
     assert_eq!(
         (app.selected_vendor(), app.start_focus),
@@ -1377,12 +1369,7 @@ fn tiny_and_odd_terminal_sizes_never_panic() {
         press(&mut app, "5G<PgUp>");
         send(
             &mut app,
-            Message::Mouse(MouseEvent {
-                kind: MouseEventKind::Down(MouseButton::Left),
-                column: w.saturating_sub(1),
-                row: h.saturating_sub(1),
-                modifiers: KeyModifiers::NONE,
-            }),
+            Message::Mouse(mouse_click(w.saturating_sub(1), h.saturating_sub(1))),
         );
         draw(&mut app, w, h);
     }
@@ -1522,12 +1509,7 @@ fn a_demo_user_is_picked_by_click_and_run_with_enter() {
     let mut app = app_with(true);
     // 80×24 demo layout: the demo-user box starts at row 10 (title 1 + vendor box 9); its
     // second entry is on row 12.
-    let click = MouseEvent {
-        kind: MouseEventKind::Down(MouseButton::Left),
-        column: 5,
-        row: 12,
-        modifiers: KeyModifiers::NONE,
-    };
+    let click = mouse_click(5, 12);
     send(&mut app, Message::Mouse(click));
     assert_eq!((app.start_focus, app.list_cursor), (StartFocus::Users, 1));
     let effects = press(&mut app, "<Enter>");
@@ -2793,12 +2775,7 @@ fn compare_rows_are_selected_by_a_click_and_a_second_click_opens_them() {
         .lines()
         .position(|l| l.contains("≠ Email"))
         .expect("the Email row is on screen");
-    let click = |row: usize| MouseEvent {
-        kind: MouseEventKind::Down(MouseButton::Left),
-        column: 10,
-        row: u16::try_from(row).unwrap(),
-        modifiers: KeyModifiers::NONE,
-    };
+    let click = |row: usize| mouse_click(10, u16::try_from(row).unwrap());
     send(&mut app, Message::Mouse(click(email_row)));
     assert_eq!(compare_selected(&app).0, "Email");
     assert!(app.overlay.is_none(), "a first click only selects");

@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
 
 use crate::error::LookupError;
@@ -14,6 +14,7 @@ use crate::sanitize::sanitize;
 use crate::secrets::ApiKey;
 pub use crate::tui::error_view::{ErrorKind, ErrorView};
 pub use crate::tui::input::TextInput;
+use crate::tui::input::typed_char;
 use crate::tui::keymap::{Action, Context, KeyMap};
 use crate::tui::message::{Effect, KeyStatus, Message, RequestId};
 use crate::tui::ui::layout;
@@ -1358,14 +1359,7 @@ impl App {
                 self.move_selection(a);
                 return Vec::new();
             }
-            Some(a) => input.edit(a),
-            None => match typed_char(key) {
-                Some(c) => {
-                    input.insert(c);
-                    true
-                }
-                None => false,
-            },
+            a => input.type_key(a, key),
         };
         // The Raw search runs on Enter: a regex half typed is usually invalid, and a 50 MB
         // payload should not be rescanned per keystroke.
@@ -1526,21 +1520,6 @@ fn scrolled(scroll: usize, action: Action, page: usize) -> usize {
         // The overlay clamps this to its content when drawn.
         Action::Bottom => usize::MAX / 2,
         _ => scroll,
-    }
-}
-
-/// A printable character typed without Ctrl/Alt.
-fn typed_char(key: &KeyEvent) -> Option<char> {
-    match key.code {
-        KeyCode::Char(c)
-            if !key
-                .modifiers
-                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-                && !c.is_control() =>
-        {
-            Some(c)
-        }
-        _ => None,
     }
 }
 

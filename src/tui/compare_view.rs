@@ -4,7 +4,7 @@
 //! computed once when the comparison opens; `d`, `f` and the movement keys only choose which of
 //! its rows are listed. Esc always goes one step back.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 
 use crate::lookup::LookupOutcome;
 use crate::sanitize::sanitize;
@@ -570,20 +570,6 @@ fn open_detail(app: &mut App) {
     });
 }
 
-fn typed_char(key: &KeyEvent) -> Option<char> {
-    match key.code {
-        KeyCode::Char(c)
-            if !key
-                .modifiers
-                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-                && !c.is_control() =>
-        {
-            Some(c)
-        }
-        _ => None,
-    }
-}
-
 /// Keys while typing the filter: rows narrow with every keystroke; Enter keeps the filter,
 /// Esc clears it, arrows still move.
 pub fn on_filter_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
@@ -612,14 +598,7 @@ pub fn on_filter_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
             view.move_by(a, page);
             return Vec::new();
         }
-        Some(a) => input.edit(a),
-        None => match typed_char(key) {
-            Some(c) => {
-                input.insert(c);
-                true
-            }
-            None => false,
-        },
+        a => input.type_key(a, key),
     };
     if changed {
         let query = input.text().to_owned();

@@ -1,8 +1,24 @@
 //! A one-line text field (the lookup input and the masked key field).
 
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use zeroize::Zeroize;
 
 use crate::tui::keymap::Action;
+
+/// A printable character typed without Ctrl/Alt.
+pub fn typed_char(key: &KeyEvent) -> Option<char> {
+    match key.code {
+        KeyCode::Char(c)
+            if !key
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                && !c.is_control() =>
+        {
+            Some(c)
+        }
+        _ => None,
+    }
+}
 
 /// A one-line text field. Masked fields (the key dialog) never show or print their text and
 /// wipe it from memory when dropped.
@@ -111,6 +127,21 @@ impl TextInput {
             _ => return false,
         }
         true
+    }
+
+    /// A key while this field has focus: its editing action, or the character it types.
+    /// `true` when the text or the cursor changed.
+    pub fn type_key(&mut self, action: Option<Action>, key: &KeyEvent) -> bool {
+        match action {
+            Some(a) => self.edit(a),
+            None => match typed_char(key) {
+                Some(c) => {
+                    self.insert(c);
+                    true
+                }
+                None => false,
+            },
+        }
     }
 
     /// The text before the cursor (to place the terminal cursor by display width).

@@ -220,7 +220,8 @@ fn number_end(b: &[u8], mut i: usize) -> usize {
     i
 }
 
-/// `i` is at a key's opening quote: (the key's start, where its value starts).
+/// `i` is at a key's opening quote: (just past the key's closing quote, where its value
+/// starts).
 fn key_and_value(b: &[u8], i: usize) -> Option<(usize, usize)> {
     if b.get(i) != Some(&b'"') {
         return None;
@@ -230,12 +231,49 @@ fn key_and_value(b: &[u8], i: usize) -> Option<(usize, usize)> {
     if b.get(colon) != Some(&b':') {
         return None;
     }
-    Some((i, skip_ws(b, colon + 1)))
+    Some((end, skip_ws(b, colon + 1)))
 }
 
 struct Frame {
     opener: u32,
     object: bool,
+}
+
+/// Where a container's next member starts (`at` is past `{`, `[` or a comma): in an object
+/// its key (returned) and then its value, in an array the value itself.
+fn member_start(b: &[u8], at: usize, object: bool) -> Option<(Option<usize>, usize)> {
+    if object {
+        let (_, value) = key_and_value(b, at)?;
+        Some((Some(at), value))
+    } else {
+        Some((None, at))
+    }
+}
+
+impl Kind {
+    fn open(object: bool) -> Kind {
+        if object {
+            Kind::OpenObject
+        } else {
+            Kind::OpenArray
+        }
+    }
+
+    fn close(object: bool) -> Kind {
+        if object {
+            Kind::CloseObject
+        } else {
+            Kind::CloseArray
+        }
+    }
+
+    fn empty(object: bool) -> Kind {
+        if object {
+            Kind::EmptyObject
+        } else {
+            Kind::EmptyArray
+        }
+    }
 }
 
 /// The structural scan: brackets, commas, colons, string ends and literals are checked, so a
@@ -270,28 +308,13 @@ fn index_json(b: &[u8]) -> Option<Vec<Row>> {
                 let object = *c == b'{';
                 let next = skip_ws(b, i + 1);
                 if b.get(next) == Some(if object { &b'}' } else { &b']' }) {
-                    rows.push(row(if object {
-                        Kind::EmptyObject
-                    } else {
-                        Kind::EmptyArray
-                    }));
+                    rows.push(row(Kind::empty(object)));
                     i = next + 1;
                 } else {
                     let opener = u32::try_from(rows.len()).ok()?;
-                    rows.push(row(if object {
-                        Kind::OpenObject
-                    } else {
-                        Kind::OpenArray
-                    }));
+                    rows.push(row(Kind::open(object)));
                     stack.push(Frame { opener, object });
-                    if object {
-                        let (k, value) = key_and_value(b, next)?;
-                        key = Some(k);
-                        i = value;
-                    } else {
-                        key = None;
-                        i = next;
-                    }
+                    (key, i) = member_start(b, next, object)?;
                     continue;
                 }
             }
@@ -329,15 +352,7 @@ fn index_json(b: &[u8]) -> Option<Vec<Row>> {
                     if let Some(last) = rows.last_mut() {
                         last.flags |= COMMA;
                     }
-                    let next = skip_ws(b, i + 1);
-                    if object {
-                        let (k, value) = key_and_value(b, next)?;
-                        key = Some(k);
-                        i = value;
-                    } else {
-                        key = None;
-                        i = next;
-                    }
+                    (key, i) = member_start(b, skip_ws(b, i + 1), object)?;
                     break;
                 }
                 c @ (b'}' | b']') if (*c == b'}') == object => {
@@ -352,11 +367,7 @@ fn index_json(b: &[u8]) -> Option<Vec<Row>> {
                         link: opener,
                         parent: opener,
                         depth,
-                        kind: if object {
-                            Kind::CloseObject
-                        } else {
-                            Kind::CloseArray
-                        },
+                        kind: Kind::close(object),
                         flags: 0,
                     });
                     i += 1;
@@ -393,10 +404,9 @@ impl Indexed {
         if row.flags & KEYED == 0 {
             return (None, start);
         }
-        let body = &self.body[..];
-        match (string_end(body, start), key_and_value(body, start)) {
-            (Some(end), Some((_, value))) => (Some(self.bytes(start, end)), value),
-            _ => (None, start),
+        match key_and_value(&self.body, start) {
+            Some((end, value)) => (Some(self.bytes(start, end)), value),
+            None => (None, start),
         }
     }
 

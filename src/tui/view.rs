@@ -207,10 +207,14 @@ impl ProfileView {
         ProfileView::with_raw(outcome, raw)
     }
 
-    /// With the body already indexed (`userscope open` indexes it on one core while the
-    /// other parses it for the adapter).
+    /// With the body already indexed (`userscope open` builds the index first, to size its
+    /// parse by it).
     pub fn with_raw(outcome: LookupOutcome, raw: RawIndex) -> ProfileView {
-        let overview = overview_rows(&outcome);
+        ProfileView::build(outcome, raw, None)
+    }
+
+    fn build(outcome: LookupOutcome, raw: RawIndex, loading: Option<String>) -> ProfileView {
+        let overview = overview_rows(&outcome, loading.is_some());
         let segments = segment_rows(&outcome);
         let location = location_rows(&outcome);
         let request = request_rows(&outcome);
@@ -237,7 +241,7 @@ impl ProfileView {
             raw,
             key_widths,
             filters: Default::default(),
-            loading: None,
+            loading,
         }
     }
 
@@ -253,17 +257,7 @@ impl ProfileView {
             ..Default::default()
         };
         outcome.warnings.clear();
-        let mut view = ProfileView::with_raw(outcome, RawIndex::default());
-        for row in &mut view.overview {
-            if matches!(
-                row.key.as_str(),
-                "Location" | "Properties" | "Tags" | "Segments" | "Attributes" | "Warnings"
-            ) {
-                row.value = "loading…".to_owned();
-            }
-        }
-        view.loading = Some(note);
-        view
+        ProfileView::build(outcome, RawIndex::default(), Some(note))
     }
 
     pub fn vendor(&self) -> VendorKind {
@@ -511,11 +505,17 @@ fn field_row(field: &Field, now: DateTime<Utc>) -> Row {
     row
 }
 
-fn overview_rows(o: &LookupOutcome) -> Vec<Row> {
+/// What a count says while `userscope open` is still reading the file.
+const LOADING: &str = "loading…";
+
+/// The Overview; while `loading`, every count says so instead of "none".
+fn overview_rows(o: &LookupOutcome, loading: bool) -> Vec<Row> {
     let p = &o.profile;
     let vendor = o.vendor;
     let count = |section: Section, n: usize| {
-        if n == 0 {
+        if loading {
+            LOADING.to_owned()
+        } else if n == 0 {
             empty_text(vendor, section)
         } else {
             n.to_string()
@@ -562,7 +562,9 @@ fn overview_rows(o: &LookupOutcome) -> Vec<Row> {
             )
         },
     ];
-    if o.warnings.is_empty() {
+    if loading {
+        rows.push(Row::new("Warnings", LOADING));
+    } else if o.warnings.is_empty() {
         rows.push(
             Row::new(
                 "Warnings",
