@@ -2,6 +2,7 @@
 //! the outside world is returned as `Effect`s, and the time is state the runtime sets, so every
 //! behaviour here can be tested by feeding messages.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
@@ -131,7 +132,7 @@ pub struct CachedProfile {
     pub connection: String,
     pub lookup: Lookup,
     pub fetched: DateTime<Utc>,
-    pub outcome: LookupOutcome,
+    pub outcome: Arc<LookupOutcome>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -300,7 +301,7 @@ impl App {
         }
     }
 
-    fn cache_profile(&mut self, outcome: &LookupOutcome) {
+    fn cache_profile(&mut self, outcome: &Arc<LookupOutcome>) {
         self.profile_cache
             .retain(|c| !(c.connection == outcome.connection && c.lookup == outcome.lookup));
         self.profile_cache.insert(
@@ -309,7 +310,7 @@ impl App {
                 connection: outcome.connection.clone(),
                 lookup: outcome.lookup.clone(),
                 fetched: self.clock.wall,
-                outcome: outcome.clone(),
+                outcome: Arc::clone(outcome),
             },
         );
         self.profile_cache.truncate(PROFILE_CACHE);
@@ -508,12 +509,13 @@ impl App {
                     .unwrap_or_else(|| loading.lookup.value.clone());
                 let effects =
                     self.record_recent(loading.conn_index, &loading.lookup, name, true, false);
+                let outcome = Arc::new(outcome);
                 self.cache_profile(&outcome);
                 self.error = None;
                 self.auto_retries = 0;
                 if crate::tui::compare_view::awaiting_side_b(self) {
                     // Side B of a comparison: the profile on show stays side A.
-                    crate::tui::compare_view::open_with(self, outcome);
+                    crate::tui::compare_view::open_with(self, &outcome);
                     return effects;
                 }
                 self.profile = Some(ProfileView::new(outcome));
@@ -713,7 +715,7 @@ impl App {
         };
         if crate::tui::compare_view::awaiting_side_b(self) {
             self.error = None;
-            crate::tui::compare_view::open_with(self, cached.outcome);
+            crate::tui::compare_view::open_with(self, &cached.outcome);
             return Some(effects);
         }
         self.profile = Some(ProfileView::new(cached.outcome));

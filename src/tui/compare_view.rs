@@ -4,6 +4,8 @@
 //! computed once when the comparison opens; `d`, `f` and the movement keys only choose which of
 //! its rows are listed. Esc always goes one step back.
 
+use std::sync::Arc;
+
 use crossterm::event::KeyEvent;
 
 use crate::lookup::LookupOutcome;
@@ -17,7 +19,7 @@ use crate::tui::message::Effect;
 
 /// Side A and how far choosing side B has got.
 pub struct CompareState {
-    pub a: LookupOutcome,
+    pub a: Arc<LookupOutcome>,
     pub stage: Stage,
 }
 
@@ -298,11 +300,11 @@ pub fn awaiting_side_b(app: &App) -> bool {
 }
 
 /// Compare side A with `b` and show the result.
-pub fn open_with(app: &mut App, b: LookupOutcome) {
+pub fn open_with(app: &mut App, b: &LookupOutcome) {
     let Some(state) = app.compare.as_mut() else {
         return;
     };
-    let cmp = Comparison::new(&state.a, &b);
+    let cmp = Comparison::new(&state.a, b);
     state.stage = Stage::Ready(Box::new(CompareView::new(cmp)));
     app.screen = Screen::Compare;
     app.notice = None;
@@ -388,7 +390,7 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             Action::Select => {
                 let chosen = candidates(app).get(cursor - 1).map(|c| c.outcome.clone());
                 if let Some(b) = chosen {
-                    open_with(app, b);
+                    open_with(app, &b);
                 }
                 return Vec::new();
             }

@@ -9,6 +9,8 @@ use crate::lookup::LookupOutcome;
 use crate::profile::{Field, Section, ValueHint};
 use crate::sanitize::sanitize;
 use crate::tui::fuzzy::{FuzzyQuery, Needle};
+use std::sync::Arc;
+
 use crate::tui::json::{JsonLine, JsonTree, RawIndex};
 use crate::tui::text::width;
 use crate::vendor::VendorKind;
@@ -157,7 +159,8 @@ pub struct PaneScroll {
 }
 
 pub struct ProfileView {
-    pub outcome: LookupOutcome,
+    /// Shared with the profile cache and a comparison: cloning it is a count, not a copy.
+    pub outcome: Arc<LookupOutcome>,
     pub focus: Pane,
     pub scroll: [PaneScroll; 8],
     overview: Vec<Row>,
@@ -202,18 +205,19 @@ fn rows_key_width(rows: &[Row]) -> usize {
 }
 
 impl ProfileView {
-    pub fn new(outcome: LookupOutcome) -> ProfileView {
+    pub fn new(outcome: impl Into<Arc<LookupOutcome>>) -> ProfileView {
+        let outcome = outcome.into();
         let raw = crate::tui::json::index(&outcome.raw);
-        ProfileView::with_raw(outcome, raw)
+        ProfileView::build(outcome, raw, None)
     }
 
     /// With the body already indexed (`userscope open` builds the index first, to size its
     /// parse by it).
     pub fn with_raw(outcome: LookupOutcome, raw: RawIndex) -> ProfileView {
-        ProfileView::build(outcome, raw, None)
+        ProfileView::build(Arc::new(outcome), raw, None)
     }
 
-    fn build(outcome: LookupOutcome, raw: RawIndex, loading: Option<String>) -> ProfileView {
+    fn build(outcome: Arc<LookupOutcome>, raw: RawIndex, loading: Option<String>) -> ProfileView {
         let overview = overview_rows(&outcome, loading.is_some());
         let segments = segment_rows(&outcome);
         let location = location_rows(&outcome);
@@ -257,7 +261,7 @@ impl ProfileView {
             ..Default::default()
         };
         outcome.warnings.clear();
-        ProfileView::build(outcome, RawIndex::default(), Some(note))
+        ProfileView::build(Arc::new(outcome), RawIndex::default(), Some(note))
     }
 
     pub fn vendor(&self) -> VendorKind {
