@@ -7,6 +7,8 @@
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
+use crate::tui::json::string_end;
+
 /// Members kept per object or array.
 pub const KEEP: usize = 64;
 /// Containers nested deeper than this are skipped whole.
@@ -81,19 +83,6 @@ pub fn head(bytes: &[u8], limit: usize) -> Option<Vec<u8>> {
     let mut out = bytes.get(..cut)?.to_vec();
     out.extend(open.iter().rev());
     Some(out)
-}
-
-/// `i` is at an opening quote: the offset just past the closing one.
-fn string_end(b: &[u8], i: usize) -> Option<usize> {
-    let mut at = i + 1;
-    loop {
-        let hit = memchr::memchr2(b'"', b'\\', b.get(at..)?)?;
-        at += hit;
-        if b.get(at) == Some(&b'"') {
-            return Some(at + 1);
-        }
-        at += 2;
-    }
 }
 
 /// Parse `bytes` into a sample `Value`. The whole body is scanned, so an error here means the

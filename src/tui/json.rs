@@ -197,7 +197,7 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
 }
 
 /// `i` is at an opening quote: the offset just past the closing one.
-fn string_end(b: &[u8], i: usize) -> Option<usize> {
+pub(crate) fn string_end(b: &[u8], i: usize) -> Option<usize> {
     let mut at = i + 1;
     loop {
         let rest = b.get(at..)?;
