@@ -13,8 +13,9 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use serde_json::{Map, Value, json};
-use userscope::cli::open::{FileJob, load_identity, load_view};
-use userscope::tui::json::{JsonTree, index};
+use userscope::json::{JsonTree, index};
+use userscope::open::{FileJob, load_identity};
+use userscope::tui::view::load_view;
 use userscope::vendor::VendorKind;
 
 fn value(i: usize) -> Value {
@@ -66,7 +67,7 @@ fn open(c: &mut Criterion) {
         b.iter(|| serde_json::from_slice::<Value>(black_box(&body)))
     });
     group.bench_function("parse_sized_from_index", |b| {
-        b.iter(|| userscope::sized_parse::parse(black_box(&body), &lines))
+        b.iter(|| userscope::json::sized_parse::parse(black_box(&body), &lines))
     });
     group.bench_function("identity_from_head", |b| {
         b.iter(|| load_identity(black_box(&body), VendorKind::Coho, "coho", path))

@@ -56,6 +56,7 @@ fn outcome(attributes: usize) -> LookupOutcome {
         },
         raw: raw.into(),
         warnings: vec![],
+        origin: userscope::lookup::Origin::Request,
     }
 }
 

@@ -10,8 +10,8 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
 use crate::error::LookupError;
+use crate::http::LookupEvent;
 use crate::http::{HttpClient, Outgoing, origin_text};
-use crate::lookup::LookupEvent;
 use crate::secrets::ApiKey;
 use crate::vendor::{Connection, VendorKind};
 

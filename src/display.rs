@@ -91,6 +91,22 @@ pub fn field_text(field: &Field, now: DateTime<Utc>) -> String {
     timestamp_text(&field.value, field.hint, now).unwrap_or_else(|| value_text(&field.value))
 }
 
+/// A segment's summary line followed by its further members as pretty JSON, for the detail
+/// popup; `None` when it has no further members.
+pub fn segment_detail(s: &crate::profile::Segment, summary: &str) -> Option<String> {
+    if s.details.is_empty() {
+        return None;
+    }
+    let details: serde_json::Map<String, serde_json::Value> = s
+        .details
+        .iter()
+        .map(|f| (f.key.clone(), f.value.clone()))
+        .collect();
+    serde_json::to_string_pretty(&details)
+        .ok()
+        .map(|d| format!("{summary}\n{d}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

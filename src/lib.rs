@@ -2,19 +2,20 @@
 
 pub mod cli;
 pub mod coho_token;
+pub mod compare;
 pub mod config;
 pub mod demo;
 pub mod display;
 pub mod error;
 pub mod history;
 pub mod http;
+pub mod json;
 pub mod logging;
 pub mod lookup;
+pub mod open;
 pub mod output;
 pub mod profile;
-pub mod sample;
 pub mod sanitize;
 pub mod secrets;
-pub mod sized_parse;
 pub mod tui;
 pub mod vendor;

@@ -2,7 +2,6 @@
 //! exchange and bounded 429 retries), normalize the answer. Shared by `get` and the TUI.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use serde::Serialize;
 use tokio::sync::mpsc::UnboundedSender;
@@ -11,6 +10,7 @@ use tokio_util::sync::CancellationToken;
 use crate::coho_token::TokenCache;
 use crate::config::HttpSettings;
 use crate::error::LookupError;
+pub use crate::http::LookupEvent;
 use crate::http::{Auth, HttpClient, Outgoing, Received, check_key_transport, status_error};
 use crate::profile::Profile;
 use crate::secrets::{ApiKey, Credential, KeySource, api_key_var};
@@ -43,13 +43,19 @@ pub struct LookupOutcome {
     /// The body exactly as received.
     pub raw: bytes::Bytes,
     pub warnings: Vec<String>,
+    /// Whether a request was made, or the body was read from a saved file (`userscope open`,
+    /// where `request.url` holds the file's path and nothing was sent).
+    pub origin: Origin,
 }
 
-/// Progress a caller may show while a lookup runs (the TUI's 429 countdown).
-#[derive(Clone, Debug, PartialEq)]
-pub enum LookupEvent {
-    /// Rate limited; the next try starts after `wait`. `attempt` counts from 1.
-    RateLimitedWaiting { wait: Duration, attempt: u32 },
+/// Where a profile's body came from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Origin {
+    /// A request to the vendor (the Request pane shows it).
+    #[default]
+    Request,
+    /// A saved file: no request was made.
+    File,
 }
 
 /// Runs lookups; cheap to clone and share between tasks (one HTTP client, one token cache).
@@ -198,6 +204,7 @@ impl Lookuper {
             profile,
             raw: received.body,
             warnings,
+            origin: Origin::Request,
         })
     }
 }

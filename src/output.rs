@@ -271,6 +271,7 @@ mod tests {
             },
             raw: bytes::Bytes::from(raw.to_owned()),
             warnings: vec!["w1".into()],
+            origin: crate::lookup::Origin::Request,
         }
     }
 

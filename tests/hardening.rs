@@ -2250,6 +2250,7 @@ fn normalize_and_render(vendor: VendorKind, body: Value) {
         profile: normalized.profile,
         raw: bytes::Bytes::from(raw),
         warnings: normalized.warnings,
+        origin: userscope::lookup::Origin::Request,
     };
     let text = userscope::output::render_text(&outcome, chrono::Utc::now());
     if let Some(c) = text.chars().find(|c| forbidden_char(*c)) {
@@ -2372,7 +2373,7 @@ fn fuzz_vemetric() {
 /// index gives the plain parse's value or error, byte for byte.
 #[test]
 fn fuzz_raw_index() {
-    use userscope::tui::json::JsonTree;
+    use userscope::json::JsonTree;
     fn pretty(t: &JsonTree) -> String {
         (0..t.line_count())
             .map(|i| {
@@ -2404,7 +2405,7 @@ fn fuzz_raw_index() {
         // Damaged bodies: truncated, or one byte replaced.
         let cut = at.index(body.len().max(1));
         // The head `userscope open` reads first is always JSON itself.
-        if let Some(head) = userscope::sample::head(&body, cut)
+        if let Some(head) = userscope::json::sample::head(&body, cut)
             && let Err(e) = serde_json::from_slice::<Value>(&head)
         {
             panic!(
@@ -2419,7 +2420,8 @@ fn fuzz_raw_index() {
         for bytes in damaged.into_iter().chain([body]) {
             // The sized parse `userscope open` uses is a plain parse, errors included.
             let plain = serde_json::from_slice::<Value>(&bytes);
-            let sized = userscope::sized_parse::parse(&bytes, &userscope::tui::json::index(&bytes));
+            let sized =
+                userscope::json::sized_parse::parse(&bytes, &userscope::json::index(&bytes));
             match (&plain, &sized) {
                 (Ok(a), Ok(b)) => assert_eq!(
                     serde_json::to_string(a).unwrap(),

@@ -217,6 +217,7 @@ fn outcome_from_body(vendor: VendorKind, lookup: Lookup, body: &str) -> LookupOu
         profile: normalized.profile,
         raw: bytes::Bytes::copy_from_slice(body.as_bytes()),
         warnings: normalized.warnings,
+        origin: userscope::lookup::Origin::Request,
     }
 }
 
@@ -1177,6 +1178,7 @@ fn hostile_outcome() -> LookupOutcome {
         profile,
         raw: bytes::Bytes::from(body),
         warnings: vec![evil.to_owned()],
+        origin: userscope::lookup::Origin::Request,
     }
 }
 
@@ -2217,7 +2219,7 @@ fn the_filter_is_fuzzy_on_key_and_value_and_highlights_the_matched_characters() 
 
 // ---- Compare two profiles (issue 5 item 7) ----
 
-use userscope::tui::compare::Status as CmpStatus;
+use userscope::compare::Status as CmpStatus;
 use userscope::tui::compare_view::{self, Stage as CmpStage};
 
 /// Coho's rich user as side A, compared with User.com's rich user picked from the cache.
@@ -2510,7 +2512,7 @@ fn compare_enter_shows_both_values_and_y_copies_the_row() {
 #[test]
 fn compare_keys_follow_the_key_table_and_config() {
     use userscope::tui::keymap::{Action, Context, KeyMap};
-    let tui: toml::Table =
+    let tui: userscope::config::TuiSettings =
         toml::from_str("[keys]\ncompare = \"=\"\ndiff_only = \"x\"\nfilter = \"F\"\n").unwrap();
     let mut app = loaded(VendorKind::Coho);
     app.keymap = KeyMap::with_overrides(&tui).unwrap();
@@ -2667,8 +2669,7 @@ fn big_coho_file() -> (std::path::PathBuf, bytes::Bytes) {
 }
 
 fn opening_app(bytes: &bytes::Bytes, path: &std::path::Path) -> App {
-    let identity =
-        userscope::cli::open::load_identity(bytes, VendorKind::Coho, "coho", path).unwrap();
+    let identity = userscope::open::load_identity(bytes, VendorKind::Coho, "coho", path).unwrap();
     assert_eq!(identity.request.url, path.display().to_string());
     let mut app = app_with(false);
     app.profile = Some(userscope::tui::view::ProfileView::loading(
@@ -2719,7 +2720,7 @@ fn an_opened_file_shows_who_it_is_first_then_every_pane() {
     );
     press(&mut app, "<Down><Down>");
     // The full view arrives: same pane, every section filled, selection kept in range.
-    let full = userscope::cli::open::load_view(userscope::cli::open::FileJob {
+    let full = userscope::tui::view::load_view(userscope::open::FileJob {
         bytes: bytes.clone(),
         vendor: VendorKind::Coho,
         connection: "coho".to_owned(),
@@ -2751,7 +2752,7 @@ fn an_opened_file_shows_who_it_is_first_then_every_pane() {
 fn a_file_that_fails_to_load_fully_ends_with_the_reason() {
     let (file, bytes) = big_coho_file();
     let mut app = opening_app(&bytes, &file);
-    let error = userscope::cli::open::OpenError::NotJson {
+    let error = userscope::open::OpenError::NotJson {
         path: "big.json".to_owned(),
         cause: "EOF while parsing".to_owned(),
     };

@@ -1530,7 +1530,7 @@ fn scrolled(scroll: usize, action: Action, page: usize) -> usize {
 /// selection the operator has moved to meanwhile.
 fn on_file_loaded(
     app: &mut App,
-    result: Result<ProfileView, crate::cli::open::OpenError>,
+    result: Result<ProfileView, crate::open::OpenError>,
 ) -> Vec<Effect> {
     match result {
         Ok(mut view) => {

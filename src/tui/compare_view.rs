@@ -8,10 +8,10 @@ use std::sync::Arc;
 
 use crossterm::event::KeyEvent;
 
+use crate::compare::{CompareRow, Comparison, Group, Status};
 use crate::lookup::LookupOutcome;
 use crate::sanitize::sanitize;
 use crate::tui::app::{App, CachedProfile, Overlay, Screen, StartFocus};
-use crate::tui::compare::{CompareRow, Comparison, Group, Status};
 use crate::tui::fuzzy::Needle;
 use crate::tui::input::TextInput;
 use crate::tui::keymap::{Action, Context};
@@ -194,7 +194,7 @@ impl CompareView {
             if !self.shown.shows(row.status) {
                 continue;
             }
-            let text = |c: &Option<crate::tui::compare::Cell>| {
+            let text = |c: &Option<crate::compare::Cell>| {
                 c.as_ref()
                     .is_some_and(|c| needle.as_ref().is_some_and(|n| n.matches(&c.text)))
             };
@@ -520,7 +520,7 @@ fn side_title(cmp: &Comparison, a: bool) -> String {
 
 /// The row as text for a ticket: key and verdict, then each side's value in full.
 pub fn row_text(cmp: &Comparison, row: &CompareRow) -> String {
-    let value = |c: &Option<crate::tui::compare::Cell>| match c {
+    let value = |c: &Option<crate::compare::Cell>| match c {
         Some(cell) => cell
             .full_text()
             .split('\n')

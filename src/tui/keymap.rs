@@ -651,30 +651,18 @@ pub fn parse_key(text: &str) -> Option<KeySpec> {
 impl KeyMap {
     /// The default table with the config file's `[tui.keys]` overrides applied, e.g.
     /// `quit = ["q", "ctrl-q"]`. Each listed action gets exactly the listed keys.
-    pub fn with_overrides(tui: &toml::Table) -> Result<KeyMap, String> {
+    pub fn with_overrides(tui: &crate::config::TuiSettings) -> Result<KeyMap, String> {
         let mut map = KeyMap::default();
-        let Some(keys) = tui.get("keys") else {
-            return Ok(map);
-        };
-        let table = keys
-            .as_table()
-            .ok_or_else(|| "[tui] keys must be a table of action = [\"key\", …]".to_owned())?;
-        for (name, value) in table {
+        for (name, value) in &tui.keys {
             // An action can be bound in several contexts (`f` filters the profile and the
             // Compare screen): the config rebinds it everywhere.
             if !map.bindings.iter().any(|b| b.action.config_name() == *name) {
-                return Err(format!("[tui.keys]: unknown action `{name}`"));
+                return Err(format!(
+                    "[tui.keys]: unknown action `{}`",
+                    crate::sanitize::sanitize(name)
+                ));
             }
-            let list: Vec<&str> = match value {
-                toml::Value::String(s) => vec![s.as_str()],
-                toml::Value::Array(items) => items.iter().filter_map(toml::Value::as_str).collect(),
-                _ => {
-                    return Err(format!(
-                        "[tui.keys] {name}: expected a key or a list of keys"
-                    ));
-                }
-            };
-            let parsed: Option<Vec<KeySpec>> = list.iter().map(|k| parse_key(k)).collect();
+            let parsed: Option<Vec<KeySpec>> = value.keys().iter().map(|k| parse_key(k)).collect();
             match parsed {
                 Some(specs) if !specs.is_empty() => {
                     for binding in map
@@ -685,7 +673,12 @@ impl KeyMap {
                         binding.keys.clone_from(&specs);
                     }
                 }
-                _ => return Err(format!("[tui.keys] {name}: cannot read {value}")),
+                _ => {
+                    return Err(format!(
+                        "[tui.keys] {name}: cannot read {}",
+                        crate::sanitize::sanitize(&value.to_string())
+                    ));
+                }
             }
         }
         Ok(map)
@@ -740,7 +733,7 @@ mod tests {
 
     #[test]
     fn config_overrides_replace_the_keys_of_an_action() {
-        let tui: toml::Table =
+        let tui: crate::config::TuiSettings =
             toml::from_str("[keys]\nquit = [\"ctrl-q\", \"x\"]\nnext_pane = \"l\"\n").unwrap();
         let km = KeyMap::with_overrides(&tui).unwrap();
         let q = key(KeyCode::Char('q'));
@@ -759,13 +752,13 @@ mod tests {
                 .iter()
                 .any(|(_, k, h)| k == "Ctrl-Q x" && h.starts_with("quit"))
         );
-        let bad: toml::Table = toml::from_str("[keys]\nfly = \"f\"\n").unwrap();
+        let bad: crate::config::TuiSettings = toml::from_str("[keys]\nfly = \"f\"\n").unwrap();
         assert!(
             KeyMap::with_overrides(&bad)
                 .unwrap_err()
                 .contains("unknown action `fly`")
         );
-        let bad: toml::Table = toml::from_str("[keys]\nquit = \"ctrl-\"\n").unwrap();
+        let bad: crate::config::TuiSettings = toml::from_str("[keys]\nquit = \"ctrl-\"\n").unwrap();
         assert!(KeyMap::with_overrides(&bad).is_err());
     }
 

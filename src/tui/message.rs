@@ -62,7 +62,7 @@ pub enum Message {
 }
 
 /// A file's full profile view, or why it cannot be shown.
-pub struct LoadedFile(pub Result<crate::tui::view::ProfileView, crate::cli::open::OpenError>);
+pub struct LoadedFile(pub Result<crate::tui::view::ProfileView, crate::open::OpenError>);
 
 impl std::fmt::Debug for LoadedFile {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -111,7 +111,7 @@ pub enum Effect {
     /// process: never before the first frame, never on the UI thread).
     CheckClipboard,
     /// Parse, normalize and index a saved payload off the UI thread (`userscope open`).
-    LoadFile(crate::cli::open::FileJob),
+    LoadFile(crate::open::FileJob),
     /// Write the profile's JSON (design §3 form, no keys) to `file_name` in the current directory.
     Export {
         file_name: String,

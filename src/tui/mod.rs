@@ -11,13 +11,11 @@ use crate::cli::TuiArgs;
 
 pub mod app;
 pub mod clipboard;
-pub mod compare;
 pub mod compare_view;
 pub mod error_view;
 pub mod export;
 pub mod fuzzy;
 pub mod input;
-pub mod json;
 pub mod keymap;
 pub mod message;
 pub mod runtime;

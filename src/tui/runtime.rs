@@ -108,7 +108,7 @@ impl Executor<'_> {
             Effect::LoadFile(job) => {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
-                    let loaded = crate::cli::open::load_view(job);
+                    let loaded = crate::tui::view::load_view(job);
                     let _ = tx.send(Message::FileLoaded(Box::new(LoadedFile(loaded))));
                 });
             }

@@ -5,13 +5,13 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use crate::display::{ABSENT, field_text, timestamp_text};
-use crate::lookup::LookupOutcome;
+use crate::lookup::{LookupOutcome, Origin};
 use crate::profile::{Field, Section, ValueHint};
 use crate::sanitize::sanitize;
 use crate::tui::fuzzy::{FuzzyQuery, Needle};
 use std::sync::Arc;
 
-use crate::tui::json::{JsonLine, JsonTree, RawIndex};
+use crate::json::{JsonLine, JsonTree, RawIndex};
 use crate::tui::text::width;
 use crate::vendor::VendorKind;
 
@@ -207,7 +207,7 @@ fn rows_key_width(rows: &[Row]) -> usize {
 impl ProfileView {
     pub fn new(outcome: impl Into<Arc<LookupOutcome>>) -> ProfileView {
         let outcome = outcome.into();
-        let raw = crate::tui::json::index(&outcome.raw);
+        let raw = crate::json::index(&outcome.raw);
         ProfileView::build(outcome, raw, None)
     }
 
@@ -554,7 +554,7 @@ fn overview_rows(o: &LookupOutcome, loading: bool) -> Vec<Row> {
         Row::new("Tags", count(Section::Tags, p.tags.len())),
         Row::new("Segments", count(Section::Segments, p.segments.len())),
         Row::new("Attributes", count(Section::Attributes, p.attributes.len())),
-        if o.request.method == OPENED_FROM_FILE {
+        if o.origin == Origin::File {
             Row::new("Request", format!("none: opened from {}", o.request.url))
         } else {
             Row::new(
@@ -587,22 +587,6 @@ fn overview_rows(o: &LookupOutcome, loading: bool) -> Vec<Row> {
     rows
 }
 
-/// A segment's summary line followed by its further members as pretty JSON, for the detail
-/// popup; `None` when it has no further members.
-pub fn segment_detail(s: &crate::profile::Segment, summary: &str) -> Option<String> {
-    if s.details.is_empty() {
-        return None;
-    }
-    let details: serde_json::Map<String, Value> = s
-        .details
-        .iter()
-        .map(|f| (f.key.clone(), f.value.clone()))
-        .collect();
-    serde_json::to_string_pretty(&details)
-        .ok()
-        .map(|d| format!("{summary}\n{d}"))
-}
-
 fn segment_rows(o: &LookupOutcome) -> Vec<Row> {
     let mut rows = Vec::new();
     for s in &o.profile.segments {
@@ -612,7 +596,7 @@ fn segment_rows(o: &LookupOutcome) -> Vec<Row> {
                 .map(|id| format!("id {id}"))
                 .unwrap_or_default();
         let mut row = Row::new(name, id).kind(RowKind::Heading);
-        row.detail = segment_detail(s, &row.value);
+        row.detail = crate::display::segment_detail(s, &row.value);
         rows.push(row);
         for f in &s.details {
             let mut detail = Row::new(format!("  {}", f.key), crate::display::value_text(&f.value));
@@ -637,13 +621,16 @@ fn location_rows(o: &LookupOutcome) -> Vec<Row> {
         .collect()
 }
 
-/// `RequestInfo::method` of a profile opened from a saved file (`userscope open`): there was
-/// no request, and the URL field holds the file's path.
-pub const OPENED_FROM_FILE: &str = "FILE";
+/// The full profile view of a saved file (row caches and all), built off the UI thread so the
+/// UI thread only swaps it in (`Effect::LoadFile`).
+pub fn load_view(job: crate::open::FileJob) -> Result<ProfileView, crate::open::OpenError> {
+    crate::open::load(job.bytes, job.vendor, &job.connection, &job.path)
+        .map(|(outcome, lines)| ProfileView::with_raw(outcome, lines))
+}
 
 fn request_rows(o: &LookupOutcome) -> Vec<Row> {
     let r = &o.request;
-    if r.method == OPENED_FROM_FILE {
+    if o.origin == Origin::File {
         return vec![
             Row::new("Source", format!("opened from {}", r.url)),
             Row::new("Body size", format!("{} bytes", o.raw.len())),

@@ -9,10 +9,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
+use crate::compare::{Cell, CompareRow, SideInfo, Status};
 use crate::display::ABSENT;
 use crate::sanitize::sanitize;
 use crate::tui::app::App;
-use crate::tui::compare::{Cell, CompareRow, SideInfo, Status};
 use crate::tui::compare_view::{self, CompareView, Stage, ViewLine};
 use crate::tui::keymap::Action;
 use crate::tui::text::{fit, truncate, truncate_middle, width};

@@ -89,7 +89,7 @@ fn header(app: &App, view: &ProfileView, area: Rect, buf: &mut Buffer) {
         buf.set_string(area.right() - badge_w, area.y, &badge, theme.badge());
     }
     let o = &view.outcome;
-    let second = if o.request.method == crate::tui::view::OPENED_FROM_FILE {
+    let second = if o.origin == crate::lookup::Origin::File {
         format!(
             "{} ({}) · ID {} · opened from {} · {} bytes",
             o.vendor.display_name(),

@@ -5,8 +5,8 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
+use crate::json::{JsonLine, JsonToken, Search};
 use crate::sanitize::sanitize;
-use crate::tui::json::{JsonLine, JsonToken, Search};
 use crate::tui::text::{truncate, width};
 use crate::tui::ui::table::{empty, scrollbar, visible_offset};
 use crate::tui::ui::theme::Theme;

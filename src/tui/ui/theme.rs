@@ -115,14 +115,15 @@ impl Theme {
 
     /// Apply `[tui] theme = "…"` from the config file; `NO_COLOR` still wins (it only turns
     /// colour off). An unknown name is an error, so a typo does not silently look wrong.
-    pub fn with_config(self, tui: &toml::Table) -> Result<Theme, String> {
-        let Some(value) = tui.get("theme") else {
+    pub fn with_config(self, tui: &crate::config::TuiSettings) -> Result<Theme, String> {
+        let Some(value) = &tui.theme else {
             return Ok(self);
         };
         let names: Vec<&str> = ThemeName::ALL.iter().map(|t| t.as_str()).collect();
-        let name = value.as_str().and_then(ThemeName::parse).ok_or_else(|| {
+        let name = ThemeName::parse(value).ok_or_else(|| {
             format!(
-                "[tui] theme: unknown theme {value}; use one of {}",
+                "[tui] theme: unknown theme {:?}; use one of {}",
+                crate::sanitize::sanitize(value),
                 names.join(", ")
             )
         })?;
@@ -292,8 +293,8 @@ impl Theme {
 mod tests {
     use super::*;
 
-    fn tui(text: &str) -> toml::Table {
-        text.parse().unwrap()
+    fn tui(text: &str) -> crate::config::TuiSettings {
+        toml::from_str(text).unwrap()
     }
 
     #[test]
@@ -315,7 +316,7 @@ mod tests {
             base.with_config(&tui("theme = \"solarized\"")).unwrap_err(),
             "[tui] theme: unknown theme \"solarized\"; use one of dark, light, high-contrast"
         );
-        assert!(base.with_config(&tui("theme = 3")).is_err());
+        assert!(toml::from_str::<crate::config::TuiSettings>("theme = 3").is_err());
     }
 
     #[test]

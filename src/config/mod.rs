@@ -12,13 +12,16 @@ use crate::error::LookupError;
 use crate::secrets::env_stem;
 use crate::vendor::{Connection, VendorKind, coho};
 
+mod tui;
+pub use tui::{KeyList, TuiSettings};
+
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub http: HttpSettings,
     pub connections: BTreeMap<String, ConnectionConfig>,
     /// TUI settings (key bindings, theme); read by the TUI.
-    pub tui: toml::Table,
+    pub tui: TuiSettings,
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -112,8 +115,8 @@ impl Config {
 
     pub fn load_from(path: &Path) -> Result<Config, LookupError> {
         match std::fs::read_to_string(path) {
-            Ok(text) => Config::parse(&text)
-                .map_err(|e| LookupError::Usage(format!("config file {}: {e}", path.display()))),
+            Ok(text) => Config::parse_located(&text, &path.display().to_string())
+                .map_err(LookupError::Usage),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
             Err(e) => Err(LookupError::Usage(format!(
                 "cannot read config file {}: {e}",
@@ -122,14 +125,33 @@ impl Config {
         }
     }
 
-    pub fn parse(text: &str) -> Result<Config, String> {
-        let config: Config = toml::from_str(text).map_err(|e| e.message().to_owned())?;
+    /// Parse, with every error prefixed by `FILE:LINE:COLUMN:` where the file says where.
+    pub fn parse_located(text: &str, file: &str) -> Result<Config, String> {
+        let file = crate::sanitize::sanitize(file);
+        Config::parse(text).map_err(|e| match e.at {
+            Some(at) => {
+                let (line, column) = line_and_column(text, at);
+                format!("{file}:{line}:{column}: {}", e.message)
+            }
+            None => format!("config file {file}: {}", e.message),
+        })
+    }
+
+    pub fn parse(text: &str) -> Result<Config, ConfigError> {
+        let config: Config = toml::from_str(text).map_err(|e| ConfigError {
+            message: crate::sanitize::sanitize(e.message()).into_owned(),
+            at: e.span().map(|span| span.start),
+        })?;
         for (name, conn) in &config.connections {
             if conn.vendor.is_none() && VendorKind::parse(name).is_none() {
-                return Err(format!(
-                    "connection `{name}` needs `vendor = \"…\"` (one of {})",
-                    vendor_names()
-                ));
+                return Err(ConfigError {
+                    message: format!(
+                        "connection `{}` needs `vendor = \"…\"` (one of {})",
+                        crate::sanitize::sanitize(name),
+                        vendor_names()
+                    ),
+                    at: None,
+                });
             }
         }
         Ok(config)
@@ -240,6 +262,23 @@ impl Config {
             auth_url,
         })
     }
+}
+
+/// A config file that cannot be used: what is wrong and, where known, the byte offset.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct ConfigError {
+    pub message: String,
+    pub at: Option<usize>,
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_and_column(text: &str, at: usize) -> (usize, usize) {
+    let before = text.get(..at.min(text.len())).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
+    (line, column)
 }
 
 pub fn vendor_names() -> String {
@@ -408,5 +447,21 @@ mod tests {
         assert!(Config::parse("[connections.x]\nregion = \"eu\"\n").is_err());
         assert!(parse_base_url("https://h/path", "t").is_err());
         assert!(parse_base_url("ftp://h", "t").is_err());
+    }
+
+    #[test]
+    fn errors_say_file_line_and_column() {
+        let text = "[http]\ntimeout_secs = 5.0\n\n[tui]\nthme = \"light\"\n";
+        let err = Config::parse_located(text, "config.toml").unwrap_err();
+        assert!(
+            err.starts_with("config.toml:5:1: unknown field `thme`"),
+            "{err}"
+        );
+        let err = Config::parse_located("[http]\ntimeout = 3\n", "c.toml").unwrap_err();
+        assert!(
+            err.starts_with("c.toml:2:1: unknown field `timeout`"),
+            "{err}"
+        );
+        assert_eq!(line_and_column("ab\ncdé\nx", 7), (2, 4));
     }
 }

@@ -7,7 +7,7 @@
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
-use crate::tui::json::string_end;
+use crate::json::index::string_end;
 
 /// Members kept per object or array.
 pub const KEEP: usize = 64;
@@ -111,7 +111,7 @@ impl<'de> DeserializeSeed<'de> for Seed {
 impl<'de> Visitor<'de> for Seed {
     type Value = Value;
 
-    crate::sized_parse::value_leaves!();
+    crate::json::sized_parse::value_leaves!();
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::new();

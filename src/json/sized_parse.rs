@@ -7,7 +7,7 @@
 use serde::de::{DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
-use crate::tui::json::RawIndex;
+use crate::json::RawIndex;
 
 /// The scalar half of a `Visitor<Value = Value>`: the leaves exactly as `serde_json::Value`
 /// builds them (shared by this parse and `crate::sample`).
@@ -109,7 +109,7 @@ impl<'de> Visitor<'de> for Sized<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tui::json::index;
+    use crate::json::index;
 
     fn same_as_serde(body: &[u8]) {
         let ours = parse(body, &index(body));
