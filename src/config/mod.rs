@@ -2,8 +2,6 @@
 //! The app runs with no config file at all.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use serde::Deserialize;
 use url::Url;
@@ -12,7 +10,11 @@ use crate::error::LookupError;
 use crate::secrets::env_stem;
 use crate::vendor::{Connection, VendorKind, coho};
 
+mod file;
+mod http;
 mod tui;
+pub use file::{config_path, state_dir};
+pub use http::HttpSettings;
 pub use tui::{KeyList, TuiSettings};
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -22,38 +24,6 @@ pub struct Config {
     pub connections: BTreeMap<String, ConnectionConfig>,
     /// TUI settings (key bindings, theme); read by the TUI.
     pub tui: TuiSettings,
-}
-
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct HttpSettings {
-    pub connect_timeout_secs: f64,
-    pub timeout_secs: f64,
-    pub max_body_mib: u64,
-}
-
-impl Default for HttpSettings {
-    fn default() -> Self {
-        HttpSettings {
-            connect_timeout_secs: 10.0,
-            timeout_secs: 30.0,
-            max_body_mib: 32,
-        }
-    }
-}
-
-impl HttpSettings {
-    pub fn connect_timeout(&self) -> Duration {
-        Duration::from_secs_f64(self.connect_timeout_secs.clamp(0.001, 3600.0))
-    }
-
-    pub fn timeout(&self) -> Duration {
-        Duration::from_secs_f64(self.timeout_secs.clamp(0.001, 3600.0))
-    }
-
-    pub fn max_body_bytes(&self) -> u64 {
-        self.max_body_mib.saturating_mul(1024 * 1024)
-    }
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -83,48 +53,7 @@ pub struct Overrides {
     pub subdomain: Option<String>,
 }
 
-/// The config file path: `USERSCOPE_CONFIG`, else `<XDG config>/userscope/config.toml`.
-pub fn config_path() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("USERSCOPE_CONFIG") {
-        return Some(PathBuf::from(p));
-    }
-    project_dirs().map(|d| d.config_dir().join("config.toml"))
-}
-
-/// Where logs and history live (`$XDG_STATE_HOME/userscope`).
-pub fn state_dir() -> Option<PathBuf> {
-    project_dirs().map(|d| {
-        d.state_dir()
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| d.data_local_dir().to_path_buf())
-    })
-}
-
-fn project_dirs() -> Option<directories::ProjectDirs> {
-    directories::ProjectDirs::from("", "", "userscope")
-}
-
 impl Config {
-    /// Load from `config_path()`; a missing file is the default config.
-    pub fn load() -> Result<Config, LookupError> {
-        match config_path() {
-            Some(path) => Config::load_from(&path),
-            None => Ok(Config::default()),
-        }
-    }
-
-    pub fn load_from(path: &Path) -> Result<Config, LookupError> {
-        match std::fs::read_to_string(path) {
-            Ok(text) => Config::parse_located(&text, &path.display().to_string())
-                .map_err(LookupError::Usage),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
-            Err(e) => Err(LookupError::Usage(format!(
-                "cannot read config file {}: {e}",
-                path.display()
-            ))),
-        }
-    }
-
     /// Parse, with every error prefixed by `FILE:LINE:COLUMN:` where the file says where.
     pub fn parse_located(text: &str, file: &str) -> Result<Config, String> {
         let file = crate::sanitize::sanitize(file);
