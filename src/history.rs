@@ -2,7 +2,6 @@
 //! them again. Only what identifies a lookup and how it ended is stored: never a key, never a
 //! vendor's answer (profiles hold personal data; the history must stay harmless to leak).
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -79,12 +78,17 @@ mod rfc3339 {
     }
 }
 
-/// The file as written: a version so a later format can be told apart.
+/// The file as written: a version so a later format can be told apart. Entries are read one
+/// by one, so one that this version cannot read (a vendor it does not know, a damaged field)
+/// is skipped alone and written back as it was.
 #[derive(Serialize, Deserialize)]
-struct File {
+struct File<E> {
     version: u32,
-    entries: Vec<Entry>,
+    entries: Vec<E>,
 }
+
+/// The largest history file read; a normal one is a few tens of kilobytes.
+const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
 pub fn default_path() -> Option<PathBuf> {
     crate::config::state_dir().map(|d| d.join(FILE_NAME))
@@ -98,57 +102,106 @@ pub fn push(entries: &mut Vec<Entry>, entry: Entry) {
     entries.truncate(MAX_ENTRIES);
 }
 
-/// The stored history, newest first. A missing file is an empty history; an unreadable or
-/// corrupt one is logged and ignored, because losing the recent list must never stop the app.
-pub fn load(path: &Path) -> Vec<Entry> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
-        Err(e) => {
-            tracing::warn!(path = %path.display(), "cannot read the history, ignoring it: {e}");
-            return Vec::new();
-        }
+/// What is on disk: the entries this version reads, and the others kept verbatim.
+#[derive(Debug, Default)]
+struct OnDisk {
+    entries: Vec<Entry>,
+    unreadable: Vec<serde_json::Value>,
+}
+
+fn read(path: &Path) -> Result<OnDisk, String> {
+    let bytes = match crate::fsio::read_capped(path, MAX_FILE_BYTES) {
+        Ok(bytes) => bytes,
+        Err(e) if e.is_missing() => return Ok(OnDisk::default()),
+        Err(e) => return Err(e.to_string()),
     };
-    match serde_json::from_str::<File>(&text) {
-        Ok(mut file) => {
-            file.entries.truncate(MAX_ENTRIES);
-            file.entries
+    let file: File<serde_json::Value> =
+        serde_json::from_slice(&bytes).map_err(|e| format!("not a history file: {e}"))?;
+    let mut disk = OnDisk::default();
+    for value in file.entries {
+        match serde_json::from_value::<Entry>(value.clone()) {
+            Ok(entry) => disk.entries.push(entry),
+            Err(e) => {
+                tracing::warn!("skipping a history entry this version cannot read: {e}");
+                disk.unreadable.push(value);
+            }
         }
+    }
+    disk.entries.truncate(MAX_ENTRIES);
+    Ok(disk)
+}
+
+/// The stored history, newest first. A missing file is an empty history; an unreadable one is
+/// logged and ignored, because losing the recent list must never stop the app.
+pub fn load(path: &Path) -> Vec<Entry> {
+    match read(path) {
+        Ok(disk) => disk.entries,
         Err(e) => {
-            tracing::warn!(path = %path.display(), "the history file is corrupt, ignoring it: {e}");
+            tracing::warn!(path = %path.display(), "ignoring the history: {e}");
             Vec::new()
         }
     }
 }
 
-/// Write the history atomically: a temporary file in the same directory, then a rename, so a
-/// crash mid-write leaves the old file, never half a file. The directory is created if needed.
+/// Both lists as one: the same lookup once (its newest run), newest first, capped.
+fn merged(ours: &[Entry], theirs: Vec<Entry>) -> Vec<Entry> {
+    let mut all: Vec<Entry> = ours.to_vec();
+    for entry in theirs {
+        match all.iter_mut().find(|e| e.same_lookup(&entry)) {
+            Some(e) if e.at < entry.at => *e = entry,
+            Some(_) => {}
+            None => all.push(entry),
+        }
+    }
+    // Stable: among equal times, ours keep their order and come first.
+    all.sort_by(|a, b| b.at.cmp(&a.at));
+    all.truncate(MAX_ENTRIES);
+    all
+}
+
+/// Save `entries` merged with what is on disk now, so two instances running at once keep both
+/// sets: under an advisory lock on the state directory, re-read, merge, replace atomically
+/// (private file, never through a symlink). A file that is not a history at all is kept beside
+/// as `history.json.damaged` before it is replaced.
 pub fn save(path: &Path, entries: &[Entry]) -> std::io::Result<()> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or_else(|| Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let capped = entries.get(..MAX_ENTRIES).unwrap_or(entries);
+    crate::fsio::private_dir(dir)?;
+    let _lock = lock_dir(dir)?;
+    let disk = match read(path) {
+        Ok(disk) => disk,
+        Err(e) => {
+            tracing::warn!(path = %path.display(), "the history file is damaged, keeping a copy: {e}");
+            let mut damaged = path.as_os_str().to_owned();
+            damaged.push(".damaged");
+            // Best effort: a FIFO or a directory cannot be copied, and is then replaced below.
+            let _ = std::fs::copy(path, PathBuf::from(damaged));
+            OnDisk::default()
+        }
+    };
     let file = File {
         version: 1,
-        entries: capped.to_vec(),
+        entries: merged(entries, disk.entries)
+            .iter()
+            .map(serde_json::to_value)
+            .chain(disk.unreadable.into_iter().map(Ok))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(std::io::Error::other)?,
     };
     let json = serde_json::to_vec_pretty(&file).map_err(std::io::Error::other)?;
-    // Unique per process and per call, so two saves in flight never share a temporary file.
-    static SAVES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let n = SAVES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let tmp = dir.join(format!(".{FILE_NAME}.{}-{n}.tmp", std::process::id()));
-    let written = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(&json)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written
+    crate::fsio::replace_private(path, &json)
+}
+
+/// Held while the history is re-read, merged and replaced; released when dropped.
+struct DirLock(#[allow(dead_code)] std::fs::File);
+
+/// An exclusive advisory lock on the directory itself (no lock file to leave behind).
+fn lock_dir(dir: &Path) -> std::io::Result<DirLock> {
+    let handle = std::fs::File::open(dir)?;
+    handle.lock()?;
+    Ok(DirLock(handle))
 }
 
 /// Remove the history file (the "clear history" action). A missing file is already clear.
@@ -242,5 +295,85 @@ mod tests {
         clear(&path).unwrap();
         assert!(!path.exists());
         clear(&path).unwrap();
+    }
+
+    #[test]
+    fn two_writers_keep_both_sets() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.json");
+        // Eight writers at once, each with its own entries (as eight TUIs would save them).
+        std::thread::scope(|s| {
+            for writer in 0..8 {
+                let path = &path;
+                s.spawn(move || {
+                    let mine: Vec<Entry> = (0..5)
+                        .map(|i| entry(&format!("w{writer}-{i}"), Outcome::Ok))
+                        .collect();
+                    save(path, &mine).unwrap();
+                });
+            }
+        });
+        assert_eq!(load(&path).len(), 40);
+    }
+
+    #[test]
+    fn the_newest_run_of_a_lookup_wins_the_merge() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.json");
+        let mut newer = entry("u-1", Outcome::Ok);
+        newer.at += chrono::Duration::seconds(5);
+        save(&path, std::slice::from_ref(&newer)).unwrap();
+        save(&path, &[entry("u-1", Outcome::NotFound)]).unwrap();
+        assert_eq!(load(&path), vec![newer]);
+    }
+
+    #[test]
+    fn one_unreadable_entry_is_skipped_alone_and_kept_on_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.json");
+        let good = serde_json::to_value(entry("u-1", Outcome::Ok)).unwrap();
+        let mut alien = good.clone();
+        alien["vendor"] = serde_json::json!("not-a-vendor-we-know");
+        alien["value"] = serde_json::json!("u-alien");
+        let text = serde_json::json!({"version": 1, "entries": [alien, good, {"broken": true}]});
+        std::fs::write(&path, text.to_string()).unwrap();
+        assert_eq!(load(&path), vec![entry("u-1", Outcome::Ok)]);
+        save(&path, &[entry("u-2", Outcome::Ok)]).unwrap();
+        let values: Vec<String> = load(&path).into_iter().map(|e| e.value).collect();
+        assert_eq!(values, ["u-2", "u-1"]);
+        let on_disk = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            on_disk.contains("u-alien") && on_disk.contains("\"broken\""),
+            "{on_disk}"
+        );
+    }
+
+    #[test]
+    fn a_damaged_file_is_kept_beside_and_the_history_is_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.json");
+        std::fs::write(&path, "not json").unwrap();
+        save(&path, &[entry("u-1", Outcome::Ok)]).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("history.json.damaged")).unwrap(),
+            "not json"
+        );
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+
+    #[test]
+    fn a_fifo_history_is_ignored_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.json");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&path)
+                .status()
+                .unwrap()
+                .success()
+        );
+        assert!(load(&path).is_empty());
     }
 }

@@ -7,6 +7,7 @@ pub mod config;
 pub mod demo;
 pub mod display;
 pub mod error;
+pub mod fsio;
 pub mod history;
 pub mod http;
 pub mod json;

@@ -11,17 +11,24 @@ pub fn log_path() -> Option<PathBuf> {
 pub struct LogGuard;
 
 /// Log to the file at `log_path()` (level from `USERSCOPE_LOG`, default `info`). Logging is
-/// best effort: when the state dir cannot be written the app runs without a log.
+/// best effort: when the state dir cannot be written the app runs without a log. At `info`
+/// nothing a lookup was for (an ID, an email, a URL with them) is logged; `debug` may.
 pub fn init() -> Option<LogGuard> {
     use tracing_subscriber::EnvFilter;
     let path = log_path()?;
-    let dir = path.parent()?;
-    std::fs::create_dir_all(dir).ok()?;
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-        .ok()?;
+    // Private (0600 in a 0700 dir) and never appended through a symlink: the log names the
+    // connections and vendors an operator works with.
+    let file = match crate::fsio::open_log(&path) {
+        Ok(file) => file,
+        Err(e) => {
+            // Before the TUI takes the terminal, so it is seen; the app runs on without a log.
+            eprintln!(
+                "userscope: not logging to {}: {e}",
+                crate::fsio::shown(&path)
+            );
+            return None;
+        }
+    };
     let filter =
         EnvFilter::try_from_env("USERSCOPE_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     tracing_subscriber::fmt()

@@ -8,7 +8,6 @@ use std::time::Instant;
 
 use crate::json::{RawIndex, index};
 use crate::lookup::{LookupOutcome, Origin, RequestInfo};
-use crate::sanitize::sanitize;
 use crate::vendor::{Lookup, VendorKind};
 
 /// Why a file cannot be opened: exit 2 for the file itself (missing, unreadable, too large is
@@ -38,26 +37,23 @@ impl OpenError {
     }
 }
 
-/// A path as it may be printed: control characters sanitized.
-pub fn shown(path: &Path) -> String {
-    sanitize(&path.display().to_string()).into_owned()
-}
+pub use crate::fsio::shown;
 
-/// Read the file, refusing one over `cap` bytes before reading it.
+/// Read the file: a regular file of at most `cap` bytes (a FIFO, a device or a directory is
+/// refused at once, and `/dev/zero` cannot grow memory past the cap).
 pub fn read(path: &Path, cap: u64) -> Result<Vec<u8>, OpenError> {
-    let unreadable = |e: std::io::Error| OpenError::Unreadable {
-        path: shown(path),
-        cause: e.to_string(),
-    };
-    let size = std::fs::metadata(path).map_err(unreadable)?.len();
-    if size > cap {
-        return Err(OpenError::TooLarge {
+    use crate::fsio::ReadError;
+    crate::fsio::read_capped(path, cap).map_err(|e| match e {
+        ReadError::TooLarge { path, size, cap } => OpenError::TooLarge { path, size, cap },
+        other => OpenError::Unreadable {
             path: shown(path),
-            size,
-            cap,
-        });
-    }
-    std::fs::read(path).map_err(unreadable)
+            cause: match other {
+                ReadError::NotRegular { what, .. } => format!("it is {what}, not a regular file"),
+                ReadError::Missing { .. } => "no such file".to_owned(),
+                other => other.to_string(),
+            },
+        },
+    })
 }
 
 fn outcome(
@@ -187,6 +183,12 @@ mod tests {
     fn missing_and_too_large_files_are_usage_errors() {
         let err = read(Path::new("/nonexistent/x.json"), 1024).unwrap_err();
         assert!(matches!(err, OpenError::Unreadable { .. }), "{err:?}");
+        let err = read(Path::new("/dev/zero"), 1024).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "cannot read /dev/zero: it is a device, not a regular file"
+        );
+        assert_eq!(err.exit_code(), 2);
         assert_eq!(err.exit_code(), 2);
         let f = temp_file(b"{\"a\": 1}");
         let err = read(f.path(), 4).unwrap_err();

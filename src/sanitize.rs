@@ -39,6 +39,36 @@ fn push_visible(out: &mut String, c: char) {
     }
 }
 
+/// Hide the userinfo of every URL in `text` (`http://user:PW@host` → `http://***@host`), so a
+/// password pasted into a base URL is never echoed in a message, a screen or the log.
+pub fn redact_userinfo(text: &str) -> Cow<'_, str> {
+    if !text.contains("://") || !text.contains('@') {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("://") {
+        let (before, after) = rest.split_at(at + 3);
+        out.push_str(before);
+        // The authority ends at the first '/', '?', '#' or whitespace; userinfo is what comes
+        // before its last '@'.
+        let end = after
+            .find(|c: char| matches!(c, '/' | '?' | '#') || c.is_whitespace())
+            .unwrap_or(after.len());
+        let (authority, tail) = after.split_at(end);
+        match authority.rfind('@') {
+            Some(sign) => {
+                out.push_str("***");
+                out.push_str(&authority[sign..]);
+            }
+            None => out.push_str(authority),
+        }
+        rest = tail;
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,5 +85,22 @@ mod tests {
         assert_eq!(sanitize("\u{202E}evil"), "<U+202E>evil");
         assert_eq!(sanitize("\u{9b}31m"), "<U+009B>31m");
         assert_eq!(sanitize("\u{7f}"), "␡");
+    }
+
+    #[test]
+    fn userinfo_in_urls_is_hidden_wherever_it_stands() {
+        assert_eq!(
+            redact_userinfo("`http://user:S3cret@127.0.0.1:8080` is not usable"),
+            "`http://***@127.0.0.1:8080` is not usable"
+        );
+        assert_eq!(
+            redact_userinfo("a https://x@h/p?q=a@b and ftp://u:p@@h2"),
+            "a https://***@h/p?q=a@b and ftp://***@h2"
+        );
+        assert_eq!(
+            redact_userinfo("mail me@example.com"),
+            "mail me@example.com"
+        );
+        assert_eq!(redact_userinfo("https://h/a@b"), "https://h/a@b");
     }
 }
