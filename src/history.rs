@@ -154,7 +154,7 @@ fn merged(ours: &[Entry], theirs: Vec<Entry>) -> Vec<Entry> {
         }
     }
     // Stable: among equal times, ours keep their order and come first.
-    all.sort_by(|a, b| b.at.cmp(&a.at));
+    all.sort_by_key(|e| std::cmp::Reverse(e.at));
     all.truncate(MAX_ENTRIES);
     all
 }
