@@ -17,6 +17,7 @@ pub mod open;
 pub mod output;
 pub mod profile;
 pub mod sanitize;
+pub mod scheduler;
 pub mod secrets;
 pub mod tui;
 pub mod vendor;
