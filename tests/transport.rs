@@ -375,3 +375,157 @@ async fn loopback_ip_literals_never_reach_the_resolver() {
     assert!(resolver.asked().is_empty(), "{:?}", resolver.asked());
     assert_eq!(server.seen().len(), 1);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The real binary against a poisoned hosts file, in a private network + mount namespace
+// ---------------------------------------------------------------------------------------------
+
+/// Set when this test binary runs again inside `unshare`.
+const IN_NAMESPACE: &str = "USERSCOPE_TRANSPORT_TEST_IN_NAMESPACE";
+const NAMESPACE_TEST: &str = "the_real_binary_refuses_a_hosts_file_that_maps_localhost_elsewhere";
+
+/// `unshare` for an unprivileged user: own user (mapped to root, for `ip` and `mount`),
+/// mount and network namespaces; mounts are private to it by default.
+fn unshare() -> std::process::Command {
+    let mut cmd = std::process::Command::new("unshare");
+    cmd.args(["--user", "--map-root-user", "--mount", "--net", "--"]);
+    cmd
+}
+
+/// Outside: re-run this one test inside fresh namespaces (or skip, saying why). Inside:
+/// `lo` up with 192.0.2.2 on it, `/etc/hosts` replaced by `192.0.2.2 localhost`, a listener on
+/// 192.0.2.2; `userscope get --base-url http://localhost:PORT` must refuse with exit 2 and the
+/// listener must see no connection. The namespace has no other interface, so even a
+/// regression cannot send a packet off the machine.
+#[test]
+fn the_real_binary_refuses_a_hosts_file_that_maps_localhost_elsewhere() {
+    if std::env::var_os(IN_NAMESPACE).is_some() {
+        inside_the_namespace();
+        return;
+    }
+    // Everything the inner run needs: namespaces, and within them `ip` and a bind mount
+    // (a restricted user namespace, e.g. AppArmor's, allows `unshare` but not these).
+    let probe = unshare()
+        .args([
+            "sh",
+            "-c",
+            "ip link set lo up && mount --bind /etc/hosts /etc/hosts",
+        ])
+        .output();
+    match probe {
+        Ok(out) if out.status.success() => {}
+        Ok(out) => {
+            eprintln!(
+                "skipped: a private network + mount namespace is not permitted here: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
+            return;
+        }
+        Err(e) => {
+            eprintln!("skipped: cannot run unshare: {e}");
+            return;
+        }
+    }
+    let out = unshare()
+        .arg(std::env::current_exe().unwrap())
+        .args(["--exact", NAMESPACE_TEST, "--nocapture", "--test-threads=1"])
+        .env(IN_NAMESPACE, "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    println!("{stdout}{stderr}");
+    assert!(
+        out.status.success(),
+        "inside the namespace:\n{stdout}\n{stderr}"
+    );
+    // The inner run really ran this test (a filter typo would run nothing and pass).
+    assert!(stdout.contains("1 passed"), "{stdout}");
+}
+
+fn run(program: &str, args: &[&str]) {
+    let out = std::process::Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{program}: {e}"));
+    assert!(
+        out.status.success(),
+        "{program} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn inside_the_namespace() {
+    use std::io::ErrorKind;
+    use std::net::{TcpListener, TcpStream, ToSocketAddrs};
+
+    // Guard: this process must be in a network namespace whose only interface is `lo`
+    // (/proc/self/net/dev follows the caller's namespace). Otherwise stop before binding or
+    // connecting to anything.
+    let dev = std::fs::read_to_string("/proc/self/net/dev").unwrap();
+    let interfaces: Vec<&str> = dev
+        .lines()
+        .skip(2)
+        .filter_map(|l| l.split(':').next())
+        .map(str::trim)
+        .collect();
+    assert_eq!(interfaces, ["lo"], "not in a private network namespace");
+
+    run("ip", &["link", "set", "lo", "up"]);
+    run("ip", &["addr", "add", "192.0.2.2/32", "dev", "lo"]);
+    let dir = tempfile::tempdir().unwrap();
+    let hosts = dir.path().join("hosts");
+    std::fs::write(&hosts, "192.0.2.2 localhost\n").unwrap();
+    run("mount", &["--bind", hosts.to_str().unwrap(), "/etc/hosts"]);
+    // The poisoning took: this process's own resolver now maps localhost to 192.0.2.2 only.
+    let resolved: Vec<SocketAddr> = ("localhost", 0).to_socket_addrs().unwrap().collect();
+    assert_eq!(resolved, [SocketAddr::new(ELSEWHERE.parse().unwrap(), 0)]);
+
+    let listener = TcpListener::bind((ELSEWHERE, 0)).unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    // The tripwire works: a connection to it is seen.
+    drop(TcpStream::connect((ELSEWHERE, port)).unwrap());
+    assert!(listener.accept().is_ok(), "the listener misses connections");
+
+    let home = dir.path();
+    let key = "coho-transport-key-3e8d1b";
+    let base = format!("http://localhost:{port}");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_userscope"))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_RUNTIME_DIR", home.join("run"))
+        .env("USERSCOPE_CONFIG", home.join("does-not-exist/config.toml"))
+        .env("USERSCOPE_COHO_API_KEY", key)
+        .args([
+            "get",
+            "coho",
+            "u-1",
+            "--base-url",
+            &base,
+            "--connect-timeout",
+            "2",
+            "--timeout",
+            "3",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "stdout {stdout}\nstderr {stderr}"
+    );
+    assert_eq!(stdout, "");
+    assert_eq!(stderr, format!("userscope: {}\n", refusal(port, ELSEWHERE)));
+    assert!(!stderr.contains(key));
+    match listener.accept() {
+        Err(e) if e.kind() == ErrorKind::WouldBlock => {}
+        other => panic!("the listener on 192.0.2.2 saw a connection: {other:?}"),
+    }
+}
