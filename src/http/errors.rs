@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use super::EXCERPT_CHARS;
 use super::answer::truncate_chars;
+use super::resolve::PlainHttpRefused;
+use super::transport::plain_http_refusal;
 use crate::error::LookupError;
 use crate::sanitize::sanitize;
 
@@ -14,6 +16,11 @@ pub(super) fn transport_error(
     host: &str,
     timeout: Duration,
 ) -> LookupError {
+    // The loopback-only resolver refused: the same refusal (exit 2) as a non-loopback URL,
+    // since the key would have gone in clear text to another machine.
+    if let Some(refused) = find_in_chain::<PlainHttpRefused>(error) {
+        return plain_http_refusal(&format!("http://{host}"), &refused.to_string());
+    }
     if error.is_timeout() || chain_has_io_kind(error, std::io::ErrorKind::TimedOut) {
         return LookupError::Timeout {
             host: host.to_owned(),
@@ -32,6 +39,18 @@ pub(super) fn transport_error(
             cause: human_cause(error),
         }
     }
+}
+
+/// The first error of type `T` in the `source()` chain (the error itself included).
+fn find_in_chain<'e, T: StdError + 'static>(error: &'e (dyn StdError + 'static)) -> Option<&'e T> {
+    let mut current: Option<&(dyn StdError + 'static)> = Some(error);
+    while let Some(err) = current {
+        if let Some(found) = err.downcast_ref::<T>() {
+            return Some(found);
+        }
+        current = err.source();
+    }
+    None
 }
 
 fn chain_has_io_kind(error: &(dyn StdError + 'static), kind: std::io::ErrorKind) -> bool {

@@ -1,10 +1,12 @@
 //! The one HTTP client every lookup goes through: connect and total timeouts, a body-size cap
 //! enforced while the body streams in, redirects kept on the connection's own origin, keys sent
-//! only over TLS (or to loopback), and bounded waits on 429.
+//! only over TLS (or to loopback, judged by the addresses actually connected to), and bounded
+//! waits on 429.
 //!
 //! Status codes are not judged here (except 3xx and 429): callers map them with
 //! [`status_error`], because Coho's token exchange reads them differently from a data request.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::{Bytes, BytesMut};
@@ -20,6 +22,7 @@ use crate::vendor::{AuthPlacement, VendorKind};
 mod answer;
 mod errors;
 mod headers;
+mod resolve;
 #[cfg(test)]
 mod tests;
 mod transport;
@@ -27,6 +30,9 @@ mod transport;
 pub use answer::{excerpt, looks_like_html, rate_limit_wait, status_error};
 pub use errors::human_cause;
 pub use headers::{record_response_headers, redact};
+pub use resolve::{
+    LoopbackOnly, PlainHttpRefused, SystemResolver, is_loopback_ip, require_loopback,
+};
 pub use transport::{check_key_transport, is_loopback, origin_text};
 
 use answer::truncate_chars;
@@ -61,7 +67,8 @@ pub struct HttpClient {
     /// For https and everything else: honours the system proxy settings.
     client: reqwest::Client,
     /// For plain http to loopback: never through a proxy, so a key sent in clear text
-    /// cannot leave the machine through an `HTTP_PROXY`.
+    /// cannot leave the machine through an `HTTP_PROXY`, and host names resolved through
+    /// [`LoopbackOnly`], so it cannot leave through a resolver that maps `localhost` elsewhere.
     direct: reqwest::Client,
     settings: HttpSettings,
 }
@@ -120,7 +127,19 @@ impl Received {
 }
 
 impl HttpClient {
+    /// A client whose plain-http requests resolve host names with the system resolver.
     pub fn new(settings: &HttpSettings) -> Result<HttpClient, LookupError> {
+        Self::with_resolver(settings, Arc::new(SystemResolver))
+    }
+
+    /// A client whose plain-http requests resolve host names with `resolver`, wrapped in
+    /// [`LoopbackOnly`] (tests inject a resolver that maps `localhost` anywhere they like).
+    /// https keeps reqwest's own system resolver.
+    pub fn with_resolver(
+        settings: &HttpSettings,
+        resolver: Arc<dyn reqwest::dns::Resolve>,
+    ) -> Result<HttpClient, LookupError> {
+        let loopback_only = Arc::new(LoopbackOnly::new(resolver));
         let build = |direct: bool| {
             let mut builder = reqwest::Client::builder()
                 .use_rustls_tls()
@@ -129,7 +148,7 @@ impl HttpClient {
                 .redirect(same_origin_redirects())
                 .user_agent(USER_AGENT);
             if direct {
-                builder = builder.no_proxy();
+                builder = builder.no_proxy().dns_resolver(loopback_only.clone());
             }
             builder.build().map_err(|e| LookupError::Network {
                 host: "the HTTP client".to_owned(),
@@ -239,6 +258,8 @@ impl HttpClient {
         started: Instant,
     ) -> Result<Received, LookupError> {
         let (headers, request_headers) = build_headers(out)?;
+        // Every plain-http request that may carry a secret passed `check_key_transport`, so
+        // it is to a loopback name or IP and takes the loopback-only client.
         let client = if out.url.scheme() == "http" && is_loopback(out.url) {
             &self.direct
         } else {

@@ -1,4 +1,8 @@
 use super::*;
+use std::net::{IpAddr, SocketAddr};
+use std::str::FromStr;
+
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest::header::HeaderValue;
 
 fn url(s: &str) -> Url {
@@ -32,6 +36,138 @@ fn loopback_rule() {
             "{err}"
         );
     }
+}
+
+#[test]
+fn the_refusal_names_scheme_host_and_port_but_never_userinfo() {
+    let err =
+        check_key_transport(&url("http://alice:PW-S3CRET@10.0.0.1:8080/api?k=v")).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "refusing to send the API key to http://10.0.0.1:8080 over plain http: keys go only over https (plain http only to 127.0.0.1, ::1 or localhost); use an https:// base URL"
+    );
+}
+
+fn ip(s: &str) -> IpAddr {
+    s.parse().unwrap()
+}
+
+fn addrs(list: &[&str]) -> Vec<SocketAddr> {
+    list.iter().map(|a| SocketAddr::new(ip(a), 0)).collect()
+}
+
+#[test]
+fn loopback_addresses_v4_v6_and_v4_mapped() {
+    for yes in [
+        "127.0.0.1",
+        "127.0.0.2",
+        "127.255.255.254",
+        "::1",
+        "::ffff:127.0.0.1",
+        "::ffff:127.9.8.7",
+    ] {
+        assert!(is_loopback_ip(ip(yes)), "{yes}");
+    }
+    for no in [
+        "192.0.2.2",
+        "0.0.0.0",
+        "10.0.0.1",
+        "128.0.0.1",
+        "126.255.255.255",
+        "::",
+        "::2",
+        "fe80::1",
+        "2001:db8::1",
+        "::ffff:192.0.2.2",
+        // IPv4-compatible (deprecated) form of 127.0.0.1: not loopback to the kernel.
+        "::127.0.0.1",
+    ] {
+        assert!(!is_loopback_ip(ip(no)), "{no}");
+    }
+}
+
+#[test]
+fn every_resolved_address_must_be_loopback() {
+    assert_eq!(
+        require_loopback("localhost", &addrs(&["127.0.0.1"])),
+        Ok(())
+    );
+    assert_eq!(
+        require_loopback(
+            "localhost",
+            &addrs(&["::1", "127.0.0.1", "::ffff:127.0.0.1"])
+        ),
+        Ok(())
+    );
+    // One stray address among loopback ones is enough to refuse, and it is the one named.
+    assert_eq!(
+        require_loopback(
+            "localhost",
+            &addrs(&["127.0.0.1", "::1", "192.0.2.2", "127.0.0.2"])
+        ),
+        Err(PlainHttpRefused::NotLoopback {
+            host: "localhost".to_owned(),
+            address: ip("192.0.2.2"),
+        })
+    );
+    assert_eq!(
+        require_loopback("localhost", &addrs(&["::1", "2001:db8::2"])),
+        Err(PlainHttpRefused::NotLoopback {
+            host: "localhost".to_owned(),
+            address: ip("2001:db8::2"),
+        })
+    );
+    assert_eq!(
+        require_loopback("localhost", &addrs(&["::ffff:192.0.2.2"])),
+        Err(PlainHttpRefused::NotLoopback {
+            host: "localhost".to_owned(),
+            address: ip("::ffff:192.0.2.2"),
+        })
+    );
+    assert_eq!(
+        require_loopback("localhost", &[]),
+        Err(PlainHttpRefused::NoAddress {
+            host: "localhost".to_owned()
+        })
+    );
+    assert_eq!(
+        PlainHttpRefused::NotLoopback {
+            host: "localhost".to_owned(),
+            address: ip("192.0.2.2"),
+        }
+        .to_string(),
+        "localhost resolves to 192.0.2.2, which is not a loopback address (plain http goes only to 127.0.0.0/8 or ::1)"
+    );
+}
+
+/// Answers every name with fixed addresses (no I/O at all).
+struct Fixed(Vec<SocketAddr>);
+
+impl Resolve for Fixed {
+    fn resolve(&self, _: Name) -> Resolving {
+        let found: Addrs = Box::new(self.0.clone().into_iter());
+        Box::pin(std::future::ready(Ok(found)))
+    }
+}
+
+async fn resolve_through_filter(answer: &[&str]) -> Result<Vec<SocketAddr>, String> {
+    let filter = LoopbackOnly::new(Arc::new(Fixed(addrs(answer))));
+    match filter.resolve(Name::from_str("localhost").unwrap()).await {
+        Ok(found) => Ok(found.collect()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+#[tokio::test]
+async fn the_filter_passes_loopback_answers_unchanged_and_refuses_mixed_ones() {
+    assert_eq!(
+        resolve_through_filter(&["127.0.0.1", "::1"]).await,
+        Ok(addrs(&["127.0.0.1", "::1"]))
+    );
+    assert_eq!(
+        resolve_through_filter(&["::1", "192.0.2.2"]).await,
+        Err("localhost resolves to 192.0.2.2, which is not a loopback address (plain http goes only to 127.0.0.0/8 or ::1)".to_owned())
+    );
 }
 
 #[test]
