@@ -6,7 +6,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::assert_one_line_error;
-use crate::support::fault_server::{FaultServer, SeenRequest, Step, head, json_response, response};
+use crate::support::fault_server::{
+    FaultServer, SeenRequest, Step, gzip_of_16_mib_of_zeros, head, json_response, response,
+};
 use crate::support::home::Home;
 use crate::support::run::{Finished, run_async};
 
@@ -372,27 +374,7 @@ async fn wait_for(done: impl Fn() -> bool) {
 /// A gzip stream of `members × 16 MiB` zeros: one member made by the system `gzip`,
 /// repeated (RFC 1952 allows concatenated members). `None` without a `gzip` binary.
 fn gzip_bomb(members: usize) -> Option<Vec<u8>> {
-    let mut child = Command::new("gzip")
-        .args(["-c", "-9"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .ok()?;
-    let mut stdin = child.stdin.take()?;
-    let feeder = std::thread::spawn(move || {
-        use std::io::Write;
-        let zeros = vec![0u8; 1024 * 1024];
-        for _ in 0..16 {
-            stdin.write_all(&zeros).ok()?;
-        }
-        Some(())
-    });
-    let out = child.wait_with_output().ok()?;
-    feeder.join().ok()??;
-    if !out.status.success() || out.stdout.len() < 18 {
-        return None;
-    }
-    Some(out.stdout.repeat(members))
+    Some(gzip_of_16_mib_of_zeros()?.repeat(members))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

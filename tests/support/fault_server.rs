@@ -343,3 +343,30 @@ pub fn json_response(status: u16, body: &str) -> Vec<Step> {
         body.as_bytes(),
     ))]
 }
+
+/// One gzip member of 16 MiB of zeros, made by the system `gzip`: repeated, it is a gzip bomb
+/// (RFC 1952 allows concatenated members) of any size. `None` without a `gzip` binary.
+pub fn gzip_of_16_mib_of_zeros() -> Option<Vec<u8>> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("gzip")
+        .args(["-c", "-9"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .ok()?;
+    let mut stdin = child.stdin.take()?;
+    let feeder = std::thread::spawn(move || {
+        let zeros = vec![0u8; 1024 * 1024];
+        for _ in 0..16 {
+            stdin.write_all(&zeros).ok()?;
+        }
+        Some(())
+    });
+    let out = child.wait_with_output().ok()?;
+    feeder.join().ok()??;
+    if !out.status.success() || out.stdout.len() < 18 {
+        return None;
+    }
+    Some(out.stdout)
+}
