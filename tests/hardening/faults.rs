@@ -1,7 +1,7 @@
 //! Faulty servers (section 1): every way a vendor's answer can go wrong ends `get` within its
 //! timeout, with one sanitized line, the documented exit code and bounded memory.
 
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
