@@ -58,8 +58,9 @@ pub fn truncated(s: &str, max: usize) -> String {
 
 /// Run `cmd` to the end (killed after `limit`), reaping it with `wait4` for its peak RSS and,
 /// with `needle`, sampling every process's command line while it runs.
-// The child is reaped by `wait4` (for its rusage), which clippy cannot see.
-#[allow(clippy::zombie_processes)]
+// The child is reaped by `wait4` (for its rusage), which clippy cannot see; `wait4` itself
+// has no safe wrapper in std, hence the one `unsafe` block of the test support.
+#[allow(clippy::zombie_processes, unsafe_code)]
 pub fn run(mut cmd: Command, limit: Duration, needle: Option<&str>) -> Finished {
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
