@@ -1,12 +1,13 @@
 //! The key's transport is judged by the address connected to, not by the host name.
 //!
 //! Every test injects the resolver the plain-http client uses (`HttpClient::with_resolver`),
-//! so `localhost` can be "poisoned" without touching the machine. Safety: a test that maps a
-//! name to a non-loopback address (192.0.2.2, TEST-NET-1) either maps it to that address
-//! alone, where the filter refuses inside the resolver before any socket exists, or puts a
-//! loopback address of a local tripwire server FIRST in the answer, so that even a regression
-//! that dropped the filter would connect to the tripwire (and fail the test) rather than send
-//! a packet off the machine. Servers here listen on 127.0.0.1 only.
+//! so `localhost` can be "poisoned" without touching the machine. Safety: the non-loopback
+//! answers these tests inject are the unspecified addresses (`0.0.0.0`, `::`,
+//! `::ffff:0.0.0.0`): not loopback, so the rule must refuse them, yet a connect to one stays on
+//! this machine, so even a regression that dropped the filter could never send a packet off
+//! it. Where a loopback tripwire server is also in the answer it comes FIRST, so a regression
+//! fails the test by connecting to it. Servers here listen on 127.0.0.1 only. (192.0.2.2 is
+//! used only inside the private network namespace of the last test.)
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -26,8 +27,11 @@ use userscope::vendor::{AuthPlacement, VendorKind};
 
 const KEY: &str = "TRANSPORT-KEY-5f2c9a71";
 const COHO_SECRET: &str = "coho-transport-s3cr3t";
-/// TEST-NET-1 (RFC 5737): documentation only, never routed.
-const ELSEWHERE: &str = "192.0.2.2";
+/// Not a loopback address, but a connect to it stays on this machine (see the module docs).
+const ELSEWHERE: &str = "0.0.0.0";
+/// TEST-NET-1 (RFC 5737), put on `lo` inside the private network namespace of the last test
+/// only: nothing outside that namespace ever sees it.
+const NAMESPACE_ADDRESS: &str = "192.0.2.2";
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -229,8 +233,8 @@ async fn one_stray_address_among_loopback_ones_is_refused_and_nothing_connects()
     let tripwire = LocalServer::start(always_ok).await;
     for answer in [
         &["127.0.0.1", ELSEWHERE][..],
-        &["127.0.0.1", "::1", "2001:db8::2"][..],
-        &["127.0.0.1", "::ffff:192.0.2.2"][..],
+        &["127.0.0.1", "::1", "::"][..],
+        &["127.0.0.1", "::ffff:0.0.0.0"][..],
     ] {
         let resolver = Scripted::new(&[answer]);
         let http = client(resolver.clone());
@@ -479,13 +483,16 @@ fn inside_the_namespace() {
     run("mount", &["--bind", hosts.to_str().unwrap(), "/etc/hosts"]);
     // The poisoning took: this process's own resolver now maps localhost to 192.0.2.2 only.
     let resolved: Vec<SocketAddr> = ("localhost", 0).to_socket_addrs().unwrap().collect();
-    assert_eq!(resolved, [SocketAddr::new(ELSEWHERE.parse().unwrap(), 0)]);
+    assert_eq!(
+        resolved,
+        [SocketAddr::new(NAMESPACE_ADDRESS.parse().unwrap(), 0)]
+    );
 
-    let listener = TcpListener::bind((ELSEWHERE, 0)).unwrap();
+    let listener = TcpListener::bind((NAMESPACE_ADDRESS, 0)).unwrap();
     listener.set_nonblocking(true).unwrap();
     let port = listener.local_addr().unwrap().port();
     // The tripwire works: a connection to it is seen.
-    drop(TcpStream::connect((ELSEWHERE, port)).unwrap());
+    drop(TcpStream::connect((NAMESPACE_ADDRESS, port)).unwrap());
     assert!(listener.accept().is_ok(), "the listener misses connections");
 
     let home = dir.path();
@@ -522,7 +529,10 @@ fn inside_the_namespace() {
         "stdout {stdout}\nstderr {stderr}"
     );
     assert_eq!(stdout, "");
-    assert_eq!(stderr, format!("userscope: {}\n", refusal(port, ELSEWHERE)));
+    assert_eq!(
+        stderr,
+        format!("userscope: {}\n", refusal(port, NAMESPACE_ADDRESS))
+    );
     assert!(!stderr.contains(key));
     match listener.accept() {
         Err(e) if e.kind() == ErrorKind::WouldBlock => {}

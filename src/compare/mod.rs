@@ -10,6 +10,7 @@ use crate::sanitize::sanitize;
 use crate::vendor::{Lookup, VendorKind};
 
 mod equal;
+pub mod merge;
 mod rows;
 #[cfg(test)]
 mod tests;
