@@ -16,10 +16,11 @@ use userscope::demo;
 use userscope::error::LookupError;
 use userscope::lookup::{LookupEvent, LookupOutcome, RequestInfo};
 use userscope::profile::{Field, Location, Profile, Segment};
-use userscope::tui::app::{
-    App, AppInit, Clock, ConnEntry, DialogState, ErrorKind, Overlay, Screen, StartFocus, update,
-};
+use userscope::secrets::KeyOrigin;
+use userscope::tui::app::{App, AppInit, Clock, ConnEntry, ErrorKind, ScreenKind, update};
 use userscope::tui::message::{Effect, KeyStatus, Message, RequestId};
+use userscope::tui::overlays::{Detail, DialogState, Help, Overlay};
+use userscope::tui::screens::start::StartFocus;
 use userscope::tui::services::demo_hints;
 use userscope::tui::ui::{self, theme::Theme};
 use userscope::tui::view::Pane;
@@ -65,12 +66,12 @@ fn app_with(demo: bool) -> App {
             vendor: v,
             connection: Ok(conn(v)),
             key: if demo {
-                KeyStatus::Present("demo key".to_owned())
+                KeyStatus::Present(KeyOrigin::Demo)
             } else {
                 match v {
-                    VendorKind::Coho => KeyStatus::Present("keyring".to_owned()),
+                    VendorKind::Coho => KeyStatus::Present(KeyOrigin::Keyring),
                     VendorKind::Usercom => {
-                        KeyStatus::Present("env USERSCOPE_USERCOM_API_KEY".to_owned())
+                        KeyStatus::Present(KeyOrigin::Env("USERSCOPE_USERCOM_API_KEY".to_owned()))
                     }
                     VendorKind::Vemetric => KeyStatus::Error("keyring locked".to_owned()),
                     _ => KeyStatus::Missing,
@@ -228,9 +229,12 @@ fn rich_outcome(vendor: VendorKind) -> LookupOutcome {
 
 /// Select `vendor`, type `value`, press Enter; returns the request id the lookup got.
 fn submit(app: &mut App, vendor: VendorKind, value: &str) -> RequestId {
-    app.screen = Screen::Start;
-    app.start_focus = StartFocus::Input;
-    while app.selected_vendor() != vendor {
+    if app.screen.kind() != ScreenKind::Start {
+        // `/` opens the lookup form from the profile.
+        press(app, "/");
+    }
+    app.start_mut().unwrap().focus = StartFocus::Input;
+    while app.selected_vendor() != Some(vendor) {
         press(app, "<Down>");
     }
     press(app, "<C-u>");
@@ -258,13 +262,13 @@ fn finish(
 
 fn loaded_with(outcome: LookupOutcome, demo: bool) -> App {
     let mut app = app_with(demo);
-    while app.selected_vendor() != outcome.vendor {
+    while app.selected_vendor() != Some(outcome.vendor) {
         press(&mut app, "<Down>");
     }
-    app.kind = outcome.lookup.by;
+    app.start_mut().unwrap().kind = outcome.lookup.by;
     let request = submit(&mut app, outcome.vendor, &outcome.lookup.value.clone());
     finish(&mut app, request, Ok(outcome));
-    assert_eq!(app.screen, Screen::Profile);
+    assert_eq!(app.screen.kind(), ScreenKind::Profile);
     app
 }
 
@@ -292,7 +296,7 @@ const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 fn assert_movements(app: &mut App, steps: &[(&str, Pane, usize)]) {
     for (spec, pane, row) in steps {
         press(app, spec);
-        let view = app.profile.as_ref().unwrap();
+        let view = app.profile().unwrap();
         assert_eq!(
             (view.focus, view.scroll(view.focus).selected),
             (*pane, *row),
@@ -325,7 +329,7 @@ fn pane_switching_with_tab_shift_tab_and_digits() {
 #[test]
 fn row_movement_keys_clamp_and_page() {
     let mut app = loaded(VendorKind::Coho);
-    let n = app.profile.as_ref().unwrap().row_count(Pane::Properties);
+    let n = app.profile().unwrap().row_count(Pane::Properties);
     assert!(n > 10, "the rich Coho user has many properties");
     let last = n - 1;
     // 80×24: 24 - header 2 - tabs 1 - footer 1 - borders 2 = 18 rows per page.
@@ -355,7 +359,7 @@ fn row_movement_keys_clamp_and_page() {
 fn scrolling_keeps_the_selection_visible_and_survives_resize() {
     let mut app = loaded_with(many_attributes(500), true);
     press(&mut app, "5G");
-    let s = app.profile.as_ref().unwrap().scroll(Pane::Attributes);
+    let s = app.profile().unwrap().scroll(Pane::Attributes);
     assert_eq!((s.selected, s.offset), (499, 499 + 1 - 18));
     send(
         &mut app,
@@ -364,7 +368,7 @@ fn scrolling_keeps_the_selection_visible_and_survives_resize() {
             height: 12,
         },
     );
-    let s = app.profile.as_ref().unwrap().scroll(Pane::Attributes);
+    let s = app.profile().unwrap().scroll(Pane::Attributes);
     assert_eq!((s.selected, s.offset), (499, 499 + 1 - 6));
     let text = screen_text(&mut app, 80, 12);
     assert!(text.contains("attr-499"), "{text}");
@@ -375,9 +379,9 @@ fn q_quits_except_while_typing_and_ctrl_c_always_quits() {
     let mut app = app_with(true);
     assert!(app.is_typing());
     press(&mut app, "q");
-    assert_eq!((app.exit, app.input.text()), (None, "q"));
+    assert_eq!((app.exit, app.start().unwrap().input.text()), (None, "q"));
     press(&mut app, "<Tab>");
-    assert_eq!(app.start_focus, StartFocus::Users);
+    assert_eq!(app.start().unwrap().focus, StartFocus::Users);
     press(&mut app, "q");
     assert_eq!(app.exit, Some(0));
 
@@ -394,45 +398,49 @@ fn q_quits_except_while_typing_and_ctrl_c_always_quits() {
 fn text_editing_keys() {
     let mut app = app_with(true);
     press(&mut app, "u-1O01<BS><BS><BS>001");
-    assert_eq!(app.input.text(), "u-1001");
+    assert_eq!(app.start().unwrap().input.text(), "u-1001");
     press(&mut app, "<Home>x");
-    assert_eq!(app.input.text(), "xu-1001");
+    assert_eq!(app.start().unwrap().input.text(), "xu-1001");
     press(&mut app, "<C-u>");
-    assert_eq!(app.input.text(), "");
+    assert_eq!(app.start().unwrap().input.text(), "");
     // Digits and j/k are typed, not pane keys.
     press(&mut app, "jk12");
-    assert_eq!(app.input.text(), "jk12");
+    assert_eq!(app.start().unwrap().input.text(), "jk12");
 }
 
 #[test]
 fn lookup_kind_toggle_follows_the_vendor() {
     let mut app = app_with(true);
-    assert_eq!(app.kind, LookupKind::Id);
+    assert_eq!(app.start().unwrap().kind, LookupKind::Id);
     press(&mut app, "<C-t>");
-    assert_eq!(app.kind, LookupKind::Id, "Coho only looks up by id");
+    assert_eq!(
+        app.start().unwrap().kind,
+        LookupKind::Id,
+        "Coho only looks up by id"
+    );
     press(&mut app, "<Down>");
     assert_eq!(
-        (app.selected_vendor(), app.kind),
-        (VendorKind::Usercom, LookupKind::Key)
+        (app.selected_vendor(), app.start().unwrap().kind),
+        (Some(VendorKind::Usercom), LookupKind::Key)
     );
     press(&mut app, "<C-t>");
-    assert_eq!(app.kind, LookupKind::Id);
+    assert_eq!(app.start().unwrap().kind, LookupKind::Id);
     press(&mut app, "<C-t>");
-    assert_eq!(app.kind, LookupKind::Email);
+    assert_eq!(app.start().unwrap().kind, LookupKind::Email);
     press(&mut app, "<C-t>");
-    assert_eq!(app.kind, LookupKind::Key);
+    assert_eq!(app.start().unwrap().kind, LookupKind::Key);
     press(&mut app, "<Down><Down>");
     assert_eq!(
-        (app.selected_vendor(), app.kind),
-        (VendorKind::Chakra, LookupKind::Id)
+        (app.selected_vendor(), app.start().unwrap().kind),
+        (Some(VendorKind::Chakra), LookupKind::Id)
     );
     press(&mut app, "<Down><C-t>");
     assert_eq!(
-        (app.selected_vendor(), app.kind),
-        (VendorKind::Vemetric, LookupKind::Identifier)
+        (app.selected_vendor(), app.start().unwrap().kind),
+        (Some(VendorKind::Vemetric), LookupKind::Identifier)
     );
     press(&mut app, "<C-t>");
-    assert_eq!(app.kind, LookupKind::Id);
+    assert_eq!(app.start().unwrap().kind, LookupKind::Id);
 }
 
 #[test]
@@ -443,15 +451,15 @@ fn enter_runs_the_typed_lookup_and_the_result_opens_the_profile() {
     let (request, lookup, vendor) = started(&effects).unwrap();
     assert_eq!(vendor, VendorKind::Usercom);
     assert_eq!(lookup, Lookup::new(LookupKind::Email, "zoe@example.com"));
-    assert!(app.loading.is_some());
+    assert!(app.lookups.loading.is_some());
     // The UI keeps working while the request is in flight.
     press(&mut app, "x<BS>");
-    assert_eq!(app.input.text(), " zoe@example.com ");
+    assert_eq!(app.start().unwrap().input.text(), " zoe@example.com ");
     finish(&mut app, request, Ok(rich_outcome(VendorKind::Usercom)));
-    assert_eq!(app.screen, Screen::Profile);
-    assert!(app.loading.is_none());
-    assert_eq!(app.recent.len(), 1);
-    assert!(app.recent[0].ok);
+    assert_eq!(app.screen.kind(), ScreenKind::Profile);
+    assert!(app.lookups.loading.is_none());
+    assert_eq!(app.lookups.recent.len(), 1);
+    assert!(app.lookups.recent[0].outcome.is_ok());
 }
 
 #[test]
@@ -468,13 +476,13 @@ fn esc_cancels_and_the_late_result_is_dropped() {
     let request = submit(&mut app, VendorKind::Coho, "u-1001");
     let effects = press(&mut app, "<Esc>");
     assert!(matches!(effects.as_slice(), [Effect::CancelLookup { request: r }] if *r == request));
-    assert!(app.loading.is_none());
+    assert!(app.lookups.loading.is_none());
     finish(&mut app, request, Ok(rich_outcome(VendorKind::Coho)));
     assert!(
-        app.profile.is_none(),
+        app.profile().is_none(),
         "a cancelled lookup's result must not show"
     );
-    assert_eq!(app.screen, Screen::Start);
+    assert_eq!(app.screen.kind(), ScreenKind::Start);
 }
 
 #[test]
@@ -500,10 +508,10 @@ fn a_new_lookup_replaces_the_running_one() {
             message: None,
         }),
     );
-    assert!(app.error.is_none());
-    assert!(app.loading.is_some());
+    assert!(app.lookups.error.is_none());
+    assert!(app.lookups.loading.is_some());
     finish(&mut app, second, Ok(rich_outcome(VendorKind::Coho)));
-    assert_eq!(app.screen, Screen::Profile);
+    assert_eq!(app.screen.kind(), ScreenKind::Profile);
 }
 
 #[test]
@@ -511,21 +519,31 @@ fn slash_opens_the_lookup_from_the_profile_and_esc_returns() {
     let mut app = loaded(VendorKind::Foldspace);
     press(&mut app, "4/");
     assert_eq!(
-        (app.screen, app.start_focus, app.is_typing()),
-        (Screen::Start, StartFocus::Input, true)
+        (
+            app.screen.kind(),
+            app.start().unwrap().focus,
+            app.is_typing()
+        ),
+        (ScreenKind::Start, StartFocus::Input, true)
     );
     press(&mut app, "<Esc>");
-    assert_eq!(app.screen, Screen::Profile);
-    assert_eq!(app.profile.as_ref().unwrap().focus, Pane::Segments);
+    assert_eq!(app.screen.kind(), ScreenKind::Profile);
+    assert_eq!(app.profile().unwrap().focus, Pane::Segments);
 }
 
 #[test]
 fn help_overlay_opens_scrolls_and_closes() {
     let mut app = loaded(VendorKind::Coho);
     press(&mut app, "?");
-    assert!(matches!(app.overlay, Some(Overlay::Help { scroll: 0 })));
+    assert!(matches!(
+        app.overlay,
+        Some(Overlay::Help(Help { scroll: 0 }))
+    ));
     press(&mut app, "jj");
-    assert!(matches!(app.overlay, Some(Overlay::Help { scroll: 2 })));
+    assert!(matches!(
+        app.overlay,
+        Some(Overlay::Help(Help { scroll: 2 }))
+    ));
     press(&mut app, "q");
     assert!(app.overlay.is_none());
     assert_eq!(app.exit, None, "q closes the help first");
@@ -548,7 +566,7 @@ fn enter_on_a_row_shows_the_full_value() {
     let mut app = loaded_with(outcome, true);
     press(&mut app, "5<Enter>");
     match &app.overlay {
-        Some(Overlay::Detail { title, lines, .. }) => {
+        Some(Overlay::Detail(Detail { title, lines, .. })) => {
             assert_eq!(title, "longValue");
             assert_eq!(lines, &vec![long.clone()]);
         }
@@ -558,7 +576,7 @@ fn enter_on_a_row_shows_the_full_value() {
     assert!(text.contains("longValue · Esc closes"), "{text}");
     press(&mut app, "<Esc>j<Enter>");
     match &app.overlay {
-        Some(Overlay::Detail { lines, .. }) => {
+        Some(Overlay::Detail(Detail { lines, .. })) => {
             assert_eq!(lines.join("\n"), "{\n  \"a\": [\n    1,\n    2\n  ]\n}")
         }
         other => panic!("expected the detail popup, got {other:?}"),
@@ -574,33 +592,19 @@ fn mouse_click_focuses_a_pane_and_the_wheel_scrolls() {
     let col = tab_row.find("3 Tags").unwrap() - 1; // the line starts with a quote
     let click = mouse_click(u16::try_from(col).unwrap(), 2);
     send(&mut app, Message::Mouse(click));
-    assert_eq!(app.profile.as_ref().unwrap().focus, Pane::Tags);
+    assert_eq!(app.profile().unwrap().focus, Pane::Tags);
     press(&mut app, "2");
     let wheel = mouse_wheel_down(10, 10);
     send(&mut app, Message::Mouse(wheel));
-    assert_eq!(
-        app.profile
-            .as_ref()
-            .unwrap()
-            .scroll(Pane::Properties)
-            .selected,
-        3
-    );
+    assert_eq!(app.profile().unwrap().scroll(Pane::Properties).selected, 3);
     // A click on a row selects it (row 4 is the first row inside the pane border).
     // At 120 columns the Overview sits on the left (46 cells); the focused pane is right of it.
     let row_click = mouse_click(60, 6);
     send(&mut app, Message::Mouse(row_click));
-    assert_eq!(
-        app.profile
-            .as_ref()
-            .unwrap()
-            .scroll(Pane::Properties)
-            .selected,
-        2
-    );
+    assert_eq!(app.profile().unwrap().scroll(Pane::Properties).selected, 2);
     let side_click = mouse_click(10, 6);
     send(&mut app, Message::Mouse(side_click));
-    assert_eq!(app.profile.as_ref().unwrap().focus, Pane::Overview);
+    assert_eq!(app.profile().unwrap().focus, Pane::Overview);
 }
 
 #[test]
@@ -610,8 +614,8 @@ fn mouse_click_on_the_start_screen_picks_a_vendor() {
     let click = mouse_click(5, 5);
     send(&mut app, Message::Mouse(click));
     assert_eq!(
-        (app.selected_vendor(), app.start_focus),
-        (VendorKind::Chakra, StartFocus::Vendors)
+        (app.selected_vendor(), app.start().unwrap().focus),
+        (Some(VendorKind::Chakra), StartFocus::Vendors)
     );
 }
 
@@ -629,15 +633,18 @@ fn not_found_keeps_the_lookup_editable() {
             message: Some("User not found".to_owned()),
         }),
     );
-    let err = app.error.as_ref().unwrap();
+    let err = app.lookups.error.as_ref().unwrap();
     assert_eq!(
         (err.kind, err.title.as_str()),
         (ErrorKind::NotFound, "No such user at Coho")
     );
-    assert_eq!((app.screen, app.is_typing()), (Screen::Start, true));
-    assert_eq!(app.recent[0].outcome, "not found");
+    assert_eq!(
+        (app.screen.kind(), app.is_typing()),
+        (ScreenKind::Start, true)
+    );
+    assert_eq!(app.lookups.recent[0].label(), "not found");
     press(&mut app, "<BS>1");
-    assert_eq!(app.input.text(), "u-9991");
+    assert_eq!(app.start().unwrap().input.text(), "u-9991");
 }
 
 fn key_rejected() -> LookupError {
@@ -717,7 +724,7 @@ fn no_key_opens_the_dialog_too_and_demo_keys_are_explained() {
             env_var: "USERSCOPE_CHAKRA_API_KEY".to_owned(),
         }),
     );
-    assert_eq!(app.error.as_ref().unwrap().kind, ErrorKind::NoKey);
+    assert_eq!(app.lookups.error.as_ref().unwrap().kind, ErrorKind::NoKey);
     assert!(matches!(app.overlay, Some(Overlay::KeyDialog(_))));
 
     let mut demo_app = app_with(true);
@@ -793,12 +800,12 @@ fn key_statuses_arrive_after_start() {
         &mut app,
         Message::KeyStatuses(vec![(
             "chakra".to_owned(),
-            KeyStatus::Present("keyring".to_owned()),
+            KeyStatus::Present(KeyOrigin::Keyring),
         )]),
     );
     assert_eq!(
-        app.connections[3].key,
-        KeyStatus::Present("keyring".to_owned())
+        app.lookups.connections[3].key,
+        KeyStatus::Present(KeyOrigin::Keyring)
     );
     let mut app = app_with(true);
     press(&mut app, "<C-u>u-1004");
@@ -868,7 +875,7 @@ fn snapshot_every_pane_of_every_vendor_rich_user() {
         for (w, h) in SIZES {
             let mut app = loaded(vendor);
             for pane in Pane::ALL {
-                app.profile.as_mut().unwrap().focus = pane;
+                app.profile_mut().unwrap().focus = pane;
                 let name = format!(
                     "{}_{}_{w}x{h}",
                     vendor.as_str(),
@@ -1046,7 +1053,7 @@ fn snapshot_key_dialog() {
         let mut app = app_with(false);
         // K is typed while in the lookup field; from the recent list it opens the dialog.
         press(&mut app, "K<Tab>K");
-        assert_eq!(app.input.text(), "K");
+        assert_eq!(app.start().unwrap().input.text(), "K");
         press(&mut app, "abcdef");
         insta::assert_snapshot!(
             format!("key_dialog_{w}x{h}"),
@@ -1202,7 +1209,7 @@ fn assert_clean(terminal: &Terminal<TestBackend>, what: &str) {
 fn hostile_strings_never_reach_the_buffer() {
     let mut app = loaded_with(hostile_outcome(), true);
     for pane in Pane::ALL {
-        app.profile.as_mut().unwrap().focus = pane;
+        app.profile_mut().unwrap().focus = pane;
         for (w, h) in SIZES {
             let terminal = draw(&mut app, w, h);
             assert_clean(&terminal, pane.title());
@@ -1211,7 +1218,7 @@ fn hostile_strings_never_reach_the_buffer() {
         assert_clean(&draw(&mut app, 80, 24), &format!("{} detail", pane.title()));
         press(&mut app, "<Esc>");
     }
-    app.profile.as_mut().unwrap().focus = Pane::Overview;
+    app.profile_mut().unwrap().focus = Pane::Overview;
     let terminal = draw(&mut app, 80, 24);
     let text = terminal.backend().to_string();
     assert!(
@@ -1305,10 +1312,10 @@ fn ctrl_k_opens_the_key_dialog_even_while_typing() {
 fn raw_json_folds_and_unfolds() {
     let mut app = loaded(VendorKind::Coho);
     press(&mut app, "7");
-    let total = app.profile.as_ref().unwrap().row_count(Pane::Raw);
+    let total = app.profile().unwrap().row_count(Pane::Raw);
     // Line 1 is `"userProperties": {`; fold it.
     press(&mut app, "j ");
-    let view = app.profile.as_ref().unwrap();
+    let view = app.profile().unwrap();
     let folded_rows = view.row_count(Pane::Raw);
     assert!(folded_rows < total - 10, "{folded_rows} of {total}");
     assert_eq!(view.scroll(Pane::Raw).selected, 1);
@@ -1318,17 +1325,14 @@ fn raw_json_folds_and_unfolds() {
     assert!(folded_line.contains("lines folded"), "{text}");
     // The whole document folds from its last line too, and unfolds again.
     press(&mut app, "G ");
-    assert_eq!(app.profile.as_ref().unwrap().row_count(Pane::Raw), 1);
+    assert_eq!(app.profile().unwrap().row_count(Pane::Raw), 1);
     press(&mut app, "z");
-    assert_eq!(
-        app.profile.as_ref().unwrap().row_count(Pane::Raw),
-        folded_rows
-    );
+    assert_eq!(app.profile().unwrap().row_count(Pane::Raw), folded_rows);
     press(&mut app, "gj ");
-    assert_eq!(app.profile.as_ref().unwrap().row_count(Pane::Raw), total);
+    assert_eq!(app.profile().unwrap().row_count(Pane::Raw), total);
     // Space does nothing outside the Raw pane.
     press(&mut app, "2 ");
-    assert_eq!(app.profile.as_ref().unwrap().row_count(Pane::Raw), total);
+    assert_eq!(app.profile().unwrap().row_count(Pane::Raw), total);
 }
 
 #[test]
@@ -1360,7 +1364,7 @@ fn tiny_and_odd_terminal_sizes_never_panic() {
         draw(&mut app, w, h);
         let mut app = loaded_with(hostile_outcome(), true);
         for pane in Pane::ALL {
-            app.profile.as_mut().unwrap().focus = pane;
+            app.profile_mut().unwrap().focus = pane;
             press(&mut app, "G");
             draw(&mut app, w, h);
             press(&mut app, "<Enter>");
@@ -1388,7 +1392,7 @@ fn every_screen_draws_at_a_sweep_of_sizes() {
             draw(&mut start, w, h);
             draw(&mut dialog, w, h);
             for pane in Pane::ALL {
-                profile.profile.as_mut().unwrap().focus = pane;
+                profile.profile_mut().unwrap().focus = pane;
                 draw(&mut profile, w, h);
             }
             press(&mut profile, "?");
@@ -1444,7 +1448,7 @@ fn f_filters_the_focused_pane_as_you_type() {
     press(&mut app, "5f");
     assert!(app.is_typing(), "the filter takes text");
     press(&mut app, "attr-29");
-    let view = app.profile.as_ref().unwrap();
+    let view = app.profile().unwrap();
     // Fuzzy: `2` then `9` anywhere after `attr-`: attr-29, attr-129, attr-209, attr-219, …,
     // attr-290..=attr-299 (21 keys), in their original order.
     assert_eq!(view.row_count(Pane::Attributes), 21);
@@ -1457,7 +1461,7 @@ fn f_filters_the_focused_pane_as_you_type() {
     // Arrows move within the matches while typing; Enter keeps the filter.
     press(&mut app, "<Down><Down><Enter>");
     assert!(!app.is_typing());
-    let view = app.profile.as_ref().unwrap();
+    let view = app.profile().unwrap();
     assert_eq!(
         view.row(
             Pane::Attributes,
@@ -1470,39 +1474,30 @@ fn f_filters_the_focused_pane_as_you_type() {
     );
     // Each pane has its own filter.
     press(&mut app, "2");
-    assert_eq!(app.profile.as_ref().unwrap().filter(Pane::Properties), None);
+    assert_eq!(app.profile().unwrap().filter(Pane::Properties), None);
     press(&mut app, "5");
     // Values match too, case-insensitively; no match says so.
     press(&mut app, "f<C-u>zzz");
     assert!(screen_text(&mut app, 80, 24).contains("No attributes match “zzz”"));
     // Esc while typing clears the filter.
     press(&mut app, "<Esc>");
-    assert_eq!(
-        app.profile.as_ref().unwrap().row_count(Pane::Attributes),
-        300
-    );
+    assert_eq!(app.profile().unwrap().row_count(Pane::Attributes), 300);
     // Esc on a kept filter clears it before leaving the profile.
     press(&mut app, "f1<Enter>");
-    assert!(
-        app.profile
-            .as_ref()
-            .unwrap()
-            .filter(Pane::Attributes)
-            .is_some()
-    );
+    assert!(app.profile().unwrap().filter(Pane::Attributes).is_some());
     press(&mut app, "<Esc>");
     assert_eq!(
         (
-            app.screen,
-            app.profile.as_ref().unwrap().filter(Pane::Attributes)
+            app.screen.kind(),
+            app.profile().unwrap().filter(Pane::Attributes)
         ),
-        (Screen::Profile, None)
+        (ScreenKind::Profile, None)
     );
     press(&mut app, "<Esc>");
-    assert_eq!(app.screen, Screen::Start);
+    assert_eq!(app.screen.kind(), ScreenKind::Start);
     // The Raw pane folds instead.
     press(&mut app, "<Esc>7f");
-    assert!(app.filter_edit.is_none());
+    assert!(app.profile_state().unwrap().filter_edit.is_none());
     assert!(app.notice.as_deref().unwrap().contains("Space folds"));
 }
 
@@ -1513,14 +1508,17 @@ fn a_demo_user_is_picked_by_click_and_run_with_enter() {
     // second entry is on row 12.
     let click = mouse_click(5, 12);
     send(&mut app, Message::Mouse(click));
-    assert_eq!((app.start_focus, app.list_cursor), (StartFocus::Users, 1));
+    assert_eq!(
+        (app.start().unwrap().focus, app.start().unwrap().list_cursor),
+        (StartFocus::Users, 1)
+    );
     let effects = press(&mut app, "<Enter>");
     let (_, lookup, vendor) = started(&effects).unwrap();
     assert_eq!(
         (vendor, lookup),
         (VendorKind::Coho, Lookup::new(LookupKind::Id, "u-1002"))
     );
-    assert_eq!(app.input.text(), "u-1002");
+    assert_eq!(app.start().unwrap().input.text(), "u-1002");
 }
 
 /// The Request pane redacts secret-looking header names again, even when a header reaches it
@@ -1539,7 +1537,7 @@ fn request_pane_redacts_secret_header_names_and_shows_hostile_values_visibly() {
         ),
     ];
     let mut app = loaded_with(outcome, true);
-    app.profile.as_mut().unwrap().focus = Pane::Request;
+    app.profile_mut().unwrap().focus = Pane::Request;
     let terminal = draw(&mut app, 120, 40);
     assert_clean(&terminal, "Request pane");
     let text = terminal.backend().to_string();
@@ -1636,7 +1634,7 @@ fn stored_history_is_listed_newest_first_and_enter_reruns_it() {
         ],
     );
     press(&mut app, "<Tab>");
-    assert_eq!(app.start_focus, StartFocus::Recent);
+    assert_eq!(app.start().unwrap().focus, StartFocus::Recent);
     let screen = screen_text(&mut app, 120, 40);
     assert!(
         screen.contains("11-20 09:30 usercom email zoe@example.com → found"),
@@ -1664,12 +1662,12 @@ fn d_twice_on_the_recent_list_clears_the_history() {
             message: None,
         }),
     );
-    assert_eq!(app.recent.len(), 1);
+    assert_eq!(app.lookups.recent.len(), 1);
     // On the input field `D` is typed.
     press(&mut app, "D");
-    assert_eq!(app.input.text(), "u-1D");
+    assert_eq!(app.start().unwrap().input.text(), "u-1D");
     press(&mut app, "<Tab>D");
-    assert_eq!(app.recent.len(), 1, "the first D only asks");
+    assert_eq!(app.lookups.recent.len(), 1, "the first D only asks");
     assert_eq!(
         app.notice.as_deref(),
         Some("Press D again to clear all 1 recent lookups")
@@ -1677,9 +1675,9 @@ fn d_twice_on_the_recent_list_clears_the_history() {
     // Anything else in between cancels the question.
     press(&mut app, "j");
     assert!(press(&mut app, "D").is_empty());
-    assert_eq!(app.recent.len(), 1);
+    assert_eq!(app.lookups.recent.len(), 1);
     let effects = press(&mut app, "D");
-    assert!(app.recent.is_empty());
+    assert!(app.lookups.recent.is_empty());
     match effects.as_slice() {
         [Effect::ClearHistory { path: p }] => assert_eq!(p, &path),
         other => panic!("expected ClearHistory, got {other:?}"),
@@ -1690,15 +1688,17 @@ fn d_twice_on_the_recent_list_clears_the_history() {
 #[test]
 fn a_recent_lookup_seen_this_session_opens_instantly_from_the_cache_and_r_refreshes() {
     let mut app = loaded(VendorKind::Coho);
-    let value = app.recent[0].lookup.value.clone();
-    press(&mut app, "<Esc>");
-    assert_eq!(app.screen, Screen::Start);
-    app.profile = None;
+    let value = app.lookups.recent[0].lookup.value.clone();
+    // The profile left behind looks at the Properties pane; the one from the cache is new.
+    press(&mut app, "2<Esc>");
+    assert_eq!(app.screen.kind(), ScreenKind::Start);
+    assert_eq!(app.profile().unwrap().focus, Pane::Properties);
     let effects = press(&mut app, "<Tab><Tab><Enter>");
-    assert_eq!(app.start_focus, StartFocus::Input);
+    assert_eq!(app.start().unwrap().focus, StartFocus::Input);
     assert!(started(&effects).is_none(), "no request: {effects:?}");
-    assert_eq!(app.screen, Screen::Profile);
-    let view = app.profile.as_ref().unwrap();
+    assert_eq!(app.screen.kind(), ScreenKind::Profile);
+    assert_eq!(app.profile().unwrap().focus, Pane::Overview);
+    let view = app.profile().unwrap();
     assert_eq!(view.outcome.lookup.value, value);
     let notice = app.notice.clone().unwrap();
     assert!(notice.starts_with("Cached result from "), "{notice}");
@@ -1716,7 +1716,7 @@ fn shift_y_copies_the_key_path_and_c_the_whole_profile_json() {
     let Some(Effect::Copy(path)) = effects.first() else {
         panic!("expected a copy, got {effects:?}");
     };
-    let view = app.profile.as_ref().unwrap();
+    let view = app.profile().unwrap();
     let first = view
         .row(Pane::Attributes, 0, Utc::now())
         .unwrap()
@@ -1728,7 +1728,7 @@ fn shift_y_copies_the_key_path_and_c_the_whole_profile_json() {
         app.notice.as_deref(),
         Some(format!("Copied key path attributes.{first}").as_str())
     );
-    let expected = userscope::output::render_json(&app.profile.as_ref().unwrap().outcome).unwrap();
+    let expected = userscope::output::render_json(&app.profile().unwrap().outcome).unwrap();
     app.clipboard_warning = Some("this terminal (linux) has no OSC 52 clipboard".to_owned());
     let effects = press(&mut app, "c");
     match effects.as_slice() {
@@ -1763,7 +1763,7 @@ fn tree_app() -> App {
 
 /// (selected row, visible rows, path of the selected node) of the Raw pane.
 fn raw_state(app: &App) -> (usize, usize, String) {
-    let view = app.profile.as_ref().unwrap();
+    let view = app.profile().unwrap();
     let line = view.raw_selected_line().unwrap();
     (
         view.scroll(Pane::Raw).selected,
@@ -1851,7 +1851,7 @@ fn raw_tree_search_counts_moves_with_n_and_unfolds() {
         let mut app = tree_app();
         press(&mut app, keys);
         assert!(
-            app.filter_edit.is_none(),
+            app.profile_state().unwrap().filter_edit.is_none(),
             "Enter closes the prompt ({keys:?})"
         );
         assert_eq!(
@@ -1869,14 +1869,14 @@ fn raw_tree_search_counts_moves_with_n_and_unfolds() {
     press(&mut app, "vip");
     assert!(screen_text(&mut app, 80, 24).contains("Search Raw (regex): vip"));
     press(&mut app, "<Enter>");
-    assert!(app.profile.as_ref().unwrap().raw.search().is_some());
+    assert!(app.profile().unwrap().raw.search().is_some());
     press(&mut app, "<Esc>");
-    assert!(app.profile.as_ref().unwrap().raw.search().is_none());
-    assert_eq!(app.screen, Screen::Profile);
+    assert!(app.profile().unwrap().raw.search().is_none());
+    assert_eq!(app.screen.kind(), ScreenKind::Profile);
     // An invalid regex keeps the prompt open and says so.
     let mut app = tree_app();
     press(&mut app, "s(<Enter>");
-    assert!(app.filter_edit.is_some());
+    assert!(app.profile_state().unwrap().filter_edit.is_some());
     assert!(
         app.notice.as_deref().unwrap().starts_with("Invalid regex"),
         "{:?}",
@@ -1895,7 +1895,7 @@ fn raw_tree_search_counts_moves_with_n_and_unfolds() {
         Some("No search yet: s searches the Raw pane")
     );
     press(&mut app, "2H");
-    assert_eq!(app.profile.as_ref().unwrap().row_count(Pane::Raw), 25);
+    assert_eq!(app.profile().unwrap().row_count(Pane::Raw), 25);
 }
 
 #[test]
@@ -2096,7 +2096,7 @@ fn e_exports_the_normalized_profile_or_the_raw_body_under_an_editable_name() {
     use userscope::tui::export::{ExportError, ExportState, write};
     let dir = tempfile::tempdir().unwrap();
     let mut app = loaded(VendorKind::Coho);
-    let outcome = app.profile.as_ref().unwrap().outcome.clone();
+    let outcome = app.profile().unwrap().outcome.clone();
     assert!(press(&mut app, "e").is_empty());
     let Some(Overlay::Export(dialog)) = &app.overlay else {
         panic!("e opens the export dialog");
@@ -2189,11 +2189,11 @@ fn the_filter_is_fuzzy_on_key_and_value_and_highlights_the_matched_characters() 
     ];
     let mut app = loaded_with(outcome, true);
     press(&mut app, "5fcmpny");
-    let view = app.profile.as_ref().unwrap();
+    let view = app.profile().unwrap();
     assert_eq!(view.row_count(Pane::Attributes), 1);
     // On the value too, several words all matching.
     press(&mut app, "<C-u>nrth lgst");
-    let view = app.profile.as_ref().unwrap();
+    let view = app.profile().unwrap();
     assert_eq!(view.row_count(Pane::Attributes), 1);
     press(&mut app, "<C-u>cmpny");
     let terminal = draw(&mut app, 80, 24);
@@ -2214,13 +2214,13 @@ fn the_filter_is_fuzzy_on_key_and_value_and_highlights_the_matched_characters() 
     let terminal = draw(&mut app, 80, 24);
     let buffer = terminal.backend().buffer();
     assert!(!(1..8u16).any(|x| buffer[(x, 4u16)].modifier.contains(Modifier::UNDERLINED)));
-    assert_eq!(app.profile.as_ref().unwrap().row_count(Pane::Attributes), 3);
+    assert_eq!(app.profile().unwrap().row_count(Pane::Attributes), 3);
 }
 
 // ---- Compare two profiles (issue 5 item 7) ----
 
 use userscope::compare::Status as CmpStatus;
-use userscope::tui::compare_view::{self, Stage as CmpStage};
+use userscope::tui::screens::compare::{CompareView, Shown, Stage as CmpStage, ViewLine};
 
 /// Coho's rich user as side A, compared with User.com's rich user picked from the cache.
 fn compare_app() -> App {
@@ -2228,14 +2228,16 @@ fn compare_app() -> App {
     let coho = rich_outcome(VendorKind::Coho);
     let request = submit(&mut app, VendorKind::Coho, "u-1001");
     finish(&mut app, request, Ok(coho));
-    assert_eq!(app.screen, Screen::Profile);
+    assert_eq!(app.screen.kind(), ScreenKind::Profile);
     press(&mut app, "C<Down><Enter>");
-    assert_eq!(app.screen, Screen::Compare);
+    assert_eq!(app.screen.kind(), ScreenKind::Compare);
     app
 }
 
-fn compared(app: &App) -> &compare_view::CompareView {
-    compare_view::ready(app).expect("the comparison is open")
+fn compared(app: &App) -> &CompareView {
+    app.compare()
+        .and_then(|c| c.ready())
+        .expect("the comparison is open")
 }
 
 /// The key and status of the selected row.
@@ -2251,15 +2253,18 @@ fn compare_picks_side_b_from_the_profile_cache() {
     finish(&mut app, request, Ok(rich_outcome(VendorKind::Coho)));
     let effects = press(&mut app, "C");
     assert!(effects.is_empty());
-    assert_eq!(app.screen, Screen::Compare);
+    assert_eq!(app.screen.kind(), ScreenKind::Compare);
     // The picker offers every cached profile but side A itself.
-    let offered: Vec<String> = compare_view::candidates(&app)
+    let offered: Vec<String> = app
+        .compare()
+        .unwrap()
+        .candidates(&app.lookups)
         .iter()
         .map(|c| c.lookup.value.clone())
         .collect();
     assert_eq!(offered, ["g3FaYocCy0U6"]);
     assert!(matches!(
-        app.compare.as_ref().unwrap().stage,
+        app.compare().unwrap().stage,
         CmpStage::Picking { cursor: 0 }
     ));
     // Picking from the cache starts no lookup: the comparison opens at once.
@@ -2280,19 +2285,16 @@ fn compare_picks_side_b_from_the_profile_cache() {
         ("ID".to_owned(), CmpStatus::Differs)
     );
     // The profile on show is still side A.
-    assert_eq!(
-        app.profile.as_ref().unwrap().outcome.vendor,
-        VendorKind::Coho
-    );
+    assert_eq!(app.profile().unwrap().outcome.vendor, VendorKind::Coho);
 }
 
 #[test]
 fn compare_runs_a_new_lookup_for_side_b_and_keeps_the_profile() {
     let mut app = loaded(VendorKind::Coho);
     press(&mut app, "C<Enter>");
-    assert_eq!(app.screen, Screen::Start);
-    assert_eq!(app.start_focus, StartFocus::Input);
-    assert!(compare_view::awaiting_side_b(&app));
+    assert_eq!(app.screen.kind(), ScreenKind::Start);
+    assert_eq!(app.start().unwrap().focus, StartFocus::Input);
+    assert!(app.awaiting_side_b());
     // The start screen says what the lookup is for.
     let text = screen_text(&mut app, 80, 24);
     assert!(text.contains("COMPARE"), "{text}");
@@ -2305,22 +2307,25 @@ fn compare_runs_a_new_lookup_for_side_b_and_keeps_the_profile() {
                 .iter()
                 .all(|e| matches!(e, Effect::SaveHistory { .. }))
     );
-    assert_eq!(app.screen, Screen::Compare);
+    assert_eq!(app.screen.kind(), ScreenKind::Compare);
     assert_eq!(compared(&app).cmp.b.vendor, VendorKind::Usercom);
     assert_eq!(
-        app.profile.as_ref().unwrap().outcome.vendor,
+        app.profile().unwrap().outcome.vendor,
         VendorKind::Coho,
         "side A stays the profile"
     );
-    assert_eq!(app.profile_cache.len(), 2, "side B is cached too");
-    assert_eq!(app.recent.first().unwrap().lookup.value, "g3FaYocCy0U6");
+    assert_eq!(app.lookups.cache.len(), 2, "side B is cached too");
+    assert_eq!(
+        app.lookups.recent.first().unwrap().lookup.value,
+        "g3FaYocCy0U6"
+    );
     // A recent lookup that is cached opens the comparison from the cache as well.
     press(&mut app, "C<Enter>");
-    app.start_focus = StartFocus::Recent;
-    app.list_cursor = 0;
+    app.start_mut().unwrap().focus = StartFocus::Recent;
+    app.start_mut().unwrap().list_cursor = 0;
     let effects = press(&mut app, "<Enter>");
     assert!(started(&effects).is_none(), "no new request: {effects:?}");
-    assert_eq!(app.screen, Screen::Compare);
+    assert_eq!(app.screen.kind(), ScreenKind::Compare);
     assert_eq!(compared(&app).cmp.b.lookup.value, "g3FaYocCy0U6");
 }
 
@@ -2330,27 +2335,24 @@ fn compare_esc_backs_out_one_step_at_a_time() {
     // Picker → profile.
     press(&mut app, "C");
     press(&mut app, "<Esc>");
-    assert_eq!(app.screen, Screen::Profile);
-    assert!(app.compare.is_none());
+    assert_eq!(app.screen.kind(), ScreenKind::Profile);
+    assert!(app.compare().is_none());
     // Compare-mode lookup → picker → profile.
     press(&mut app, "C<Enter>");
-    assert_eq!(app.screen, Screen::Start);
+    assert_eq!(app.screen.kind(), ScreenKind::Start);
     press(&mut app, "<Esc>");
-    assert_eq!(app.screen, Screen::Compare);
+    assert_eq!(app.screen.kind(), ScreenKind::Compare);
     assert!(matches!(
-        app.compare.as_ref().unwrap().stage,
+        app.compare().unwrap().stage,
         CmpStage::Picking { .. }
     ));
     press(&mut app, "<Esc>");
-    assert_eq!(app.screen, Screen::Profile);
+    assert_eq!(app.screen.kind(), ScreenKind::Profile);
     // A normal lookup afterwards replaces the profile as usual.
     let request = submit(&mut app, VendorKind::Usercom, "g3FaYocCy0U6");
     finish(&mut app, request, Ok(rich_outcome(VendorKind::Usercom)));
-    assert_eq!(app.screen, Screen::Profile);
-    assert_eq!(
-        app.profile.as_ref().unwrap().outcome.vendor,
-        VendorKind::Usercom
-    );
+    assert_eq!(app.screen.kind(), ScreenKind::Profile);
+    assert_eq!(app.profile().unwrap().outcome.vendor, VendorKind::Usercom);
     // A failed side-B lookup stays on the start screen, still in compare mode.
     let mut app = loaded(VendorKind::Coho);
     press(&mut app, "C<Enter>");
@@ -2363,8 +2365,8 @@ fn compare_esc_backs_out_one_step_at_a_time() {
             message: None,
         }),
     );
-    assert_eq!(app.screen, Screen::Start);
-    assert!(compare_view::awaiting_side_b(&app));
+    assert_eq!(app.screen.kind(), ScreenKind::Start);
+    assert!(app.awaiting_side_b());
     // Comparison: Esc clears the filter first, then returns to side A's profile.
     let mut app = compare_app();
     press(&mut app, "fcity<Enter>");
@@ -2372,13 +2374,12 @@ fn compare_esc_backs_out_one_step_at_a_time() {
     press(&mut app, "<Esc>");
     assert_eq!(compared(&app).filter, None);
     press(&mut app, "<Esc>");
-    assert_eq!(app.screen, Screen::Profile);
-    assert!(app.compare.is_none());
+    assert_eq!(app.screen.kind(), ScreenKind::Profile);
+    assert!(app.compare().is_none());
 }
 
 #[test]
 fn compare_d_cycles_differences_and_conflicts_and_keeps_the_selection() {
-    use compare_view::Shown;
     let mut app = compare_app();
     let all = compared(&app).line_count();
     // 100 rows under 5 headings.
@@ -2404,8 +2405,8 @@ fn compare_d_cycles_differences_and_conflicts_and_keeps_the_selection() {
     // ID, name, email, Country, City and the 5 field conflicts, under 3 headings.
     assert_eq!(view.line_count(), 10 + 3);
     assert!((0..view.line_count()).all(|i| match view.line(i).unwrap() {
-        compare_view::ViewLine::Row(r) => view.row(r).unwrap().status == CmpStatus::Differs,
-        compare_view::ViewLine::Heading(_) => true,
+        ViewLine::Row(r) => view.row(r).unwrap().status == CmpStatus::Differs,
+        ViewLine::Heading(_) => true,
     }));
     assert_eq!(
         compare_selected(&app),
@@ -2440,7 +2441,7 @@ fn compare_moves_skip_headings_and_page() {
     press(&mut app, "k");
     assert_eq!(compare_selected(&app).0, "ID");
     press(&mut app, "<PgDn>");
-    let page = usize::from(userscope::tui::ui::compare::body_rows(app.size));
+    let page = usize::from(userscope::tui::screens::compare::view::body_rows(app.size));
     // From line 1 (ID) one page down; that line is a row, not a heading.
     assert_eq!(compared(&app).selected, 1 + page);
     // The filter narrows as it is typed, on keys and on both values.
@@ -2460,7 +2461,7 @@ fn compare_enter_shows_both_values_and_y_copies_the_row() {
     assert_eq!(compare_selected(&app).0, "billing");
     press(&mut app, "<Enter>");
     match &app.overlay {
-        Some(Overlay::Detail { title, lines, .. }) => {
+        Some(Overlay::Detail(Detail { title, lines, .. })) => {
             assert_eq!(title, "billing");
             assert_eq!(
                 lines,
@@ -2483,7 +2484,7 @@ fn compare_enter_shows_both_values_and_y_copies_the_row() {
     assert_clean(&draw(&mut app, 80, 24), "detail");
     press(&mut app, "<Esc>");
     assert!(app.overlay.is_none());
-    assert_eq!(app.screen, Screen::Compare);
+    assert_eq!(app.screen.kind(), ScreenKind::Compare);
     press(&mut app, "<Esc>fcompany<Enter>");
     let effects = press(&mut app, "y");
     let copied: Vec<&String> = effects
@@ -2517,9 +2518,9 @@ fn compare_keys_follow_the_key_table_and_config() {
     let mut app = loaded(VendorKind::Coho);
     app.keymap = KeyMap::with_overrides(&tui).unwrap();
     press(&mut app, "C");
-    assert_eq!(app.screen, Screen::Profile, "C is rebound");
+    assert_eq!(app.screen.kind(), ScreenKind::Profile, "C is rebound");
     press(&mut app, "=");
-    assert_eq!(app.screen, Screen::Compare);
+    assert_eq!(app.screen.kind(), ScreenKind::Compare);
     let text = screen_text(&mut app, 80, 24);
     assert!(text.contains("Compare with… (0 in memory)"), "{text}");
     // The help lists the Compare screen's keys as bound.
@@ -2589,7 +2590,7 @@ fn compare_hostile_strings_never_reach_the_buffer() {
         assert_clean(&draw(&mut app, w, h), "picker");
     }
     press(&mut app, "<Down><Enter>");
-    assert_eq!(app.screen, Screen::Compare);
+    assert_eq!(app.screen.kind(), ScreenKind::Compare);
     let lines = compared(&app).line_count();
     assert!(lines > 10);
     for (w, h) in SIZES {
@@ -2672,11 +2673,10 @@ fn opening_app(bytes: &bytes::Bytes, path: &std::path::Path) -> App {
     let identity = userscope::open::load_identity(bytes, VendorKind::Coho, "coho", path).unwrap();
     assert_eq!(identity.request.url, path.display().to_string());
     let mut app = app_with(false);
-    app.profile = Some(userscope::tui::view::ProfileView::loading(
+    app.show_profile(userscope::tui::view::ProfileView::loading(
         identity,
         "Loading the rest of the file (6 KB)…".to_owned(),
     ));
-    app.screen = Screen::Profile;
     app
 }
 
@@ -2685,7 +2685,7 @@ fn an_opened_file_shows_who_it_is_first_then_every_pane() {
     let (file, bytes) = big_coho_file();
     let mut app = opening_app(&bytes, &file);
     // The identity is there; no count pretends to be final while the rest loads.
-    let view = app.profile.as_ref().unwrap();
+    let view = app.profile().unwrap();
     assert_eq!(
         view.outcome.profile.display_name.as_deref(),
         Some("Big File")
@@ -2731,7 +2731,7 @@ fn an_opened_file_shows_who_it_is_first_then_every_pane() {
         &mut app,
         Message::FileLoaded(Box::new(userscope::tui::message::LoadedFile(Ok(full)))),
     );
-    let view = app.profile.as_ref().unwrap();
+    let view = app.profile().unwrap();
     assert!(view.loading.is_none());
     assert_eq!(view.focus, Pane::Attributes);
     assert_eq!(view.outcome.profile.attributes.len(), 500);
@@ -2782,7 +2782,7 @@ fn compare_rows_are_selected_by_a_click_and_a_second_click_opens_them() {
     assert!(app.overlay.is_none(), "a first click only selects");
     send(&mut app, Message::Mouse(click(email_row)));
     assert!(
-        matches!(app.overlay, Some(Overlay::Detail { .. })),
+        matches!(app.overlay, Some(Overlay::Detail(_))),
         "a second click opens both values"
     );
     press(&mut app, "<Esc>");

@@ -11,14 +11,16 @@ use crate::cli::TuiArgs;
 
 pub mod app;
 pub mod clipboard;
-pub mod compare_view;
 pub mod error_view;
 pub mod export;
 pub mod fuzzy;
 pub mod input;
 pub mod keymap;
+pub mod lookups;
 pub mod message;
+pub mod overlays;
 pub mod runtime;
+pub mod screens;
 pub mod services;
 pub mod terminal;
 pub mod text;
