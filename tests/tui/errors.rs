@@ -1,4 +1,4 @@
-//! update: errors as states
+//! Errors as states: not found, a rejected or missing key (the key dialog), rate limits, signals.
 
 use crate::support::*;
 

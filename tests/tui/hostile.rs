@@ -1,4 +1,4 @@
-//! hostile strings
+//! Hostile vendor strings never reach the buffer; colours, hints, folding, sizes, copy, filter.
 
 use crate::support::*;
 

@@ -1,4 +1,4 @@
-//! update: movements
+//! Movements: key sequences and the (pane, row) they lead to; typing, lookups, the mouse.
 
 use crate::support::*;
 

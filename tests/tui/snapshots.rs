@@ -1,4 +1,4 @@
-//! snapshots
+//! Reviewed snapshots of every screen (start, panes of every vendor, errors, help, dialogs).
 
 use crate::support::*;
 
