@@ -84,10 +84,11 @@ impl ProfileView {
     }
 
     fn build(outcome: Arc<LookupOutcome>, raw: RawIndex, loading: Option<String>) -> ProfileView {
-        let built = PANES.each_ref().map(|spec| match spec.rows {
-            RowSource::Built(rows) => rows(&outcome, loading.is_some()),
-            RowSource::Fields(_) | RowSource::Raw => Vec::new(),
-        });
+        let built: [Vec<Row>; PANE_COUNT] =
+            std::array::from_fn(|i| match PANES.get(i).map(|spec| spec.rows) {
+                Some(RowSource::Built(rows)) => rows(&outcome, loading.is_some()),
+                Some(RowSource::Fields(_) | RowSource::Raw) | None => Vec::new(),
+            });
         let key_widths = std::array::from_fn(|i| match PANES.get(i).map(|spec| spec.rows) {
             Some(RowSource::Built(_)) => built.get(i).map_or(0, |rows| rows_key_width(rows)),
             Some(RowSource::Fields(fields)) => fields_key_width(fields(&outcome.profile)),

@@ -44,7 +44,7 @@ pub struct PaneSpec {
 }
 
 /// Every pane, in tab order; a pane's digit key is its place here (1 for the first).
-pub const PANES: [PaneSpec; 8] = [
+pub const PANES: &[PaneSpec] = &[
     PaneSpec {
         pane: Pane::Overview,
         title: "Overview",
@@ -114,6 +114,9 @@ pub const PANES: [PaneSpec; 8] = [
 /// How many panes there are (sizes the per-pane state arrays).
 pub const PANE_COUNT: usize = PANES.len();
 
+// `Pane::spec` falls back to the first entry: checked when compiling, not at run time.
+const _: () = assert!(PANE_COUNT > 0);
+
 impl Pane {
     /// Every pane in tab order.
     pub const ALL: [Pane; PANE_COUNT] = {
@@ -126,7 +129,7 @@ impl Pane {
         all
     };
 
-    /// The pane's entry in the table.
+    /// The pane's entry in the table (every variant has one: see the test below).
     pub fn spec(self) -> &'static PaneSpec {
         PANES.iter().find(|s| s.pane == self).unwrap_or(&PANES[0])
     }
