@@ -16,7 +16,8 @@ use url::Url;
 
 use userscope::lookup::{LookupOutcome, RequestInfo};
 use userscope::profile::{Field, Profile};
-use userscope::tui::app::{App, AppInit, Clock, ConnEntry, Screen};
+use userscope::secrets::KeyOrigin;
+use userscope::tui::app::{App, AppInit, Clock, ConnEntry};
 use userscope::tui::message::KeyStatus;
 use userscope::tui::ui;
 use userscope::tui::view::{Pane, ProfileView};
@@ -72,7 +73,7 @@ fn app(attributes: usize, pane: Pane) -> App {
             name: "coho".to_owned(),
             vendor: VendorKind::Coho,
             connection: Ok(conn),
-            key: KeyStatus::Present("keyring".to_owned()),
+            key: KeyStatus::Present(KeyOrigin::Keyring),
         }],
         ..AppInit::default()
     };
@@ -84,8 +85,7 @@ fn app(attributes: usize, pane: Pane) -> App {
         s.selected = view_rows(attributes, pane) / 2;
         s.offset = s.selected;
     }
-    app.profile = Some(view);
-    app.screen = Screen::Profile;
+    app.show_profile(view);
     app.size = ratatui::layout::Rect::new(0, 0, 200, 60);
     app
 }

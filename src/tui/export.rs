@@ -6,6 +6,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
@@ -44,11 +45,14 @@ pub struct ExportDialog {
     pub name: TextInput,
     pub kind: ExportKind,
     pub state: ExportState,
+    /// The profile the dialog was opened on: that is what it writes.
+    pub outcome: Arc<LookupOutcome>,
 }
 
 impl ExportDialog {
-    pub fn new(outcome: &LookupOutcome, now: DateTime<Utc>) -> ExportDialog {
+    pub fn new(outcome: &Arc<LookupOutcome>, now: DateTime<Utc>) -> ExportDialog {
         ExportDialog {
+            outcome: Arc::clone(outcome),
             name: TextInput::new(&proposed_name(outcome, now)),
             kind: ExportKind::Normalized,
             state: ExportState::Editing,

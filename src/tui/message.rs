@@ -5,7 +5,7 @@ use crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::error::LookupError;
 use crate::lookup::{LookupEvent, LookupOutcome};
-use crate::secrets::ApiKey;
+use crate::secrets::{ApiKey, KeyOrigin};
 use crate::vendor::{Connection, Lookup};
 
 /// Tags one lookup; a result whose id is no longer the current one is dropped as stale.
@@ -16,8 +16,8 @@ pub type RequestId = u64;
 pub enum KeyStatus {
     /// Not checked yet (the keyring is asked off the UI thread after the first frame).
     Unknown,
-    /// Found; the text says where (`keyring`, `env USERSCOPE_…`, `demo key`).
-    Present(String),
+    /// Found, and where (keyring, an environment variable, the demo server's key).
+    Present(KeyOrigin),
     Missing,
     /// The key store could not answer (locked keyring, no Secret Service, …).
     Error(String),

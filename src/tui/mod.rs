@@ -1,8 +1,12 @@
 //! The terminal UI: pick a vendor, look a person up, browse the profile in panes.
 //!
-//! Layout: `app` (state + pure `update`), `message` (messages and effects), `keymap` (keys as
-//! data), `runtime` (the event loop), `terminal` (setup/restore), `services` (lookups, keys,
-//! demo server), `view` (a profile prepared for the panes), `ui` (drawing).
+//! Layout: `app` (the router: runtime-wide state, the screen in front, the overlay, and the
+//! pure `update`), `screens/{start,profile,compare}` (each: its state, keys and `view`),
+//! `overlays` (help, detail, key dialog, export), `lookups` (connections, the lookup in flight,
+//! recent lookups, profile cache), `message` (messages and effects), `keymap` (keys as data),
+//! `view` (a profile prepared for the panes, from the pane table `view::PANES`), `ui` (drawing
+//! shared by screens: chrome, layout, table, JSON tree, status line, themes), `runtime` (the
+//! event loop), `terminal` (setup/restore), `services` (lookups, keys, demo server).
 
 use std::io::IsTerminal;
 use std::time::Instant;
@@ -11,14 +15,16 @@ use crate::cli::TuiArgs;
 
 pub mod app;
 pub mod clipboard;
-pub mod compare_view;
 pub mod error_view;
 pub mod export;
 pub mod fuzzy;
 pub mod input;
 pub mod keymap;
+pub mod lookups;
 pub mod message;
+pub mod overlays;
 pub mod runtime;
+pub mod screens;
 pub mod services;
 pub mod terminal;
 pub mod text;

@@ -255,7 +255,7 @@ pub async fn run(
             // and a vendor's answer are in memory.
             if cfg!(debug_assertions)
                 && let Some(when) = std::env::var_os(TEST_PANIC_ENV)
-                && (when != "profile" || app.profile.is_some())
+                && (when != "profile" || app.profile().is_some())
             {
                 panic!("test panic requested by {TEST_PANIC_ENV}");
             }

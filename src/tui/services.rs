@@ -9,7 +9,7 @@ use crate::demo::{self, DemoKeys, DemoServer};
 use crate::error::LookupError;
 use crate::lookup::Lookuper;
 use crate::sanitize::sanitize;
-use crate::secrets::{ApiKey, KeySource};
+use crate::secrets::{ApiKey, KeyOrigin, KeySource};
 use crate::tui::app::{AppInit, ConnEntry, DemoHint};
 use crate::tui::message::KeyStatus;
 use crate::tui::ui::theme::Theme;
@@ -40,7 +40,7 @@ pub fn key_statuses(keys: &dyn KeySource, connections: &[Connection]) -> Vec<(St
         .iter()
         .map(|c| {
             let status = match keys.credential(c) {
-                Ok(Some((_, origin))) => KeyStatus::Present(origin.to_string()),
+                Ok(Some((_, origin))) => KeyStatus::Present(origin),
                 Ok(None) => KeyStatus::Missing,
                 Err(e) => KeyStatus::Error(e.to_string()),
             };
@@ -117,7 +117,7 @@ pub async fn prepare(
                 name: v.as_str().to_owned(),
                 vendor: v,
                 connection: Ok(server.connection(v)),
-                key: KeyStatus::Present("demo key".to_owned()),
+                key: KeyStatus::Present(KeyOrigin::Demo),
             })
             .collect();
         (connections, Arc::new(DemoKeys), Some(server))

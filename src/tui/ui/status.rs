@@ -6,13 +6,15 @@ use ratatui::text::{Line, Span};
 
 use crate::sanitize::sanitize;
 use crate::tui::app::App;
+use crate::tui::input::TextInput;
 use crate::tui::ui::chrome;
+use crate::tui::view::Pane;
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 /// "⠋ Looking up id u-42 at Coho… 1.2 s · Esc cancels", or the 429 countdown.
 pub fn loading_text(app: &App) -> Option<String> {
-    let l = app.loading.as_ref()?;
+    let l = app.lookups.loading.as_ref()?;
     let now = app.clock.instant;
     let elapsed = now.saturating_duration_since(l.started);
     let frame = SPINNER
@@ -40,19 +42,20 @@ pub fn loading_text(app: &App) -> Option<String> {
 }
 
 /// The label before the filter text in the footer (also used to place the cursor).
-pub fn filter_label(app: &App) -> String {
-    let pane = app.profile.as_ref().map_or("rows", |v| v.focus.title());
-    if pane == "Raw" {
+pub fn filter_label(focus: Pane) -> String {
+    let pane = focus.title();
+    if focus == Pane::Raw {
         // The Raw pane searches (regex) instead of filtering.
         return " Search Raw (regex): ".to_owned();
     }
     format!(" Filter {pane}: ")
 }
 
-pub fn footer(app: &App, area: Rect, buf: &mut Buffer) {
-    if let Some(input) = &app.filter_edit {
+/// `filter`: the pane filter being typed, with its label (it takes the whole line).
+pub fn footer(app: &App, filter: Option<(String, &TextInput)>, area: Rect, buf: &mut Buffer) {
+    if let Some((label, input)) = filter {
         let line = Line::from(vec![
-            Span::styled(filter_label(app), app.theme.hint_key()),
+            Span::styled(label, app.theme.hint_key()),
             Span::styled(sanitize(input.text()).into_owned(), app.theme.text()),
             Span::styled("   Enter keeps · Esc clears", app.theme.muted()),
         ]);

@@ -9,6 +9,12 @@ use crate::tui::keymap::Context;
 use crate::tui::text::fit;
 use crate::tui::ui::{chrome, layout};
 
+/// The help popup: only how far it is scrolled (its text comes from the key table).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Help {
+    pub scroll: usize,
+}
+
 pub fn lines(app: &App) -> Vec<Line<'static>> {
     let theme = &app.theme;
     let mut lines = Vec::new();

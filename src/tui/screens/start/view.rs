@@ -8,37 +8,40 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use crate::sanitize::sanitize;
-use crate::tui::app::{App, ConnEntry, StartFocus};
+use crate::secrets::KeyOrigin;
+use crate::tui::app::App;
 use crate::tui::keymap::Action;
+use crate::tui::lookups::ConnEntry;
 use crate::tui::message::KeyStatus;
+use crate::tui::screens::start::{StartFocus, StartState};
 use crate::tui::text::{fit, truncate, width};
 use crate::tui::ui::{chrome, layout, status};
 
-pub fn render(app: &App, frame: &mut Frame) {
+pub fn render(app: &App, state: &StartState, frame: &mut Frame) {
     let area = frame.area();
     let areas = layout::start(area, app.demo);
     let buf = frame.buffer_mut();
-    title(app, areas.title, buf);
-    vendors(app, areas.vendors, buf);
+    title(app, state, areas.title, buf);
+    vendors(app, state, areas.vendors, buf);
     if app.demo {
-        demo_users(app, areas.users, buf);
+        demo_users(app, state, areas.users, buf);
     }
-    let cursor = lookup(app, areas.lookup, buf);
-    status_box(app, areas.status, buf);
-    recent(app, areas.recent, buf);
-    status::footer(app, areas.footer, buf);
+    let cursor = lookup(app, state, areas.lookup, buf);
+    status_box(app, state, areas.status, buf);
+    recent(app, state, areas.recent, buf);
+    status::footer(app, None, areas.footer, buf);
     if let Some(pos) = cursor
         && app.overlay.is_none()
-        && app.is_typing()
+        && state.is_typing()
     {
         frame.set_cursor_position(pos);
     }
 }
 
-fn title(app: &App, area: Rect, buf: &mut Buffer) {
+fn title(app: &App, _: &StartState, area: Rect, buf: &mut Buffer) {
     let mut spans = vec![Span::styled(" userscope ", app.theme.title())];
     spans.push(Span::styled("— look a person up", app.theme.muted()));
-    if crate::tui::compare_view::awaiting_side_b(app) {
+    if app.awaiting_side_b() {
         // This lookup is side B of a comparison, not a new profile.
         spans.push(Span::raw("  "));
         spans.push(Span::styled(
@@ -65,23 +68,24 @@ fn key_label(entry: &ConnEntry) -> (String, bool) {
     }
     match &entry.key {
         KeyStatus::Unknown => ("… checking".to_owned(), false),
-        KeyStatus::Present(origin) if origin.starts_with("env") => ("✓ env".to_owned(), true),
+        KeyStatus::Present(KeyOrigin::Env(_)) => ("✓ env".to_owned(), true),
         KeyStatus::Present(origin) => (format!("✓ {origin}"), true),
         KeyStatus::Missing => ("✗ no key".to_owned(), false),
         KeyStatus::Error(_) => ("! key store".to_owned(), false),
     }
 }
 
-fn vendors(app: &App, area: Rect, buf: &mut Buffer) {
+fn vendors(app: &App, s: &StartState, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
-    let focused = app.start_focus == StartFocus::Vendors;
+    let focused = s.focus == StartFocus::Vendors;
     let block = chrome::pane_block("Vendor", focused, theme);
     let inner = block.inner(area);
     block.render(area, buf);
     let total = usize::from(inner.width);
     let rows = usize::from(inner.height);
-    let offset = layout::list_offset(app.selected, rows);
+    let offset = layout::list_offset(s.selected, rows);
     for (line, (i, entry)) in app
+        .lookups
         .connections
         .iter()
         .enumerate()
@@ -90,7 +94,7 @@ fn vendors(app: &App, area: Rect, buf: &mut Buffer) {
         .enumerate()
     {
         let y = inner.y + u16::try_from(line).unwrap_or(u16::MAX);
-        let selected = i == app.selected;
+        let selected = i == s.selected;
         let marker = if selected { "▶ " } else { "  " };
         let mut name = entry.vendor.display_name().to_owned();
         if entry.name != entry.vendor.as_str() {
@@ -116,23 +120,24 @@ fn vendors(app: &App, area: Rect, buf: &mut Buffer) {
 }
 
 /// Draws the lookup box; returns where the text cursor goes.
-fn lookup(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
+fn lookup(app: &App, s: &StartState, area: Rect, buf: &mut Buffer) -> Option<Position> {
     let theme = &app.theme;
-    let vendor = app.selected_vendor();
-    let focused = app.start_focus == StartFocus::Input;
-    let block = chrome::pane_block(
-        format!("Look up at {}", vendor.display_name()),
-        focused,
-        theme,
-    );
+    let vendor = s.vendor(&app.lookups.connections);
+    let focused = s.focus == StartFocus::Input;
+    let title = match vendor {
+        Some(v) => format!("Look up at {}", v.display_name()),
+        None => "Look up (no vendor configured)".to_owned(),
+    };
+    let block = chrome::pane_block(title, focused, theme);
     let inner = block.inner(area);
     block.render(area, buf);
     if inner.height == 0 {
         return None;
     }
     let mut kinds = vec![Span::styled("by ", theme.muted())];
-    for kind in vendor.lookup_kinds() {
-        let style = if *kind == app.kind {
+    let kinds_offered = vendor.map_or(&[][..], |v| v.lookup_kinds());
+    for kind in kinds_offered {
+        let style = if *kind == s.kind {
             theme.tab_active()
         } else {
             theme.tab()
@@ -140,7 +145,7 @@ fn lookup(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
         kinds.push(Span::styled(format!(" {kind} "), style));
         kinds.push(Span::raw(" "));
     }
-    if vendor.lookup_kinds().len() > 1 {
+    if kinds_offered.len() > 1 {
         kinds.push(Span::styled(
             format!(" {} changes", app.keymap.key_for(Action::ToggleKind)),
             theme.muted(),
@@ -152,8 +157,8 @@ fn lookup(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
     }
     // Scroll the field horizontally so the cursor stays visible.
     let avail = usize::from(inner.width.saturating_sub(3));
-    let before = sanitize(app.input.before_cursor()).into_owned();
-    let full = sanitize(app.input.text()).into_owned();
+    let before = sanitize(s.input.before_cursor()).into_owned();
+    let full = sanitize(s.input.text()).into_owned();
     let mut skip = 0usize;
     while width(&before.chars().skip(skip).collect::<String>()) > avail.saturating_sub(1) {
         skip += 1;
@@ -163,7 +168,7 @@ fn lookup(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
     let y = inner.y + 1;
     buf.set_string(inner.x, y, "› ", theme.title());
     if full.is_empty() {
-        let hint = format!("type the {} and press Enter", app.kind);
+        let hint = format!("type the {} and press Enter", s.kind);
         buf.set_stringn(inner.x + 2, y, hint, avail, theme.muted());
     } else {
         buf.set_stringn(inner.x + 2, y, truncate(&shown, avail), avail, theme.text());
@@ -172,13 +177,13 @@ fn lookup(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
     Some(Position::new(x.min(inner.right().saturating_sub(1)), y))
 }
 
-fn status_box(app: &App, area: Rect, buf: &mut Buffer) {
+fn status_box(app: &App, _: &StartState, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let mut lines: Vec<Line> = Vec::new();
     let title = if let Some(text) = status::loading_text(app) {
         lines.push(Line::styled(text, theme.warning()));
         "Status".to_owned()
-    } else if let Some(err) = &app.error {
+    } else if let Some(err) = &app.lookups.error {
         lines.push(Line::styled(err.title.clone(), theme.error()));
         lines.push(Line::styled(err.message.clone(), theme.text()));
         if let Some(fix) = &err.fix {
@@ -219,8 +224,10 @@ fn status_box(app: &App, area: Rect, buf: &mut Buffer) {
         .render(area, buf);
 }
 
+#[allow(clippy::too_many_arguments)]
 fn list_box(
     app: &App,
+    s: &StartState,
     area: Rect,
     title: &str,
     focus: StartFocus,
@@ -229,7 +236,7 @@ fn list_box(
     buf: &mut Buffer,
 ) {
     let theme = &app.theme;
-    let focused = app.start_focus == focus;
+    let focused = s.focus == focus;
     let block = chrome::pane_block(title, focused, theme);
     let inner = block.inner(area);
     block.render(area, buf);
@@ -241,23 +248,23 @@ fn list_box(
     }
     let rows = usize::from(inner.height).max(1);
     let offset = if focused {
-        layout::list_offset(app.list_cursor, rows)
+        layout::list_offset(s.list_cursor, rows)
     } else {
         0
     };
     for (n, (i, line)) in items.iter().enumerate().skip(offset).take(rows).enumerate() {
         let y = inner.y + u16::try_from(n).unwrap_or(u16::MAX);
         buf.set_line(inner.x, y, line, inner.width);
-        if focused && i == app.list_cursor {
+        if focused && i == s.list_cursor {
             buf.set_style(Rect::new(inner.x, y, inner.width, 1), theme.selected());
         }
     }
 }
 
-fn demo_users(app: &App, area: Rect, buf: &mut Buffer) {
+fn demo_users(app: &App, s: &StartState, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
-    let items = app
-        .visible_demo_users()
+    let items = s
+        .visible_demo_users(&app.lookups.connections)
         .into_iter()
         .map(|u| {
             Line::from(vec![
@@ -267,9 +274,14 @@ fn demo_users(app: &App, area: Rect, buf: &mut Buffer) {
             ])
         })
         .collect();
-    let title = format!("Demo users · {}", app.selected_vendor().display_name());
+    let vendor = s.vendor(&app.lookups.connections);
+    let title = format!(
+        "Demo users · {}",
+        vendor.map_or("no vendor", |v| v.display_name())
+    );
     list_box(
         app,
+        s,
         area,
         &title,
         StartFocus::Users,
@@ -279,11 +291,12 @@ fn demo_users(app: &App, area: Rect, buf: &mut Buffer) {
     );
 }
 
-fn recent(app: &App, area: Rect, buf: &mut Buffer) {
+fn recent(app: &App, s: &StartState, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     // While the list is browsed each row also says when it ran (from this or an earlier run).
-    let browsing = app.start_focus == StartFocus::Recent;
+    let browsing = s.focus == StartFocus::Recent;
     let items = app
+        .lookups
         .recent
         .iter()
         .map(|r| {
@@ -299,14 +312,19 @@ fn recent(app: &App, area: Rect, buf: &mut Buffer) {
                 Span::styled(sanitize(&r.lookup.value).into_owned(), theme.key()),
                 Span::styled(" → ", theme.muted()),
                 Span::styled(
-                    sanitize(&r.outcome).into_owned(),
-                    if r.ok { theme.ok() } else { theme.error() },
+                    sanitize(&r.label()).into_owned(),
+                    if r.outcome.is_ok() {
+                        theme.ok()
+                    } else {
+                        theme.error()
+                    },
                 ),
             ])
         })
         .collect();
     list_box(
         app,
+        s,
         area,
         "Recent lookups",
         StartFocus::Recent,
@@ -318,7 +336,7 @@ fn recent(app: &App, area: Rect, buf: &mut Buffer) {
 
 /// What the empty recent list says: where lookups are kept across runs, or why they are not.
 fn no_recent_text(app: &App) -> String {
-    match &app.history_path {
+    match &app.lookups.history_path {
         Some(path) => format!(
             "No lookups yet. They are kept in\n{}",
             sanitize(&path.display().to_string())

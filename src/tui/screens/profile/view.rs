@@ -1,5 +1,6 @@
 //! The profile screen: identity header, pane tabs, the focused pane, key hints.
 
+use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -8,11 +9,28 @@ use ratatui::widgets::Widget;
 use crate::display::ABSENT;
 use crate::sanitize::sanitize;
 use crate::tui::app::App;
+use crate::tui::screens::profile::ProfileState;
 use crate::tui::text::{truncate, width};
 use crate::tui::ui::{chrome, layout, raw, status, table};
 use crate::tui::view::{Pane, ProfileView};
 
-pub fn render(app: &App, view: &ProfileView, area: Rect, buf: &mut Buffer) {
+pub fn render(app: &App, state: &ProfileState, frame: &mut Frame) {
+    let area = frame.area();
+    let view = &state.view;
+    draw(app, state, area, frame.buffer_mut());
+    if let Some(input) = state.filter_edit.as_ref().filter(|_| app.overlay.is_none()) {
+        let footer = layout::profile(area, view.focus).footer;
+        let before = sanitize(input.before_cursor());
+        let x = usize::from(footer.x) + width(&status::filter_label(view.focus)) + width(&before);
+        let x = u16::try_from(x)
+            .unwrap_or(u16::MAX)
+            .min(footer.right().saturating_sub(1));
+        frame.set_cursor_position((x, footer.y));
+    }
+}
+
+fn draw(app: &App, state: &ProfileState, area: Rect, buf: &mut Buffer) {
+    let view = &state.view;
     let theme = &app.theme;
     let areas = layout::profile(area, view.focus);
     header(app, view, areas.header, buf);
@@ -54,7 +72,11 @@ pub fn render(app: &App, view: &ProfileView, area: Rect, buf: &mut Buffer) {
         Pane::Raw => raw::render(view, inner, theme, buf),
         _ => table::render(view, pane, inner, true, theme, app.clock.wall, buf),
     }
-    status::footer(app, areas.footer, buf);
+    let filter = state
+        .filter_edit
+        .as_ref()
+        .map(|input| (status::filter_label(view.focus), input));
+    status::footer(app, filter, areas.footer, buf);
 }
 
 fn header(app: &App, view: &ProfileView, area: Rect, buf: &mut Buffer) {

@@ -1,4 +1,5 @@
-//! Popups over the screen: the full value of a row, and the API-key entry dialog.
+//! The API-key dialog: opened by Ctrl-K or by a lookup that failed for want of a key; the key
+//! is typed masked and saved to the keyring by the router's effect, never shown or logged.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Position;
@@ -6,46 +7,89 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
-use crate::tui::app::{App, DialogState, KeyDialog};
-use crate::tui::text::{truncate, wrap};
-use crate::tui::ui::{chrome, layout, table};
+use crossterm::event::KeyEvent;
 
-pub fn detail(
-    app: &App,
-    title: &str,
-    text: &[String],
-    scroll: usize,
-    area: Rect,
-    buf: &mut Buffer,
-) {
-    let w = area.width.saturating_sub(6).min(100);
-    let text_w = usize::from(w.saturating_sub(4)).max(1);
-    let lines: Vec<String> = text.iter().flat_map(|l| wrap(l, text_w)).collect();
-    // As tall as the text needs, within the screen.
-    let wanted = u16::try_from(lines.len())
-        .unwrap_or(u16::MAX)
-        .saturating_add(2)
-        .max(5);
-    let h = wanted.min(area.height.saturating_sub(4));
-    let popup = layout::centered(area, w, h);
-    let title = format!(
-        "{} · Esc closes",
-        truncate(title, usize::from(w.saturating_sub(16)))
-    );
-    let inner = chrome::popup(popup, &title, &app.theme, buf);
-    let rows = usize::from(inner.height);
-    let scroll = scroll.min(lines.len().saturating_sub(rows));
-    for (n, line) in lines.iter().skip(scroll).take(rows).enumerate() {
-        let y = inner.y + u16::try_from(n).unwrap_or(u16::MAX);
-        buf.set_stringn(inner.x + 1, y, line, text_w, app.theme.text());
+use crate::secrets::ApiKey;
+use crate::tui::app::App;
+use crate::tui::input::{TextInput, typed_char};
+use crate::tui::keymap::Action;
+use crate::tui::text::wrap;
+use crate::tui::ui::{chrome, layout};
+
+use super::OverlayStep;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DialogState {
+    Editing,
+    Saving,
+    Failed(String),
+    /// `--demo`: the demo server accepts only its built-in keys, which are always used.
+    DemoFixed,
+}
+
+#[derive(Clone, Debug)]
+pub struct KeyDialog {
+    pub conn_index: usize,
+    /// Why it opened ("the vendor rejected the key (HTTP 401)").
+    pub reason: Option<String>,
+    pub input: TextInput,
+    pub state: DialogState,
+}
+
+impl KeyDialog {
+    pub fn new(conn_index: usize, reason: Option<String>, demo: bool) -> KeyDialog {
+        KeyDialog {
+            conn_index,
+            reason,
+            input: TextInput::masked(),
+            state: if demo {
+                DialogState::DemoFixed
+            } else {
+                DialogState::Editing
+            },
+        }
     }
-    table::scrollbar(inner, lines.len(), scroll, buf);
+
+    pub(super) fn on_key(&mut self, key: &KeyEvent, action: Option<Action>) -> OverlayStep {
+        match (action, &self.state) {
+            (Some(Action::Back), _) => return OverlayStep::Close,
+            (_, DialogState::DemoFixed) => {
+                if matches!(action, Some(Action::Select | Action::Quit)) {
+                    return OverlayStep::Close;
+                }
+            }
+            (_, DialogState::Saving) => {}
+            (Some(Action::Select), _) => {
+                let key = self.input.text().trim().to_owned();
+                if key.is_empty() {
+                    self.state = DialogState::Failed("Type or paste the key first".to_owned());
+                } else {
+                    self.state = DialogState::Saving;
+                    return OverlayStep::SaveKey {
+                        conn_index: self.conn_index,
+                        key: ApiKey::new(key),
+                    };
+                }
+            }
+            (Some(a), _) if self.input.edit(a) => {}
+            (None, _) => {
+                if let Some(c) = typed_char(key) {
+                    self.input.insert(c);
+                    if matches!(self.state, DialogState::Failed(_)) {
+                        self.state = DialogState::Editing;
+                    }
+                }
+            }
+            _ => {}
+        }
+        OverlayStep::Stay
+    }
 }
 
 /// The key-entry dialog; returns the cursor position while typing.
-pub fn key_dialog(app: &App, dialog: &KeyDialog, area: Rect, buf: &mut Buffer) -> Option<Position> {
+pub fn render(app: &App, dialog: &KeyDialog, area: Rect, buf: &mut Buffer) -> Option<Position> {
     let theme = &app.theme;
-    let entry = app.connections.get(dialog.conn_index)?;
+    let entry = app.lookups.connections.get(dialog.conn_index)?;
     let popup = layout::centered(area, 64, 13);
     let title = format!("API key · {} ({})", entry.vendor.display_name(), entry.name);
     let inner = chrome::popup(popup, &title, theme, buf);

@@ -13,8 +13,8 @@ use crate::compare::{Cell, CompareRow, SideInfo, Status};
 use crate::display::ABSENT;
 use crate::sanitize::sanitize;
 use crate::tui::app::App;
-use crate::tui::compare_view::{self, CompareView, Stage, ViewLine};
 use crate::tui::keymap::Action;
+use crate::tui::screens::compare::{CompareState, CompareView, Stage, ViewLine};
 use crate::tui::text::{fit, truncate, truncate_middle, width};
 use crate::tui::ui::theme::Theme;
 use crate::tui::ui::{chrome, table};
@@ -57,11 +57,8 @@ pub fn list_area(size: Rect) -> Rect {
     )
 }
 
-pub fn render(app: &App, frame: &mut Frame) {
+pub fn render(app: &App, state: &CompareState, frame: &mut Frame) {
     let area = frame.area();
-    let Some(state) = app.compare.as_ref() else {
-        return;
-    };
     let a = areas(area);
     let buf = frame.buffer_mut();
     match &state.stage {
@@ -70,9 +67,7 @@ pub fn render(app: &App, frame: &mut Frame) {
                 frame.set_cursor_position((x, a.footer.y));
             }
         }
-        Stage::Picking { cursor } => render_picker(app, *cursor, &a, buf),
-        // The start screen is shown while side B is looked up.
-        Stage::LookingUp => {}
+        Stage::Picking { cursor } => render_picker(app, state, *cursor, &a, buf),
     }
 }
 
@@ -272,11 +267,14 @@ fn hints_line(hints: &[(String, &str)], theme: &Theme, area: Rect, buf: &mut Buf
     buf.set_line(area.x, area.y, &Line::from(spans), area.width);
 }
 
-fn render_picker(app: &App, cursor: usize, a: &CompareAreas, buf: &mut Buffer) {
+fn render_picker(
+    app: &App,
+    state: &CompareState,
+    cursor: usize,
+    a: &CompareAreas,
+    buf: &mut Buffer,
+) {
     let theme = &app.theme;
-    let Some(state) = app.compare.as_ref() else {
-        return;
-    };
     let side_a = &state.a;
     let p = &side_a.profile;
     let first = format!(
@@ -294,7 +292,7 @@ fn render_picker(app: &App, cursor: usize, a: &CompareAreas, buf: &mut Buffer) {
         "Side B: a profile from this session (instant) or a new lookup in any vendor",
         theme.muted(),
     );
-    let candidates = compare_view::candidates(app);
+    let candidates = state.candidates(&app.lookups);
     let title = format!("Compare with… ({} in memory)", candidates.len());
     let block = chrome::pane_block(title, true, theme);
     let inner = block.inner(a.body);

@@ -1,0 +1,135 @@
+//! Typing in the profile screen: a pane's filter (rows narrow with every keystroke) and the Raw
+//! pane's regex search (runs on Enter), plus the Raw pane's tree keys.
+
+use crossterm::event::KeyEvent;
+
+use crate::sanitize::sanitize;
+use crate::tui::input::TextInput;
+use crate::tui::keymap::{Action, Context};
+use crate::tui::screens::{Ctx, Step, Transition};
+use crate::tui::view::Pane;
+
+use super::{ProfileState, keep_visible, page};
+
+impl ProfileState {
+    /// The Raw pane's tree keys (only bound while it has focus).
+    pub(super) fn apply_raw(&mut self, action: Action, ctx: &mut Ctx) {
+        let rows = page(ctx.size);
+        let view = &mut self.view;
+        if view.focus != Pane::Raw {
+            return;
+        }
+        let selected = view.scroll(Pane::Raw).selected;
+        match action {
+            Action::Fold => view.fold_selected(Some(true)),
+            Action::Unfold => view.fold_selected(Some(false)),
+            Action::FoldAll | Action::UnfoldAll => {
+                let line = view.raw_selected_line().unwrap_or(0);
+                if action == Action::FoldAll {
+                    view.raw.fold_all();
+                } else {
+                    view.raw.unfold_all();
+                }
+                let row = view.raw.row_of(line);
+                view.select_raw(row);
+            }
+            Action::Parent => {
+                if let Some(row) = view.raw.parent_row(selected) {
+                    view.select_raw(row);
+                }
+            }
+            Action::Search => {
+                let current = view.raw.search().map(|s| s.query.clone());
+                self.filter_edit = Some(TextInput::new(current.as_deref().unwrap_or("")));
+            }
+            Action::NextMatch | Action::PrevMatch => {
+                match view.raw.next_match(selected, action == Action::NextMatch) {
+                    Some(row) => view.select_raw(row),
+                    None => {
+                        *ctx.notice = Some(match view.raw.search() {
+                            Some(s) => format!("No match for /{}/", sanitize(&s.query)),
+                            None => "No search yet: s searches the Raw pane".to_owned(),
+                        })
+                    }
+                }
+            }
+            _ => {}
+        }
+        if let Some(s) = self.view.scroll_mut(Pane::Raw) {
+            keep_visible(s, rows);
+        }
+    }
+
+    /// Enter in the Raw search prompt: search every line, jump to the first match from the
+    /// selection on. An invalid regex keeps the prompt open and says why.
+    fn run_raw_search(&mut self, query: &str, ctx: &mut Ctx) {
+        let rows = page(ctx.size);
+        let view = &mut self.view;
+        match view.raw.set_search(query) {
+            Err(e) => {
+                let why = e.to_string();
+                let first = why.lines().last().unwrap_or("invalid").trim().to_owned();
+                *ctx.notice = Some(format!("Invalid regex: {}", sanitize(&first)));
+                return;
+            }
+            Ok(0) if !query.is_empty() => {
+                *ctx.notice = Some(format!("No match for /{}/", sanitize(query)));
+            }
+            Ok(_) => {
+                let selected = view.scroll(Pane::Raw).selected;
+                if let Some(row) = view.raw.match_from(selected) {
+                    view.select_raw(row);
+                }
+            }
+        }
+        self.filter_edit = None;
+        if let Some(s) = self.view.scroll_mut(Pane::Raw) {
+            keep_visible(s, rows);
+        }
+    }
+
+    /// Keys while typing a pane filter: the rows narrow with every keystroke; arrows still
+    /// move; Enter keeps the filter, Esc clears it.
+    pub fn on_filter_key(&mut self, key: &KeyEvent, ctx: &mut Ctx) -> Step {
+        let action = ctx.keymap.action_for(key, &[Context::Typing], true);
+        let now = ctx.clock.wall;
+        let raw = self.view.focus == Pane::Raw;
+        let Some(input) = self.filter_edit.as_mut() else {
+            return Step::none();
+        };
+        let changed = match action {
+            Some(Action::ForceQuit) => return Transition::Quit(130).into(),
+            Some(Action::Select) if raw => {
+                let query = input.text().to_owned();
+                self.run_raw_search(&query, ctx);
+                return Step::none();
+            }
+            Some(Action::Select) => {
+                self.filter_edit = None;
+                return Step::none();
+            }
+            Some(Action::Back) if raw => {
+                self.filter_edit = None;
+                let _ = self.view.raw.set_search("");
+                return Step::none();
+            }
+            Some(Action::Back) => {
+                self.filter_edit = None;
+                self.view.set_filter(self.view.focus, "", now);
+                return Step::none();
+            }
+            Some(a @ (Action::Up | Action::Down | Action::PageUp | Action::PageDown)) => {
+                self.move_selection(a, ctx.size);
+                return Step::none();
+            }
+            a => input.type_key(a, key),
+        };
+        // The Raw search runs on Enter: a regex half typed is usually invalid, and a 50 MB
+        // payload should not be rescanned per keystroke.
+        if changed && !raw {
+            let query = input.text().to_owned();
+            self.view.set_filter(self.view.focus, &query, now);
+        }
+        Step::none()
+    }
+}
