@@ -162,8 +162,7 @@ pub async fn run(args: OpenArgs) -> i32 {
     };
     initial.push(crate::tui::message::Effect::CheckClipboard);
     let mut app = app::App::new(init, app::Clock::now());
-    app.profile = Some(view);
-    app.screen = app::Screen::Profile;
+    app.show_profile(view);
     let bench = std::env::var_os(BENCH_STARTUP_ENV).is_some();
     let options = runtime::RunOptions {
         // The first frame of the loop is the first one showing the profile.
