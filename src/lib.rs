@@ -1,7 +1,6 @@
 //! userscope: look up one customer's profile in the SaaS tools a company uses.
 
 pub mod cli;
-pub mod coho_token;
 pub mod compare;
 pub mod config;
 pub mod demo;
@@ -18,4 +17,10 @@ pub mod profile;
 pub mod sanitize;
 pub mod secrets;
 pub mod tui;
-pub mod vendor;
+pub mod vendors;
+
+/// Transitional: the old path `crate::vendor`, kept only so the modules other branches are
+/// changing at the same time (tui, history, http) still compile here. The lead removes it at
+/// merge, after renaming `crate::vendor` to `crate::vendors` there.
+#[doc(hidden)]
+pub use vendors as vendor;

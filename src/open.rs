@@ -9,7 +9,7 @@ use std::time::Instant;
 use crate::json::{RawIndex, index};
 use crate::lookup::{LookupOutcome, Origin, RequestInfo};
 use crate::sanitize::sanitize;
-use crate::vendor::{Lookup, VendorKind};
+use crate::vendors::{Lookup, VendorKind};
 
 /// Why a file cannot be opened: exit 2 for the file itself (missing, unreadable, too large is
 /// a usage problem too), 6 for a body that is not the vendor's JSON (as `get` does, design §4).
@@ -204,10 +204,10 @@ mod tests {
 
     #[test]
     fn not_json_and_wrong_shape_exit_6() {
-        let err = load(b"<html>".to_vec(), VendorKind::Coho, "coho", Path::new("x")).unwrap_err();
+        let err = load(b"<html>".to_vec(), VendorKind::COHO, "coho", Path::new("x")).unwrap_err();
         assert!(matches!(err, OpenError::NotJson { .. }), "{err:?}");
         assert_eq!(err.exit_code(), 6);
-        let err = load(b"[1, 2]".to_vec(), VendorKind::Coho, "coho", Path::new("x")).unwrap_err();
+        let err = load(b"[1, 2]".to_vec(), VendorKind::COHO, "coho", Path::new("x")).unwrap_err();
         assert!(matches!(err, OpenError::WrongShape { .. }), "{err:?}");
         assert_eq!(err.exit_code(), 6);
     }
@@ -217,7 +217,7 @@ mod tests {
         let body = br#"{"userProperties": {"userId": "u-7", "name": "Ada", "properties": {"city": "Oslo"}}}"#;
         let (outcome, lines) = load(
             body.to_vec(),
-            VendorKind::Coho,
+            VendorKind::COHO,
             "coho",
             Path::new("saved.json"),
         )
@@ -233,7 +233,7 @@ mod tests {
     #[test]
     fn the_sample_finds_the_same_identity_as_the_full_load_for_every_demo_user() {
         let mut checked = 0;
-        for vendor in VendorKind::ALL {
+        for vendor in VendorKind::all() {
             for user in crate::demo::users(vendor) {
                 let bytes = bytes::Bytes::from_static(user.body.as_bytes());
                 let Ok((full, _)) = load(bytes.clone(), vendor, "c", Path::new("f.json")) else {

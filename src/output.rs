@@ -12,7 +12,7 @@ use crate::display::{ABSENT, field_text};
 use crate::lookup::{LookupOutcome, RequestInfo};
 use crate::profile::{Field, Profile, Section, Segment};
 use crate::sanitize::sanitize;
-use crate::vendor::{Lookup, VendorKind};
+use crate::vendors::{Lookup, VendorKind};
 
 /// Keys wider than this do not push every value in a section to the right.
 const MAX_KEY_COLUMN: usize = 40;
@@ -232,7 +232,7 @@ fn write_rows(out: &mut String, rows: impl Iterator<Item = (String, String)>) {
 mod tests {
     use super::*;
     use crate::profile::Location;
-    use crate::vendor::LookupKind;
+    use crate::vendors::LookupKind;
     use serde_json::json;
 
     fn outcome(vendor: VendorKind, raw: &str) -> LookupOutcome {
@@ -277,7 +277,7 @@ mod tests {
 
     #[test]
     fn json_is_the_stable_model_with_raw_verbatim() {
-        let o = outcome(VendorKind::Coho, "{\"b\": 1,  \"a\":[2]}");
+        let o = outcome(VendorKind::COHO, "{\"b\": 1,  \"a\":[2]}");
         let text = render_json(&o).unwrap();
         let v: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(v["vendor"], "coho");
@@ -302,7 +302,7 @@ mod tests {
     #[test]
     fn json_escapes_c1_del_and_bidi_but_keeps_the_values() {
         let raw = "{\"name\": \"a\u{9b}2J\u{202e}b\u{7f}\"}";
-        let o = outcome(VendorKind::Coho, raw);
+        let o = outcome(VendorKind::COHO, raw);
         let text = render_json(&o).unwrap();
         assert!(!text.contains(['\u{9b}', '\u{202e}', '\u{7f}']), "{text}");
         assert!(
@@ -315,7 +315,7 @@ mod tests {
 
     #[test]
     fn text_is_sanitized_aligned_and_says_what_the_vendor_lacks() {
-        let o = outcome(VendorKind::Vemetric, "{}");
+        let o = outcome(VendorKind::VEMETRIC, "{}");
         let text = render_text(&o, Utc::now());
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], "Zoë ␛]52;c;eA==␇ 李");
@@ -341,7 +341,7 @@ mod tests {
             Some(&"GET https://app.coho.ai/api/data/user/u-42 → 200 in 87 ms")
         );
 
-        let coho = render_text(&outcome(VendorKind::Coho, "{}"), Utc::now());
+        let coho = render_text(&outcome(VendorKind::COHO, "{}"), Utc::now());
         let lines: Vec<&str> = coho.lines().collect();
         let tags = lines.iter().position(|l| *l == "Tags").unwrap();
         assert_eq!(lines[tags + 1], "  none");

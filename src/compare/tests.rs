@@ -287,7 +287,7 @@ fn outcome(vendor: VendorKind, connection: &str, profile: Profile) -> LookupOutc
     LookupOutcome {
         vendor,
         connection: connection.into(),
-        lookup: Lookup::new(crate::vendor::LookupKind::Id, "x"),
+        lookup: Lookup::new(crate::vendors::LookupKind::Id, "x"),
         request: crate::lookup::RequestInfo {
             method: "GET".into(),
             url: "https://example.com/".into(),
@@ -328,8 +328,8 @@ fn the_verdict_counts_rows_outside_identity_and_names_the_sides() {
         ..Profile::default()
     };
     let cmp = Comparison::new(
-        &outcome(VendorKind::Coho, "coho", a.clone()),
-        &outcome(VendorKind::Usercom, "usercom", b.clone()),
+        &outcome(VendorKind::COHO, "coho", a.clone()),
+        &outcome(VendorKind::USERCOM, "usercom", b.clone()),
     );
     assert_eq!(
         cmp.counts,
@@ -350,8 +350,8 @@ fn the_verdict_counts_rows_outside_identity_and_names_the_sides() {
     );
     // One vendor, two connections: the connections name the sides, and the ID counts.
     let cmp = Comparison::new(
-        &outcome(VendorKind::Coho, "coho-eu", a.clone()),
-        &outcome(VendorKind::Coho, "coho-us", b),
+        &outcome(VendorKind::COHO, "coho-eu", a.clone()),
+        &outcome(VendorKind::COHO, "coho-us", b),
     );
     assert!(
         cmp.verdict
@@ -364,13 +364,13 @@ fn the_verdict_counts_rows_outside_identity_and_names_the_sides() {
             .ends_with("2 only in coho-eu · 1 only in coho-us")
     );
     let cmp = Comparison::new(
-        &outcome(VendorKind::Coho, "coho", a.clone()),
-        &outcome(VendorKind::Coho, "coho", a),
+        &outcome(VendorKind::COHO, "coho", a.clone()),
+        &outcome(VendorKind::COHO, "coho", a),
     );
     assert_eq!(cmp.verdict, "Same ID · same email · same name · 5 same");
     let empty = Comparison::new(
-        &outcome(VendorKind::Coho, "coho", Profile::default()),
-        &outcome(VendorKind::Coho, "coho", Profile::default()),
+        &outcome(VendorKind::COHO, "coho", Profile::default()),
+        &outcome(VendorKind::COHO, "coho", Profile::default()),
     );
     assert_eq!(empty.verdict, "Nothing to compare: both profiles are empty");
     assert!(empty.rows.is_empty());
@@ -390,8 +390,8 @@ fn vendor_text_is_sanitized_in_every_cell() {
         ..Profile::default()
     };
     let cmp = Comparison::new(
-        &outcome(VendorKind::Coho, evil, a),
-        &outcome(VendorKind::Coho, "coho", Profile::default()),
+        &outcome(VendorKind::COHO, evil, a),
+        &outcome(VendorKind::COHO, "coho", Profile::default()),
     );
     let mut texts = vec![
         cmp.a.name.clone(),
