@@ -20,13 +20,6 @@ fn vendor_words() -> Vec<String> {
             }
         }
     }
-    // A display name's stem ("User" of "User.com" is too common; "chakra" of "ChakraHQ" is not).
-    for vendor in VendorKind::all() {
-        let name = vendor.as_str();
-        if !words.iter().any(|w| w == name) {
-            words.push(name.to_owned());
-        }
-    }
     words
 }
 
@@ -187,4 +180,40 @@ fn cli_vendors_lists_exactly_the_registry() {
     for vendor in VendorKind::all() {
         assert!(text.contains(vendor.display_name()), "{text}");
     }
+}
+
+#[test]
+fn the_registry_lists_the_five_vendors_in_order_under_stable_names() {
+    let names: Vec<&str> = VendorKind::all().map(VendorKind::as_str).collect();
+    assert_eq!(
+        names,
+        ["coho", "usercom", "foldspace", "chakra", "vemetric"]
+    );
+    let consts = [
+        VendorKind::COHO,
+        VendorKind::USERCOM,
+        VendorKind::FOLDSPACE,
+        VendorKind::CHAKRA,
+        VendorKind::VEMETRIC,
+    ];
+    assert_eq!(VendorKind::all().collect::<Vec<_>>(), consts);
+    for vendor in VendorKind::all() {
+        assert_eq!(vendor.adapter().kind(), vendor);
+        assert_eq!(
+            VendorKind::parse(&format!(" {} ", vendor.as_str().to_uppercase())),
+            Some(vendor)
+        );
+        let json = serde_json::to_string(&vendor).unwrap();
+        assert_eq!(json, format!("\"{}\"", vendor.as_str()));
+        assert_eq!(serde_json::from_str::<VendorKind>(&json).unwrap(), vendor);
+    }
+    assert_eq!(VendorKind::parse("nope"), None);
+    let err = serde_json::from_str::<VendorKind>("\"nope\"").unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("unknown variant `nope`, expected one of `coho`, `usercom`"),
+        "{err}"
+    );
+    assert!(VendorKind::COHO < VendorKind::VEMETRIC);
+    assert_eq!(format!("{:?}", VendorKind::CHAKRA), "VendorKind(chakra)");
 }

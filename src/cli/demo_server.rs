@@ -22,12 +22,15 @@ pub async fn run(args: DemoServerArgs) -> i32 {
             return EXIT_BIND_FAILED;
         }
     };
+    // Listen for SIGTERM before announcing the port: a script that reads the banner and stops
+    // the server at once must not kill it before the handler is in place.
+    let stop = StopSignal::listen();
     let mut out = std::io::stdout().lock();
     // A closed stdout (e.g. `| head`) must not stop the server: it keeps serving, silently.
     let _ = out.write_all(banner(&server).as_bytes());
     let _ = out.flush();
     drop(out);
-    wait_for_stop_signal().await;
+    stop.wait().await;
     server.shutdown().await;
     0
 }
@@ -125,24 +128,29 @@ pub fn people_table() -> String {
     text
 }
 
-async fn wait_for_stop_signal() {
+/// Ctrl-C or (on Unix) SIGTERM, registered when created.
+struct StopSignal {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
+    term: Option<tokio::signal::unix::Signal>,
+}
+
+impl StopSignal {
+    fn listen() -> Self {
+        StopSignal {
+            #[cfg(unix)]
+            term: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok(),
         }
     }
-    #[cfg(not(unix))]
-    {
+
+    async fn wait(self) {
+        #[cfg(unix)]
+        if let Some(mut term) = self.term {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
         let _ = tokio::signal::ctrl_c().await;
     }
 }
