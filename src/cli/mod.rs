@@ -143,7 +143,7 @@ fn setting_help(key: &str) -> String {
 
 fn vendor_help() -> String {
     format!(
-        "Vendor ({}) or a configured connection name.",
+        "Vendor ({}) or a configured connection name",
         crate::vendors::vendor_names()
     )
 }
@@ -153,7 +153,7 @@ fn client_id_help() -> String {
         .find_map(|v| v.adapter().token_exchange())
         .map_or("access token", |e| e.token_name());
     format!(
-        "{}: store client credentials (this id + the secret from the prompt or stdin) instead of an {token}. The id is not a secret; the secret never goes here.",
+        "{}: store client credentials (this id + the secret from the prompt or stdin) instead of an {token}. The id is not a secret; the secret never goes here",
         crate::vendors::client_credential_vendors()
     )
 }

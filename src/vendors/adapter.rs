@@ -121,7 +121,7 @@ pub struct WrongShape(pub String);
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Setting {
     pub key: &'static str,
-    /// One line for `--help`.
+    /// One line for `--help` (no final period, like clap's own).
     pub help: &'static str,
 }
 

@@ -59,6 +59,11 @@ impl VendorKind {
         (0..registered().len()).filter_map(|i| u8::try_from(i).ok().map(VendorKind))
     }
 
+    /// The first registered vendor: the default pick where no vendor is chosen yet.
+    pub fn first() -> VendorKind {
+        VendorKind(0)
+    }
+
     /// The vendor's adapter: everything it knows.
     pub fn adapter(self) -> &'static dyn VendorAdapter {
         match registered().get(usize::from(self.0)) {

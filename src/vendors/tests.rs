@@ -18,6 +18,7 @@ fn handles_round_trip_through_names() {
         assert!(serde_json::from_str::<VendorKind>(&json.to_uppercase()).is_err());
         assert_eq!(format!("{vendor:?}"), format!("VendorKind({vendor})"));
     }
+    assert_eq!(VendorKind::all().next(), Some(VendorKind::first()));
     assert_eq!(VendorKind::parse("nope"), None);
     let err = serde_json::from_str::<VendorKind>("\"nope\"").unwrap_err();
     let expected: Vec<String> = VendorKind::all().map(|v| format!("`{v}`")).collect();

@@ -13,7 +13,7 @@ use crate::vendors::demo_kit::{
 };
 use crate::vendors::{LookupKind, VendorKind};
 
-pub const TOKEN_PATH: &str = "/identity/resources/auth/v2/api-token";
+use super::TOKEN_PATH;
 /// How long an exchanged token lives, in seconds (the `expires_in` the brief's clients cache by).
 pub const TOKEN_LIFETIME_SECS: u64 = 3600;
 

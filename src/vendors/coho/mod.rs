@@ -67,7 +67,7 @@ impl Region {
 
 const SETTINGS: &[Setting] = &[Setting {
     key: "region",
-    help: "Coho region: eu or us.",
+    help: "Coho region: eu or us",
 }];
 
 impl VendorAdapter for Coho {

@@ -27,7 +27,7 @@ const KEY_LEN: usize = 64;
 
 const SETTINGS: &[Setting] = &[Setting {
     key: "subdomain",
-    help: "User.com account subdomain (the part before .user.com).",
+    help: "User.com account subdomain (the part before .user.com)",
 }];
 
 /// `https://{subdomain}.user.com`; the subdomain must be one DNS label so it cannot pick another host.
