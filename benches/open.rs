@@ -16,7 +16,7 @@ use serde_json::{Map, Value, json};
 use userscope::json::{JsonTree, index};
 use userscope::open::{FileJob, load_identity};
 use userscope::tui::view::load_view;
-use userscope::vendor::VendorKind;
+use userscope::vendors::VendorKind;
 
 fn value(i: usize) -> Value {
     match i % 6 {
@@ -70,13 +70,13 @@ fn open(c: &mut Criterion) {
         b.iter(|| userscope::json::sized_parse::parse(black_box(&body), &lines))
     });
     group.bench_function("identity_from_head", |b| {
-        b.iter(|| load_identity(black_box(&body), VendorKind::Coho, "coho", path))
+        b.iter(|| load_identity(black_box(&body), VendorKind::COHO, "coho", path))
     });
     group.bench_function("full_load_with_view", |b| {
         b.iter(|| {
             load_view(FileJob {
                 bytes: body.clone(),
-                vendor: VendorKind::Coho,
+                vendor: VendorKind::COHO,
                 connection: "coho".to_owned(),
                 path: path.to_owned(),
             })

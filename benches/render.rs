@@ -21,7 +21,7 @@ use userscope::tui::app::{App, AppInit, Clock, ConnEntry};
 use userscope::tui::message::KeyStatus;
 use userscope::tui::ui;
 use userscope::tui::view::{Pane, ProfileView};
-use userscope::vendor::{Connection, Lookup, LookupKind, VendorKind};
+use userscope::vendors::{Connection, Lookup, LookupKind, VendorKind};
 
 fn outcome(attributes: usize) -> LookupOutcome {
     let attrs: Vec<Field> = (0..attributes)
@@ -38,7 +38,7 @@ fn outcome(attributes: usize) -> LookupOutcome {
         .collect();
     let raw = serde_json::to_vec(&json!({"userProperties": {"userId": "u-1", "name": "Bench User"}, "calculatedProperties": raw_attrs})).unwrap();
     LookupOutcome {
-        vendor: VendorKind::Coho,
+        vendor: VendorKind::COHO,
         connection: "coho".to_owned(),
         lookup: Lookup::new(LookupKind::Id, "u-1"),
         request: RequestInfo {
@@ -64,14 +64,14 @@ fn outcome(attributes: usize) -> LookupOutcome {
 fn app(attributes: usize, pane: Pane) -> App {
     let conn = Connection {
         name: "coho".to_owned(),
-        vendor: VendorKind::Coho,
+        vendor: VendorKind::COHO,
         base_url: Url::parse("https://app.coho.ai").unwrap(),
         auth_url: None,
     };
     let init = AppInit {
         connections: vec![ConnEntry {
             name: "coho".to_owned(),
-            vendor: VendorKind::Coho,
+            vendor: VendorKind::COHO,
             connection: Ok(conn),
             key: KeyStatus::Present(KeyOrigin::Keyring),
         }],

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::vendor::{Lookup, LookupKind, VendorKind};
+use crate::vendors::{Lookup, LookupKind, VendorKind};
 
 /// Older entries are dropped beyond this many; the file stays a few tens of kilobytes.
 pub const MAX_ENTRIES: usize = 200;
@@ -218,8 +218,8 @@ mod tests {
 
     fn entry(value: &str, outcome: Outcome) -> Entry {
         Entry {
-            connection: "coho".to_owned(),
-            vendor: VendorKind::Coho,
+            connection: VendorKind::first().as_str().to_owned(),
+            vendor: VendorKind::first(),
             by: LookupKind::Id,
             value: value.to_owned(),
             at: DateTime::parse_from_rfc3339("2026-11-23T10:00:00Z")

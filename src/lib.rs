@@ -1,7 +1,6 @@
 //! userscope: look up one customer's profile in the SaaS tools a company uses.
 
 pub mod cli;
-pub mod coho_token;
 pub mod compare;
 pub mod config;
 pub mod demo;
@@ -20,4 +19,4 @@ pub mod sanitize;
 pub mod scheduler;
 pub mod secrets;
 pub mod tui;
-pub mod vendor;
+pub mod vendors;

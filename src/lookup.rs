@@ -1,5 +1,6 @@
-//! One lookup end to end: resolve the key, build the request, send it (with Coho's token
-//! exchange and bounded 429 retries), normalize the answer. Shared by `get` and the TUI.
+//! One lookup end to end: resolve the key, build the request, send it (with the vendor's token
+//! exchange where it has one, and bounded 429 retries), normalize the answer. Shared by `get`
+//! and the TUI.
 
 use std::sync::Arc;
 
@@ -7,14 +8,14 @@ use serde::Serialize;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
-use crate::coho_token::TokenCache;
 use crate::config::HttpSettings;
 use crate::error::LookupError;
 pub use crate::http::LookupEvent;
 use crate::http::{Auth, HttpClient, Outgoing, Received, check_key_transport, status_error};
 use crate::profile::Profile;
 use crate::secrets::{ApiKey, Credential, KeySource, api_key_var};
-use crate::vendor::{Connection, Lookup, VendorKind};
+use crate::vendors::auth::TokenCache;
+use crate::vendors::{Connection, Lookup, VendorKind};
 
 /// What was sent and what came back, for the Request pane and `--format json`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -85,14 +86,14 @@ impl Lookuper {
         self.inner.http.settings()
     }
 
-    /// How many Coho token exchanges this lookuper made.
+    /// How many token exchanges (client id + secret for a token) this lookuper made.
     pub fn token_exchanges(&self) -> u64 {
         self.inner.tokens.exchange_count()
     }
 
     /// Run one lookup. Invalid input fails before anything is sent; a key never goes over
-    /// plain http to another machine; Coho client credentials are exchanged (and refreshed
-    /// once after a 401).
+    /// plain http to another machine; client credentials are exchanged through the vendor's
+    /// token exchange (and refreshed once after a 401).
     pub async fn run(
         &self,
         conn: &Connection,
@@ -104,7 +105,7 @@ impl Lookuper {
         let adapter = vendor.adapter();
         let spec = adapter.build_request(conn, lookup)?;
         check_key_transport(&spec.url)?;
-        // The Coho auth URL is checked by the HTTP layer when an exchange actually happens.
+        // The auth URL is checked by the HTTP layer when an exchange actually happens.
         // Keyring reads block on D-Bus: keep them off the async workers.
         let keys = self.keys.clone();
         let for_keys = conn.clone();
@@ -133,10 +134,18 @@ impl Lookuper {
         let (received, key) = loop {
             let key = match &credential {
                 Credential::Key(key) => key.clone(),
-                Credential::CohoClient { client_id, secret } => {
+                Credential::ClientCredentials { client_id, secret } => {
+                    let exchanger = adapter.token_exchange().ok_or_else(|| {
+                        LookupError::Usage(format!(
+                            "{} takes an API key, not a client id + secret: store its key with `userscope keys set {}`",
+                            vendor.display_name(),
+                            conn.name
+                        ))
+                    })?;
                     self.inner
                         .tokens
                         .token(
+                            exchanger,
                             http,
                             conn,
                             client_id,
@@ -149,7 +158,7 @@ impl Lookuper {
                 }
             };
             let mut secrets: Vec<&str> = vec![key.expose()];
-            if let Credential::CohoClient { secret, .. } = &credential {
+            if let Credential::ClientCredentials { secret, .. } = &credential {
                 secrets.push(secret.expose());
             }
             let out = Outgoing {
@@ -164,15 +173,17 @@ impl Lookuper {
                 secrets: &secrets,
             };
             let received = http.execute(&out, vendor, events, &cancel).await?;
+            // The URL holds what was looked up (an ID, an email): only at debug level, so the
+            // default log never names a person.
             tracing::info!(
                 vendor = vendor.as_str(),
-                url = %spec.url,
                 status = received.status,
                 elapsed_ms = received.elapsed.as_millis() as u64,
                 "lookup"
             );
+            tracing::debug!(url = %spec.url, "lookup url");
             let may_refresh =
-                matches!(credential, Credential::CohoClient { .. }) && rejected.is_none();
+                matches!(credential, Credential::ClientCredentials { .. }) && rejected.is_none();
             if received.status == 401 && may_refresh {
                 // The cached token may have been revoked or expired early: one fresh token, one retry.
                 rejected = Some(key);
@@ -182,7 +193,7 @@ impl Lookuper {
         };
 
         let mut secrets: Vec<&str> = vec![key.expose()];
-        if let Credential::CohoClient { secret, .. } = &credential {
+        if let Credential::ClientCredentials { secret, .. } = &credential {
             secrets.push(secret.expose());
         }
         if let Some(error) = status_error(vendor, &conn.name, &received, &secrets) {

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use crate::json::{RawIndex, index};
 use crate::lookup::{LookupOutcome, Origin, RequestInfo};
-use crate::vendor::{Lookup, VendorKind};
+use crate::vendors::{Lookup, VendorKind};
 
 /// Why a file cannot be opened: exit 2 for the file itself (missing, unreadable, too large is
 /// a usage problem too), 6 for a body that is not the vendor's JSON (as `get` does, design §4).
@@ -205,37 +205,9 @@ mod tests {
     }
 
     #[test]
-    fn not_json_and_wrong_shape_exit_6() {
-        let err = load(b"<html>".to_vec(), VendorKind::Coho, "coho", Path::new("x")).unwrap_err();
-        assert!(matches!(err, OpenError::NotJson { .. }), "{err:?}");
-        assert_eq!(err.exit_code(), 6);
-        let err = load(b"[1, 2]".to_vec(), VendorKind::Coho, "coho", Path::new("x")).unwrap_err();
-        assert!(matches!(err, OpenError::WrongShape { .. }), "{err:?}");
-        assert_eq!(err.exit_code(), 6);
-    }
-
-    #[test]
-    fn a_saved_coho_payload_becomes_a_profile_opened_from_the_file() {
-        let body = br#"{"userProperties": {"userId": "u-7", "name": "Ada", "properties": {"city": "Oslo"}}}"#;
-        let (outcome, lines) = load(
-            body.to_vec(),
-            VendorKind::Coho,
-            "coho",
-            Path::new("saved.json"),
-        )
-        .unwrap();
-        assert_eq!(outcome.profile.id.as_deref(), Some("u-7"));
-        assert_eq!(outcome.origin, Origin::File);
-        assert_eq!(outcome.request.url, "saved.json");
-        assert_eq!(&outcome.raw[..], &body[..]);
-        assert_eq!(lines, index(body));
-        assert_eq!(lines.len(), 9);
-    }
-
-    #[test]
     fn the_sample_finds_the_same_identity_as_the_full_load_for_every_demo_user() {
         let mut checked = 0;
-        for vendor in VendorKind::ALL {
+        for vendor in VendorKind::all() {
             for user in crate::demo::users(vendor) {
                 let bytes = bytes::Bytes::from_static(user.body.as_bytes());
                 let Ok((full, _)) = load(bytes.clone(), vendor, "c", Path::new("f.json")) else {

@@ -10,7 +10,7 @@ use std::time::Duration;
 use assert_cmd::Command;
 use serde_json::{Value, json};
 use userscope::demo::{self, DemoServer};
-use userscope::vendor::VendorKind;
+use userscope::vendors::VendorKind;
 
 // ---------------------------------------------------------------------------------------------
 // The server, through HTTP
@@ -73,33 +73,36 @@ fn rich(vendor: VendorKind) -> &'static demo::DemoUser {
 #[tokio::test]
 async fn each_vendor_serves_its_rich_user_verbatim_on_its_real_path() {
     let server = demo::start(0).await.unwrap();
-    let coho = bearer(demo::COHO_DEMO_TOKEN);
-    let usercom = format!("Token {}", demo::USERCOM_DEMO_KEY);
-    let chakra = bearer(demo::CHAKRA_DEMO_KEY);
-    let vemetric = bearer(demo::VEMETRIC_DEMO_KEY);
+    let coho = bearer(userscope::vendors::coho::COHO_DEMO_TOKEN);
+    let usercom = format!("Token {}", userscope::vendors::usercom::USERCOM_DEMO_KEY);
+    let chakra = bearer(userscope::vendors::chakra::CHAKRA_DEMO_KEY);
+    let vemetric = bearer(userscope::vendors::vemetric::VEMETRIC_DEMO_KEY);
     let cases: [(VendorKind, &str, (&str, &str)); 5] = [
         (
-            VendorKind::Coho,
+            VendorKind::COHO,
             "/api/data/user/u-1001",
             ("authorization", &coho),
         ),
         (
-            VendorKind::Usercom,
+            VendorKind::USERCOM,
             "/api/public/users/search/?key=g3FaYocCy0U6",
             ("authorization", &usercom),
         ),
         (
-            VendorKind::Foldspace,
+            VendorKind::FOLDSPACE,
             "/v1/user/bTMwUidOQiZhMazBDWGAAmuRnu9N2",
-            ("x-foldspace-api-key", demo::FOLDSPACE_DEMO_KEY),
+            (
+                "x-foldspace-api-key",
+                userscope::vendors::foldspace::FOLDSPACE_DEMO_KEY,
+            ),
         ),
         (
-            VendorKind::Chakra,
+            VendorKind::CHAKRA,
             "/v1/ext/user/9763caa1-cef3-497f-b3b2-f551456b2831",
             ("authorization", &chakra),
         ),
         (
-            VendorKind::Vemetric,
+            VendorKind::VEMETRIC,
             "/v1/users/single?id=4815162342",
             ("authorization", &vemetric),
         ),
@@ -120,7 +123,7 @@ async fn each_vendor_serves_its_rich_user_verbatim_on_its_real_path() {
 #[tokio::test]
 async fn usercom_finds_one_person_by_key_id_and_email_and_needs_the_trailing_slash() {
     let server = demo::start(0).await.unwrap();
-    let auth = format!("Token {}", demo::USERCOM_DEMO_KEY);
+    let auth = format!("Token {}", userscope::vendors::usercom::USERCOM_DEMO_KEY);
     let h = [
         ("authorization", auth.as_str()),
         ("accept", "*/*; version=2"),
@@ -176,7 +179,10 @@ async fn wrong_or_missing_keys_get_each_vendors_documented_401() {
         (
             "/v1/user/bTMwUidOQiZhMazBDWGAAmuRnu9N2",
             // The right key in the wrong header is no key.
-            vec![("authorization", demo::FOLDSPACE_DEMO_KEY)],
+            vec![(
+                "authorization",
+                userscope::vendors::foldspace::FOLDSPACE_DEMO_KEY,
+            )],
             json!({"error": "Unauthorized"}),
         ),
         (
@@ -218,10 +224,10 @@ async fn wrong_or_missing_keys_get_each_vendors_documented_401() {
 #[tokio::test]
 async fn unknown_ids_get_each_vendors_documented_404() {
     let server = demo::start(0).await.unwrap();
-    let coho = bearer(demo::COHO_DEMO_TOKEN);
-    let usercom = format!("Token {}", demo::USERCOM_DEMO_KEY);
-    let chakra = bearer(demo::CHAKRA_DEMO_KEY);
-    let vemetric = bearer(demo::VEMETRIC_DEMO_KEY);
+    let coho = bearer(userscope::vendors::coho::COHO_DEMO_TOKEN);
+    let usercom = format!("Token {}", userscope::vendors::usercom::USERCOM_DEMO_KEY);
+    let chakra = bearer(userscope::vendors::chakra::CHAKRA_DEMO_KEY);
+    let vemetric = bearer(userscope::vendors::vemetric::VEMETRIC_DEMO_KEY);
     let cases = [
         (
             "/api/data/user/u-0",
@@ -235,7 +241,10 @@ async fn unknown_ids_get_each_vendors_documented_404() {
         ),
         (
             "/v1/user/nobody",
-            ("x-foldspace-api-key", demo::FOLDSPACE_DEMO_KEY),
+            (
+                "x-foldspace-api-key",
+                userscope::vendors::foldspace::FOLDSPACE_DEMO_KEY,
+            ),
             json!({"error": "User not found"}),
         ),
         (
@@ -258,9 +267,9 @@ async fn unknown_ids_get_each_vendors_documented_404() {
 #[tokio::test]
 async fn rate_limited_ids_answer_429_with_each_vendors_headers() {
     let server = demo::start(0).await.unwrap();
-    let coho = bearer(demo::COHO_DEMO_TOKEN);
-    let usercom = format!("Token {}", demo::USERCOM_DEMO_KEY);
-    let chakra = bearer(demo::CHAKRA_DEMO_KEY);
+    let coho = bearer(userscope::vendors::coho::COHO_DEMO_TOKEN);
+    let usercom = format!("Token {}", userscope::vendors::usercom::USERCOM_DEMO_KEY);
+    let chakra = bearer(userscope::vendors::chakra::CHAKRA_DEMO_KEY);
     let with_retry_after = [
         (
             "/api/data/user/rate-limited",
@@ -272,7 +281,10 @@ async fn rate_limited_ids_answer_429_with_each_vendors_headers() {
         ),
         (
             "/v1/user/rate-limited",
-            ("x-foldspace-api-key", demo::FOLDSPACE_DEMO_KEY),
+            (
+                "x-foldspace-api-key",
+                userscope::vendors::foldspace::FOLDSPACE_DEMO_KEY,
+            ),
         ),
         (
             "/v1/ext/user/rate-limited",
@@ -290,7 +302,10 @@ async fn rate_limited_ids_answer_429_with_each_vendors_headers() {
     let foldspace = get(
         &server,
         "/v1/user/rate-limited",
-        &[("x-foldspace-api-key", demo::FOLDSPACE_DEMO_KEY)],
+        &[(
+            "x-foldspace-api-key",
+            userscope::vendors::foldspace::FOLDSPACE_DEMO_KEY,
+        )],
     )
     .await;
     assert_eq!(
@@ -299,7 +314,7 @@ async fn rate_limited_ids_answer_429_with_each_vendors_headers() {
     );
 
     // Vemetric: X-RateLimit-* (reset as epoch seconds) and no Retry-After.
-    let vemetric = bearer(demo::VEMETRIC_DEMO_KEY);
+    let vemetric = bearer(userscope::vendors::vemetric::VEMETRIC_DEMO_KEY);
     let before = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -328,7 +343,7 @@ async fn rate_limited_ids_answer_429_with_each_vendors_headers() {
 #[tokio::test]
 async fn vemetric_sends_rate_headers_on_every_answer_and_validates_ids() {
     let server = demo::start(0).await.unwrap();
-    let auth = bearer(demo::VEMETRIC_DEMO_KEY);
+    let auth = bearer(userscope::vendors::vemetric::VEMETRIC_DEMO_KEY);
     let h = [("authorization", auth.as_str())];
     let ok = get(&server, "/v1/users/single?identifier=hanako.yamada", &h).await;
     assert_eq!(ok.json()["user"]["displayName"], "山田 花子 🌸");
@@ -364,7 +379,7 @@ async fn coho_token_exchange_gives_a_token_the_data_api_accepts() {
         "/identity/resources/auth/v2/api-token",
         &[],
         Some(
-            json!({"clientId": demo::COHO_DEMO_CLIENT_ID, "secret": demo::COHO_DEMO_SECRET})
+            json!({"clientId": userscope::vendors::coho::COHO_DEMO_CLIENT_ID, "secret": userscope::vendors::coho::COHO_DEMO_SECRET})
                 .to_string(),
         ),
     )
@@ -387,7 +402,10 @@ async fn coho_token_exchange_gives_a_token_the_data_api_accepts() {
         reqwest::Method::POST,
         "/identity/resources/auth/v2/api-token",
         &[],
-        Some(json!({"clientId": demo::COHO_DEMO_CLIENT_ID, "secret": "guess"}).to_string()),
+        Some(
+            json!({"clientId": userscope::vendors::coho::COHO_DEMO_CLIENT_ID, "secret": "guess"})
+                .to_string(),
+        ),
     )
     .await;
     assert_eq!(refused.status, 401);
@@ -396,7 +414,7 @@ async fn coho_token_exchange_gives_a_token_the_data_api_accepts() {
 #[tokio::test]
 async fn hostile_requests_get_answers_not_panics() {
     let server = demo::start(0).await.unwrap();
-    let auth = bearer(demo::COHO_DEMO_TOKEN);
+    let auth = bearer(userscope::vendors::coho::COHO_DEMO_TOKEN);
     let h = [("authorization", auth.as_str())];
     let huge = format!("/api/data/user/{}", "x".repeat(8 * 1024));
     for path in [
@@ -411,7 +429,7 @@ async fn hostile_requests_get_answers_not_panics() {
         let answer = get(&server, path, &h).await;
         assert_eq!(answer.status, 404, "{path}");
     }
-    let vemetric = bearer(demo::VEMETRIC_DEMO_KEY);
+    let vemetric = bearer(userscope::vendors::vemetric::VEMETRIC_DEMO_KEY);
     let answer = get(
         &server,
         "/v1/users/single?id=%FF%FE",
@@ -431,13 +449,13 @@ async fn connections_point_at_the_server_and_shutdown_stops_it() {
         server.base_url().as_str(),
         format!("http://127.0.0.1:{port}/")
     );
-    let coho = server.connection(VendorKind::Coho);
+    let coho = server.connection(VendorKind::COHO);
     assert_eq!(
         (coho.name.as_str(), coho.vendor),
-        ("coho", VendorKind::Coho)
+        ("coho", VendorKind::COHO)
     );
     assert_eq!(coho.auth_url.as_ref(), Some(&server.base_url()));
-    let vemetric = server.connection(VendorKind::Vemetric);
+    let vemetric = server.connection(VendorKind::VEMETRIC);
     assert_eq!(
         (vemetric.base_url, vemetric.auth_url),
         (server.base_url(), None)
@@ -648,33 +666,33 @@ fn demo_server_prints_port_keys_base_urls_and_people() {
     assert_eq!(server.export("USERSCOPE_COHO_AUTH_URL"), base);
     assert_eq!(
         server.export("USERSCOPE_COHO_API_KEY"),
-        demo::COHO_DEMO_TOKEN
+        userscope::vendors::coho::COHO_DEMO_TOKEN
     );
     assert_eq!(
         server.export("USERSCOPE_USERCOM_API_KEY"),
-        demo::USERCOM_DEMO_KEY
+        userscope::vendors::usercom::USERCOM_DEMO_KEY
     );
     assert_eq!(
         server.export("USERSCOPE_FOLDSPACE_API_KEY"),
-        demo::FOLDSPACE_DEMO_KEY
+        userscope::vendors::foldspace::FOLDSPACE_DEMO_KEY
     );
     assert_eq!(
         server.export("USERSCOPE_CHAKRA_API_KEY"),
-        demo::CHAKRA_DEMO_KEY
+        userscope::vendors::chakra::CHAKRA_DEMO_KEY
     );
     assert_eq!(
         server.export("USERSCOPE_VEMETRIC_API_KEY"),
-        demo::VEMETRIC_DEMO_KEY
+        userscope::vendors::vemetric::VEMETRIC_DEMO_KEY
     );
     assert_eq!(
         server.commented_exports["USERSCOPE_COHO_CLIENT_ID"],
-        demo::COHO_DEMO_CLIENT_ID
+        userscope::vendors::coho::COHO_DEMO_CLIENT_ID
     );
     assert_eq!(
         server.commented_exports["USERSCOPE_COHO_SECRET"],
-        demo::COHO_DEMO_SECRET
+        userscope::vendors::coho::COHO_DEMO_SECRET
     );
-    for vendor in VendorKind::ALL {
+    for vendor in VendorKind::all() {
         for user in demo::users(vendor) {
             assert!(
                 server.banner.contains(user.value),
@@ -794,7 +812,7 @@ fn get_json_is_the_stable_model() {
         entry(&profile["properties"], "signupTime"),
         "2024-02-11T08:21:47Z"
     );
-    let fixture: Value = serde_json::from_str(rich(VendorKind::Coho).body).unwrap();
+    let fixture: Value = serde_json::from_str(rich(VendorKind::COHO).body).unwrap();
     assert_eq!(out["raw"], fixture);
     assert_eq!(out["warnings"], json!([]));
 }
@@ -852,7 +870,7 @@ fn get_json_keeps_vemetric_ids_above_2_pow_63_as_strings() {
 #[test]
 fn get_raw_prints_the_vendor_bytes_exactly() {
     let server = DemoServerProcess::spawn();
-    for vendor in VendorKind::ALL {
+    for vendor in VendorKind::all() {
         for user in demo::users(vendor) {
             let run = Run::of(
                 server
@@ -915,8 +933,14 @@ fn get_coho_exchanges_the_printed_client_credentials_for_a_token() {
     let run = Run::of(&mut cmd);
     run.assert_code(0);
     assert_eq!(run.json()["profile"]["displayName"], "李小龙 🎉");
-    assert!(!run.stdout_text().contains(demo::COHO_DEMO_SECRET));
-    assert!(!run.stderr.contains(demo::COHO_DEMO_SECRET));
+    assert!(
+        !run.stdout_text()
+            .contains(userscope::vendors::coho::COHO_DEMO_SECRET)
+    );
+    assert!(
+        !run.stderr
+            .contains(userscope::vendors::coho::COHO_DEMO_SECRET)
+    );
 }
 
 #[test]
@@ -1046,4 +1070,66 @@ fn get_vemetric_non_digit_id_is_refused_before_sending() {
     let server = DemoServerProcess::spawn();
     let run = Run::of(&mut server.get("vemetric", "abc", &["--by", "id"]));
     run.assert_code(2);
+}
+
+/// The `demo-server` banner and people table, exactly (moved from the unit tests in
+/// `src/cli/demo_server.rs`, which stay vendor-neutral).
+#[test]
+fn people_table_lists_every_person_alias_and_rate_limited_id() {
+    let table = userscope::cli::demo_server::people_table();
+    assert!(
+        table.contains("  coho       id          u-1001                                 rich\n")
+    );
+    assert!(table.contains(
+        "  usercom    email       jane.doe@brightpath.io                 rich (same person)\n"
+    ));
+    assert!(table.contains("  vemetric   id          429                                    always rate limited (429)\n"));
+    assert_eq!(
+        table
+            .lines()
+            .filter(|l| l.contains("always rate limited"))
+            .count(),
+        5
+    );
+}
+
+#[tokio::test]
+async fn banner_prints_the_real_port_keys_and_base_urls() {
+    let server = demo::start(0).await.unwrap();
+    let port = server.addr().port();
+    let text = userscope::cli::demo_server::banner(&server);
+    let first = text.lines().next().unwrap();
+    assert_eq!(
+        first,
+        format!("Demo vendors listening on http://127.0.0.1:{port}")
+    );
+    let base = format!("http://127.0.0.1:{port}");
+    let expected = format!(
+        "Demo vendors listening on {base}\n\n\
+         # Paste into a shell, then e.g. `userscope get coho u-1001`:\n\
+         export USERSCOPE_COHO_BASE_URL={base}\n\
+         export USERSCOPE_COHO_AUTH_URL={base}\n\
+         export USERSCOPE_COHO_API_KEY={}\n\
+         export USERSCOPE_USERCOM_BASE_URL={base}\n\
+         export USERSCOPE_USERCOM_API_KEY={}\n\
+         export USERSCOPE_FOLDSPACE_BASE_URL={base}\n\
+         export USERSCOPE_FOLDSPACE_API_KEY={}\n\
+         export USERSCOPE_CHAKRA_BASE_URL={base}\n\
+         export USERSCOPE_CHAKRA_API_KEY={}\n\
+         export USERSCOPE_VEMETRIC_BASE_URL={base}\n\
+         export USERSCOPE_VEMETRIC_API_KEY={}\n\
+         # Coho can also exchange a client id + secret for its token (unset USERSCOPE_COHO_API_KEY first):\n\
+         # export USERSCOPE_COHO_CLIENT_ID={}\n\
+         # export USERSCOPE_COHO_SECRET={}\n\n",
+        userscope::vendors::coho::COHO_DEMO_TOKEN,
+        userscope::vendors::usercom::USERCOM_DEMO_KEY,
+        userscope::vendors::foldspace::FOLDSPACE_DEMO_KEY,
+        userscope::vendors::chakra::CHAKRA_DEMO_KEY,
+        userscope::vendors::vemetric::VEMETRIC_DEMO_KEY,
+        userscope::vendors::coho::COHO_DEMO_CLIENT_ID,
+        userscope::vendors::coho::COHO_DEMO_SECRET,
+    );
+    assert!(text.starts_with(&expected), "{text}");
+    assert!(text.ends_with("\nPress Ctrl-C to stop.\n"));
+    server.shutdown().await;
 }

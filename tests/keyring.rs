@@ -948,3 +948,108 @@ fn real_keyring_set_from_a_hidden_terminal_prompt() {
         assert_eq!(delete.code, 0, "{}", delete.stderr);
     }
 }
+
+/// `keys set|list` pieces that name vendors (moved from the unit tests in `src/cli/keys.rs`,
+/// which stay vendor-neutral).
+mod keys_cli_tables {
+    use userscope::cli::keys::{KeyRow, key_status, key_target, render_list};
+    use userscope::config::Config;
+    use userscope::secrets::{ApiKey, Credential, KeyError, KeyOrigin};
+    use userscope::vendors::VendorKind;
+
+    fn key(v: &str) -> Credential {
+        Credential::Key(ApiKey::new(v))
+    }
+
+    #[test]
+    fn key_target_accepts_vendors_and_configured_connections() {
+        let config = Config::parse(
+            "[connections.coho-us]\nvendor = \"coho\"\nregion = \"us\"\n[connections.acme]\nvendor = \"usercom\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            key_target(&config, "Foldspace").unwrap(),
+            ("foldspace".into(), VendorKind::FOLDSPACE)
+        );
+        assert_eq!(
+            key_target(&config, "coho-us").unwrap(),
+            ("coho-us".into(), VendorKind::COHO)
+        );
+        // A User.com connection without a subdomain can still get its key.
+        assert_eq!(
+            key_target(&config, "acme").unwrap(),
+            ("acme".into(), VendorKind::USERCOM)
+        );
+        let err = key_target(&config, "nope").unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(
+            err.to_string()
+                .contains("configured connections: acme, coho-us"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn status_says_where_the_key_comes_from() {
+        let env = (key("e"), KeyOrigin::Env("USERSCOPE_COHO_API_KEY".into()));
+        let locked = Err(KeyError::Locked { detail: "x".into() });
+        assert_eq!(key_status(None, &Ok(None)), "not set");
+        assert_eq!(key_status(None, &Ok(Some(key("k")))), "keyring");
+        assert_eq!(
+            key_status(Some(&env), &Ok(None)),
+            "env USERSCOPE_COHO_API_KEY"
+        );
+        assert_eq!(
+            key_status(Some(&env), &Ok(Some(key("k")))),
+            "env USERSCOPE_COHO_API_KEY + keyring (env wins)"
+        );
+        assert_eq!(key_status(None, &locked), "keyring error: keyring locked");
+        assert_eq!(
+            key_status(Some(&env), &locked),
+            "env USERSCOPE_COHO_API_KEY (keyring error: keyring locked)"
+        );
+        let client = Credential::ClientCredentials {
+            client_id: "id".into(),
+            secret: ApiKey::new("s"),
+        };
+        assert_eq!(
+            key_status(None, &Ok(Some(client))),
+            "keyring (client id + secret)"
+        );
+    }
+
+    #[test]
+    fn list_table_shows_each_error_once_with_its_fix() {
+        let locked = KeyError::Locked { detail: "x".into() };
+        let rows = vec![
+            KeyRow {
+                connection: "coho".into(),
+                vendor: VendorKind::COHO,
+                status: "keyring".into(),
+                keyring_error: None,
+            },
+            KeyRow {
+                connection: "foldspace".into(),
+                vendor: VendorKind::FOLDSPACE,
+                status: "keyring error: keyring locked".into(),
+                keyring_error: Some(locked.clone()),
+            },
+            KeyRow {
+                connection: "vemetric".into(),
+                vendor: VendorKind::VEMETRIC,
+                status: "keyring error: keyring locked".into(),
+                keyring_error: Some(locked.clone()),
+            },
+        ];
+        let text = render_list(&rows, "Secret Service keyring");
+        let expected = format!(
+            "Keys come from USERSCOPE_<CONNECTION>_API_KEY first, then the Secret Service keyring (service userscope).\n\
+             CONNECTION  VENDOR     KEY\n\
+             coho        coho       keyring\n\
+             foldspace   foldspace  keyring error: keyring locked\n\
+             vemetric    vemetric   keyring error: keyring locked\n\
+             \nkeyring: {locked}\n"
+        );
+        assert_eq!(text, expected);
+    }
+}

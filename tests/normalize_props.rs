@@ -10,7 +10,7 @@ use proptest::prelude::*;
 use proptest::test_runner::Config;
 use serde_json::{Map, Number, Value};
 use userscope::profile::Normalized;
-use userscope::vendor::VendorKind;
+use userscope::vendors::VendorKind;
 
 // ------------------------------------------------------------------------------------------
 // Leaves
@@ -45,8 +45,8 @@ fn input_leaves(value: &Value, out: &mut Vec<Leaf>) {
 fn body_leaves(vendor: VendorKind, body: &Value) -> Vec<Leaf> {
     let mut out = Vec::new();
     let wrapper = match vendor {
-        VendorKind::Chakra => Some("_data"),
-        VendorKind::Vemetric => Some("user"),
+        VendorKind::CHAKRA => Some("_data"),
+        VendorKind::VEMETRIC => Some("user"),
         _ => None,
     };
     match body {
@@ -549,39 +549,39 @@ proptest! {
 
     #[test]
     fn coho_loses_no_leaf(body in coho_body()) {
-        check(VendorKind::Coho, body)?;
+        check(VendorKind::COHO, body)?;
     }
 
     #[test]
     fn usercom_loses_no_leaf(body in usercom_body()) {
-        check(VendorKind::Usercom, body)?;
+        check(VendorKind::USERCOM, body)?;
     }
 
     #[test]
     fn foldspace_loses_no_leaf(body in foldspace_body()) {
-        check(VendorKind::Foldspace, body)?;
+        check(VendorKind::FOLDSPACE, body)?;
     }
 
     #[test]
     fn chakra_loses_no_leaf(body in chakra_body()) {
-        check(VendorKind::Chakra, body)?;
+        check(VendorKind::CHAKRA, body)?;
     }
 
     #[test]
     fn vemetric_loses_no_leaf(body in vemetric_body()) {
-        check(VendorKind::Vemetric, body)?;
+        check(VendorKind::VEMETRIC, body)?;
     }
 
     /// Any JSON at all: never a panic; an object is a profile (or, for the wrapped vendors,
     /// a wrong shape when the wrapper is missing), anything else is a wrong shape.
     #[test]
     fn any_json_never_panics(body in arb_json()) {
-        for vendor in VendorKind::ALL {
+        for vendor in VendorKind::all() {
             let result = vendor.adapter().normalize(body.clone());
             match (&body, vendor) {
-                (Value::Object(map), VendorKind::Chakra) =>
+                (Value::Object(map), VendorKind::CHAKRA) =>
                     prop_assert_eq!(result.is_ok(), map.get("_data").is_some_and(Value::is_object)),
-                (Value::Object(map), VendorKind::Vemetric) =>
+                (Value::Object(map), VendorKind::VEMETRIC) =>
                     prop_assert_eq!(result.is_ok(), map.get("user").is_some_and(Value::is_object)),
                 (Value::Object(_), _) => prop_assert!(result.is_ok()),
                 _ => prop_assert!(result.is_err()),
@@ -596,7 +596,7 @@ proptest! {
     #[test]
     fn error_message_never_panics(body in proptest::collection::vec(any::<u8>(), 0..64), json in arb_json(), status in 400u16..600) {
         let json_bytes = serde_json::to_vec(&json).unwrap();
-        for vendor in VendorKind::ALL {
+        for vendor in VendorKind::all() {
             for bytes in [&body, &json_bytes] {
                 if let Some(message) = vendor.adapter().error_message(status, bytes) {
                     prop_assert!(!message.contains('\n') && !message.is_empty());
@@ -613,11 +613,11 @@ proptest! {
 fn wrapper_siblings_are_kept() {
     let body =
         serde_json::json!({"_data": {"id": "u"}, "_meta": {"page": 1}, "_errors": [], "x": true});
-    let normalized = VendorKind::Chakra
+    let normalized = VendorKind::CHAKRA
         .adapter()
         .normalize(body.clone())
         .unwrap();
-    assert_lossless(VendorKind::Chakra, &body, &normalized).unwrap();
+    assert_lossless(VendorKind::CHAKRA, &body, &normalized).unwrap();
     let keys: Vec<&str> = normalized
         .profile
         .properties

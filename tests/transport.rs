@@ -18,12 +18,13 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use url::Url;
-use userscope::coho_token::{TOKEN_PATH, TokenCache};
 use userscope::config::{Config, HttpSettings, Overrides};
 use userscope::error::LookupError;
 use userscope::http::{Auth, HttpClient, Outgoing};
 use userscope::secrets::ApiKey;
-use userscope::vendor::{AuthPlacement, VendorKind};
+use userscope::vendors::auth::TokenCache;
+use userscope::vendors::coho::{CohoTokens, TOKEN_PATH};
+use userscope::vendors::{AuthPlacement, VendorKind};
 
 const KEY: &str = "TRANSPORT-KEY-5f2c9a71";
 const COHO_SECRET: &str = "coho-transport-s3cr3t";
@@ -188,7 +189,7 @@ async fn get_with_key(http: &HttpClient, url: &str) -> Result<(u16, String), Loo
         secrets: &[KEY],
     };
     let received = http
-        .execute(&out, VendorKind::Foldspace, None, &CancellationToken::new())
+        .execute(&out, VendorKind::FOLDSPACE, None, &CancellationToken::new())
         .await?;
     Ok((
         received.status,
@@ -332,6 +333,7 @@ async fn coho_exchange(http: &HttpClient, auth_url: &str) -> Result<ApiKey, Look
     let conn = Config::default().resolve("coho", &overrides, &env).unwrap();
     TokenCache::new()
         .token(
+            &CohoTokens,
             http,
             &conn,
             "client-1",

@@ -18,7 +18,7 @@ use userscope::config::{Config, HttpSettings, Overrides};
 use userscope::error::LookupError;
 use userscope::lookup::{LookupEvent, LookupOutcome, Lookuper};
 use userscope::secrets::EnvKeys;
-use userscope::vendor::{Connection, Lookup, LookupKind, VendorKind};
+use userscope::vendors::{Connection, Lookup, LookupKind, VendorKind};
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -60,8 +60,7 @@ fn lookuper() -> Lookuper {
 }
 
 fn lookuper_settings(settings: HttpSettings) -> Lookuper {
-    let env = VendorKind::ALL
-        .iter()
+    let env = VendorKind::all()
         .map(|v| {
             (
                 format!("USERSCOPE_{}_API_KEY", v.as_str().to_uppercase()),
@@ -116,35 +115,36 @@ fn assert_key_only_in(req: &Request, auth_header: &str, expected: &str) {
 
 fn doc_body(vendor: VendorKind) -> serde_json::Value {
     match vendor {
-        VendorKind::Coho => json!({
+        VendorKind::COHO => json!({
             "userProperties": {"userId": "u-42", "name": "Zoë Ångström", "email": "zoe@example.com",
                 "signupTime": "2024-03-01T10:00:00Z", "country": "Germany", "city": "Berlin", "properties": {"plan": "pro"}},
             "calculatedProperties": [{"id": "c1", "name": "sessions", "timeframe": 30, "value": 12}],
             "tags": [{"key": "plan", "value": "pro"}],
             "segments": [{"segmentId": "seg-1", "segmentName": "Power users"}]
         }),
-        VendorKind::Usercom => json!({
+        VendorKind::USERCOM => json!({
             "id": 19678376, "key": "g3FaYocCy0U6", "name": "Jane Doe", "email": "example@email.com",
             "status": "visitor", "tags": [{"name": "tag", "id": 1441}], "lists": [],
             "attributes": [{"value": true, "name": "Example attr", "name_std": "example_attr", "id": 1109}],
             "country": null, "city": null
         }),
-        VendorKind::Foldspace => json!({
+        VendorKind::FOLDSPACE => json!({
             "id": "f63d4158-0171-4f0d-bc62-29112c0fc82c", "userType": "USER",
             "identifyId": "bTMwUidOQiZhMazBDWGAAmuRnu9N2", "email": "alice.johnson@foldspace.io",
             "name": "Alice Johnson", "signUpDate": 1734539909141_u64, "location": null,
             "customAttributes": {"key1": "value1", "key2": 6}, "products": [{"product": "X7B69NRTTBM7", "environment": 1}]
         }),
-        VendorKind::Chakra => json!({"_data": {
+        VendorKind::CHAKRA => json!({"_data": {
             "id": "9763caa1-cef3-497f-b3b2-f551456b2831", "firstName": "Ravi", "lastName": "Kumar",
             "middleName": "", "displayName": "Ravi K", "username": "ravi", "timezone": "Asia/Kolkata",
             "emails": [], "phones": [], "team": "t-1", "role": "r-1", "createdAt": 0, "dob": 0
         }}),
-        VendorKind::Vemetric => json!({"user": {
+        VendorKind::VEMETRIC => json!({"user": {
             "id": "123", "identifier": "your-user-id", "displayName": "John Doe", "country": "US",
             "city": "Berlin", "lastSeenAt": "2026-01-19T12:30:00Z", "avatarUrl": null,
             "data": {"plan": "pro", "company": "Vemetric"}, "anonymous": false
         }}),
+        other => panic!("no documented body for {other}: add one"),
     }
 }
 
@@ -159,7 +159,7 @@ async fn coho_sends_the_documented_request() {
         .and(path("/api/data/user/u-42"))
         .and(header("authorization", format!("Bearer {KEY}").as_str()))
         .respond_with(
-            json_response(200, doc_body(VendorKind::Coho))
+            json_response(200, doc_body(VendorKind::COHO))
                 .insert_header("x-echo", format!("you sent Bearer {KEY}").as_str())
                 .insert_header("set-cookie", "session=abc")
                 .insert_header(
@@ -170,7 +170,7 @@ async fn coho_sends_the_documented_request() {
         .expect(1)
         .mount(&server)
         .await;
-    let outcome = run_default(VendorKind::Coho, &server.uri(), "u-42")
+    let outcome = run_default(VendorKind::COHO, &server.uri(), "u-42")
         .await
         .unwrap();
     let reqs = server.received_requests().await.unwrap();
@@ -211,25 +211,25 @@ async fn usercom_sends_token_scheme_versioned_accept_and_trailing_slash() {
         .and(query_param("key", "g3FaYocCy0U6"))
         .and(header("authorization", format!("Token {KEY}").as_str()))
         .and(header("accept", "*/*; version=2"))
-        .respond_with(json_response(200, doc_body(VendorKind::Usercom)))
+        .respond_with(json_response(200, doc_body(VendorKind::USERCOM)))
         .expect(1)
         .mount(&server)
         .await;
     Mock::given(method("GET"))
         .and(path("/api/public/users/19678376/"))
-        .respond_with(json_response(200, doc_body(VendorKind::Usercom)))
+        .respond_with(json_response(200, doc_body(VendorKind::USERCOM)))
         .expect(1)
         .mount(&server)
         .await;
     Mock::given(method("GET"))
         .and(path("/api/public/users/search/"))
         .and(query_param("email", "jane+x@example.com"))
-        .respond_with(json_response(200, doc_body(VendorKind::Usercom)))
+        .respond_with(json_response(200, doc_body(VendorKind::USERCOM)))
         .expect(1)
         .mount(&server)
         .await;
     let l = lookuper();
-    let c = conn(VendorKind::Usercom, &server.uri());
+    let c = conn(VendorKind::USERCOM, &server.uri());
     run(&l, &c, LookupKind::Key, "g3FaYocCy0U6").await.unwrap();
     run(&l, &c, LookupKind::Id, "19678376").await.unwrap();
     run(&l, &c, LookupKind::Email, "jane+x@example.com")
@@ -253,12 +253,12 @@ async fn foldspace_sends_its_own_key_header_and_no_authorization() {
     Mock::given(method("GET"))
         .and(path("/v1/user/bTMwUidOQiZhMazBDWGAAmuRnu9N2"))
         .and(header("x-foldspace-api-key", KEY))
-        .respond_with(json_response(200, doc_body(VendorKind::Foldspace)))
+        .respond_with(json_response(200, doc_body(VendorKind::FOLDSPACE)))
         .expect(1)
         .mount(&server)
         .await;
     let outcome = run_default(
-        VendorKind::Foldspace,
+        VendorKind::FOLDSPACE,
         &server.uri(),
         "bTMwUidOQiZhMazBDWGAAmuRnu9N2",
     )
@@ -283,11 +283,11 @@ async fn chakra_sends_bearer_to_the_ext_user_path() {
     Mock::given(method("GET"))
         .and(path(format!("/v1/ext/user/{id}")))
         .and(header("authorization", format!("Bearer {KEY}").as_str()))
-        .respond_with(json_response(200, doc_body(VendorKind::Chakra)))
+        .respond_with(json_response(200, doc_body(VendorKind::CHAKRA)))
         .expect(1)
         .mount(&server)
         .await;
-    run_default(VendorKind::Chakra, &server.uri(), id)
+    run_default(VendorKind::CHAKRA, &server.uri(), id)
         .await
         .unwrap();
     let reqs = server.received_requests().await.unwrap();
@@ -300,12 +300,12 @@ async fn vemetric_sends_id_or_identifier_and_refuses_non_digit_ids_before_sendin
     Mock::given(method("GET"))
         .and(path("/v1/users/single"))
         .and(header("authorization", format!("Bearer {KEY}").as_str()))
-        .respond_with(json_response(200, doc_body(VendorKind::Vemetric)))
+        .respond_with(json_response(200, doc_body(VendorKind::VEMETRIC)))
         .expect(2)
         .mount(&server)
         .await;
     let l = lookuper();
-    let c = conn(VendorKind::Vemetric, &server.uri());
+    let c = conn(VendorKind::VEMETRIC, &server.uri());
     run(&l, &c, LookupKind::Id, "18446744073709551617")
         .await
         .unwrap();
@@ -339,7 +339,6 @@ struct ErrorCase {
 const HTML_500: &str = "<!DOCTYPE html>\n<html><head><title>Server Error (500)</title></head><body><h1>Server Error (500)</h1></body></html>";
 
 fn error_cases() -> Vec<ErrorCase> {
-    use VendorKind::*;
     let c = |vendor, status, body, content_type, code, message| ErrorCase {
         vendor,
         status,
@@ -351,7 +350,7 @@ fn error_cases() -> Vec<ErrorCase> {
     let j = "application/json";
     vec![
         c(
-            Coho,
+            VendorKind::COHO,
             401,
             r#"{"error":"Unauthorized","message":"Invalid API key"}"#,
             j,
@@ -359,7 +358,7 @@ fn error_cases() -> Vec<ErrorCase> {
             "Coho rejected the key (HTTP 401): Invalid API key; check it, then run `userscope keys set coho`",
         ),
         c(
-            Coho,
+            VendorKind::COHO,
             404,
             r#"{"error":"Not Found","message":"User not found"}"#,
             j,
@@ -367,7 +366,7 @@ fn error_cases() -> Vec<ErrorCase> {
             "No such user at Coho: User not found",
         ),
         c(
-            Usercom,
+            VendorKind::USERCOM,
             401,
             r#"{"detail":"Invalid token."}"#,
             j,
@@ -375,7 +374,7 @@ fn error_cases() -> Vec<ErrorCase> {
             "User.com rejected the key (HTTP 401): Invalid token.; check it, then run `userscope keys set usercom`",
         ),
         c(
-            Usercom,
+            VendorKind::USERCOM,
             403,
             r#"{"detail":"You do not have permission to perform this action."}"#,
             j,
@@ -383,7 +382,7 @@ fn error_cases() -> Vec<ErrorCase> {
             "User.com rejected the key (HTTP 403): You do not have permission to perform this action.; check it, then run `userscope keys set usercom`",
         ),
         c(
-            Usercom,
+            VendorKind::USERCOM,
             404,
             r#"{"detail":"Not found."}"#,
             j,
@@ -391,7 +390,7 @@ fn error_cases() -> Vec<ErrorCase> {
             "No such user at User.com: Not found.",
         ),
         c(
-            Usercom,
+            VendorKind::USERCOM,
             500,
             HTML_500,
             "text/html; charset=utf-8",
@@ -399,7 +398,7 @@ fn error_cases() -> Vec<ErrorCase> {
             "User.com answered HTTP 500",
         ),
         c(
-            Usercom,
+            VendorKind::USERCOM,
             502,
             "<html><body>Bad gateway</body></html>",
             "text/html",
@@ -407,7 +406,7 @@ fn error_cases() -> Vec<ErrorCase> {
             "User.com answered HTTP 502",
         ),
         c(
-            Foldspace,
+            VendorKind::FOLDSPACE,
             401,
             r#"{"error":"Unauthorized"}"#,
             j,
@@ -415,7 +414,7 @@ fn error_cases() -> Vec<ErrorCase> {
             "Foldspace rejected the key (HTTP 401): Unauthorized; check it, then run `userscope keys set foldspace`",
         ),
         c(
-            Foldspace,
+            VendorKind::FOLDSPACE,
             404,
             r#"{"error":"User not found"}"#,
             j,
@@ -423,7 +422,7 @@ fn error_cases() -> Vec<ErrorCase> {
             "No such user at Foldspace: User not found",
         ),
         c(
-            Foldspace,
+            VendorKind::FOLDSPACE,
             500,
             r#"{"error":"Internal server error"}"#,
             j,
@@ -431,7 +430,7 @@ fn error_cases() -> Vec<ErrorCase> {
             "Foldspace answered HTTP 500: Internal server error",
         ),
         c(
-            Chakra,
+            VendorKind::CHAKRA,
             401,
             r#"{"_data":null,"_meta":{},"_errors":["Invalid token"]}"#,
             j,
@@ -439,7 +438,7 @@ fn error_cases() -> Vec<ErrorCase> {
             "ChakraHQ rejected the key (HTTP 401): Invalid token; check it, then run `userscope keys set chakra`",
         ),
         c(
-            Chakra,
+            VendorKind::CHAKRA,
             404,
             r#"{"_data":null,"_meta":{},"_errors":[{"message":"User not found"}]}"#,
             j,
@@ -447,7 +446,7 @@ fn error_cases() -> Vec<ErrorCase> {
             "No such user at ChakraHQ: User not found",
         ),
         c(
-            Chakra,
+            VendorKind::CHAKRA,
             503,
             "upstream connect error or disconnect/reset before headers",
             "text/plain",
@@ -455,7 +454,7 @@ fn error_cases() -> Vec<ErrorCase> {
             "ChakraHQ answered HTTP 503 — body: upstream connect error or disconnect/reset before headers",
         ),
         c(
-            Vemetric,
+            VendorKind::VEMETRIC,
             400,
             r#"{"error":{"code":"VALIDATION_ERROR","message":"Invalid request","details":[{"field":"identifier","message":"Required"}]}}"#,
             j,
@@ -463,7 +462,7 @@ fn error_cases() -> Vec<ErrorCase> {
             "Vemetric refused the lookup as invalid (HTTP 400): Invalid request (identifier: Required)",
         ),
         c(
-            Vemetric,
+            VendorKind::VEMETRIC,
             401,
             r#"{"error":{"code":"UNAUTHORIZED","message":"Invalid API key"}}"#,
             j,
@@ -471,7 +470,7 @@ fn error_cases() -> Vec<ErrorCase> {
             "Vemetric rejected the key (HTTP 401): Invalid API key; check it, then run `userscope keys set vemetric`",
         ),
         c(
-            Vemetric,
+            VendorKind::VEMETRIC,
             404,
             r#"{"error":{"code":"USER_NOT_FOUND","message":"User not found"}}"#,
             j,
@@ -479,7 +478,7 @@ fn error_cases() -> Vec<ErrorCase> {
             "No such user at Vemetric: User not found",
         ),
         c(
-            Vemetric,
+            VendorKind::VEMETRIC,
             500,
             r#"{"error":{"code":"INTERNAL_ERROR","message":"Something went wrong"}}"#,
             j,
@@ -499,7 +498,7 @@ async fn documented_error_statuses_map_to_exit_codes_and_messages() {
             )
             .mount(&server)
             .await;
-        let value = if case.vendor == VendorKind::Usercom {
+        let value = if case.vendor == VendorKind::USERCOM {
             "g3FaYocCy0U6"
         } else {
             "123"
@@ -529,7 +528,7 @@ async fn a_key_echoed_in_an_error_body_is_redacted() {
         )
         .mount(&server)
         .await;
-    let err = run_default(VendorKind::Chakra, &server.uri(), "u1")
+    let err = run_default(VendorKind::CHAKRA, &server.uri(), "u1")
         .await
         .unwrap_err();
     assert_eq!(
@@ -558,14 +557,14 @@ async fn rate_limited_then_ok_waits_per_retry_after_and_reports_the_wait() {
         .mount(&server)
         .await;
     Mock::given(method("GET"))
-        .respond_with(json_response(200, doc_body(VendorKind::Foldspace)))
+        .respond_with(json_response(200, doc_body(VendorKind::FOLDSPACE)))
         .mount(&server)
         .await;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let started = Instant::now();
     let outcome = lookuper()
         .run(
-            &conn(VendorKind::Foldspace, &server.uri()),
+            &conn(VendorKind::FOLDSPACE, &server.uri()),
             &Lookup::new(LookupKind::Identifier, "x"),
             Some(tx),
             CancellationToken::new(),
@@ -602,11 +601,11 @@ async fn vemetric_rate_limit_reset_is_honoured() {
         .mount(&server)
         .await;
     Mock::given(method("GET"))
-        .respond_with(json_response(200, doc_body(VendorKind::Vemetric)))
+        .respond_with(json_response(200, doc_body(VendorKind::VEMETRIC)))
         .mount(&server)
         .await;
     let started = Instant::now();
-    run_default(VendorKind::Vemetric, &server.uri(), "123")
+    run_default(VendorKind::VEMETRIC, &server.uri(), "123")
         .await
         .unwrap();
     assert!(started.elapsed() >= Duration::from_secs(1));
@@ -625,7 +624,7 @@ async fn a_429_storm_gives_up_after_three_tries() {
         )
         .mount(&server)
         .await;
-    let err = run_default(VendorKind::Vemetric, &server.uri(), "123")
+    let err = run_default(VendorKind::VEMETRIC, &server.uri(), "123")
         .await
         .unwrap_err();
     assert_eq!(err.exit_code(), 5);
@@ -644,7 +643,7 @@ async fn an_absurd_retry_after_ends_at_once() {
         .mount(&server)
         .await;
     let started = Instant::now();
-    let err = run_default(VendorKind::Chakra, &server.uri(), "u1")
+    let err = run_default(VendorKind::CHAKRA, &server.uri(), "u1")
         .await
         .unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(2));
@@ -669,7 +668,7 @@ async fn cancelling_stops_a_rate_limit_wait() {
     let started = Instant::now();
     let err = lookuper()
         .run(
-            &conn(VendorKind::Chakra, &server.uri()),
+            &conn(VendorKind::CHAKRA, &server.uri()),
             &Lookup::new(LookupKind::Id, "u1"),
             None,
             cancel,
@@ -837,7 +836,7 @@ async fn a_declared_oversize_body_is_refused_before_reading() {
     let started = Instant::now();
     let err = run(
         &lookuper_settings(small_cap()),
-        &conn(VendorKind::Foldspace, &server.base),
+        &conn(VendorKind::FOLDSPACE, &server.base),
         LookupKind::Identifier,
         "x",
     )
@@ -872,7 +871,7 @@ async fn an_endless_chunked_body_is_cut_at_the_cap() {
     .await;
     let err = run(
         &lookuper_settings(small_cap()),
-        &conn(VendorKind::Chakra, &server.base),
+        &conn(VendorKind::CHAKRA, &server.base),
         LookupKind::Id,
         "x",
     )
@@ -901,7 +900,7 @@ async fn a_body_shorter_than_its_content_length_is_an_error() {
         b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"id\":\"x\",".to_vec(),
     ))
     .await;
-    let err = run_default(VendorKind::Foldspace, &server.base, "x")
+    let err = run_default(VendorKind::FOLDSPACE, &server.base, "x")
         .await
         .unwrap_err();
     assert_eq!(err.exit_code(), 6);
@@ -935,7 +934,7 @@ async fn invalid_json_truncated_json_html_and_wrong_shapes_are_exit_6() {
             .respond_with(ResponseTemplate::new(200).set_body_raw(body, content_type))
             .mount(&server)
             .await;
-        let err = run_default(VendorKind::Chakra, &server.uri(), "x")
+        let err = run_default(VendorKind::CHAKRA, &server.uri(), "x")
             .await
             .unwrap_err();
         let text = err.to_string();
@@ -964,7 +963,7 @@ async fn invalid_utf8_and_nul_bytes_are_exit_6() {
         ))
         .mount(&server)
         .await;
-    let err = run_default(VendorKind::Chakra, &server.uri(), "x")
+    let err = run_default(VendorKind::CHAKRA, &server.uri(), "x")
         .await
         .unwrap_err();
     assert_eq!(err.exit_code(), 6);
@@ -985,7 +984,7 @@ async fn a_gzip_body_is_never_expanded() {
         )
         .mount(&server)
         .await;
-    let err = run_default(VendorKind::Chakra, &server.uri(), "x")
+    let err = run_default(VendorKind::CHAKRA, &server.uri(), "x")
         .await
         .unwrap_err();
     assert_eq!(err.exit_code(), 6);
@@ -1008,7 +1007,7 @@ async fn silence_and_trickling_bodies_end_at_the_timeout() {
     let started = Instant::now();
     let err = run(
         &lookuper_settings(settings.clone()),
-        &conn(VendorKind::Chakra, &silent.base),
+        &conn(VendorKind::CHAKRA, &silent.base),
         LookupKind::Id,
         "x",
     )
@@ -1031,7 +1030,7 @@ async fn silence_and_trickling_bodies_end_at_the_timeout() {
     let started = Instant::now();
     let err = run(
         &lookuper_settings(settings),
-        &conn(VendorKind::Chakra, &trickle.base),
+        &conn(VendorKind::CHAKRA, &trickle.base),
         LookupKind::Id,
         "x",
     )
@@ -1046,7 +1045,7 @@ async fn refused_connections_dns_and_tls_failures_name_the_cause() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     drop(listener);
-    let err = run_default(VendorKind::Chakra, &format!("http://127.0.0.1:{port}"), "x")
+    let err = run_default(VendorKind::CHAKRA, &format!("http://127.0.0.1:{port}"), "x")
         .await
         .unwrap_err();
     assert_eq!(
@@ -1055,7 +1054,7 @@ async fn refused_connections_dns_and_tls_failures_name_the_cause() {
     );
     assert_eq!(err.exit_code(), 6);
 
-    let err = run_default(VendorKind::Chakra, "https://no-such-host.invalid", "x")
+    let err = run_default(VendorKind::CHAKRA, "https://no-such-host.invalid", "x")
         .await
         .unwrap_err();
     assert_eq!(err.exit_code(), 6);
@@ -1077,7 +1076,7 @@ async fn refused_connections_dns_and_tls_failures_name_the_cause() {
                 .await;
         }
     });
-    let err = run_default(VendorKind::Chakra, &https, "x")
+    let err = run_default(VendorKind::CHAKRA, &https, "x")
         .await
         .unwrap_err();
     assert_eq!(err.exit_code(), 6);
@@ -1101,10 +1100,10 @@ async fn a_redirect_to_another_host_is_not_followed_and_the_key_stays_home() {
         .mount(&home)
         .await;
     Mock::given(method("GET"))
-        .respond_with(json_response(200, doc_body(VendorKind::Foldspace)))
+        .respond_with(json_response(200, doc_body(VendorKind::FOLDSPACE)))
         .mount(&elsewhere)
         .await;
-    let err = run_default(VendorKind::Foldspace, &home.uri(), "x")
+    let err = run_default(VendorKind::FOLDSPACE, &home.uri(), "x")
         .await
         .unwrap_err();
     assert_eq!(err.exit_code(), 6);
@@ -1128,7 +1127,7 @@ async fn same_origin_redirects_are_followed_but_loops_stop() {
     Mock::given(method("GET"))
         .and(path("/v1/user/new"))
         .and(header("x-foldspace-api-key", KEY))
-        .respond_with(json_response(200, doc_body(VendorKind::Foldspace)))
+        .respond_with(json_response(200, doc_body(VendorKind::FOLDSPACE)))
         .mount(&server)
         .await;
     Mock::given(method("GET"))
@@ -1136,10 +1135,10 @@ async fn same_origin_redirects_are_followed_but_loops_stop() {
         .respond_with(ResponseTemplate::new(307).insert_header("location", "/v1/user/loop"))
         .mount(&server)
         .await;
-    run_default(VendorKind::Foldspace, &server.uri(), "old")
+    run_default(VendorKind::FOLDSPACE, &server.uri(), "old")
         .await
         .unwrap();
-    let err = run_default(VendorKind::Foldspace, &server.uri(), "loop")
+    let err = run_default(VendorKind::FOLDSPACE, &server.uri(), "loop")
         .await
         .unwrap_err();
     assert_eq!(err.exit_code(), 6);
@@ -1165,7 +1164,7 @@ async fn keys_never_go_over_plain_http_to_another_machine() {
         "http://example.com:8080",
         "http://localhost.example.com",
     ] {
-        let err = run_default(VendorKind::Foldspace, base, "x")
+        let err = run_default(VendorKind::FOLDSPACE, base, "x")
             .await
             .unwrap_err();
         assert_eq!(err.exit_code(), 2, "{base}");
@@ -1184,7 +1183,7 @@ async fn keys_never_go_over_plain_http_to_another_machine() {
             ("USERSCOPE_COHO_SECRET", COHO_SECRET),
         ]),
     );
-    let mut c = conn(VendorKind::Coho, "https://app.coho.ai");
+    let mut c = conn(VendorKind::COHO, "https://app.coho.ai");
     c.auth_url = Some(url::Url::parse("http://auth.example.com").unwrap());
     let err = run(&l, &c, LookupKind::Id, "u").await.unwrap_err();
     assert_eq!(err.exit_code(), 2);
@@ -1224,21 +1223,21 @@ async fn hostile_ids_are_encoded_into_the_documented_endpoint() {
     .await;
     let l = lookuper();
     let cases: [(VendorKind, LookupKind, &str); 6] = [
-        (VendorKind::Coho, LookupKind::Id, "/api/data/user/"),
-        (VendorKind::Foldspace, LookupKind::Identifier, "/v1/user/"),
-        (VendorKind::Chakra, LookupKind::Id, "/v1/ext/user/"),
+        (VendorKind::COHO, LookupKind::Id, "/api/data/user/"),
+        (VendorKind::FOLDSPACE, LookupKind::Identifier, "/v1/user/"),
+        (VendorKind::CHAKRA, LookupKind::Id, "/v1/ext/user/"),
         (
-            VendorKind::Usercom,
+            VendorKind::USERCOM,
             LookupKind::Key,
             "/api/public/users/search/?key=",
         ),
         (
-            VendorKind::Usercom,
+            VendorKind::USERCOM,
             LookupKind::Email,
             "/api/public/users/search/?email=",
         ),
         (
-            VendorKind::Vemetric,
+            VendorKind::VEMETRIC,
             LookupKind::Identifier,
             "/v1/users/single?identifier=",
         ),
@@ -1286,7 +1285,7 @@ async fn hostile_ids_are_encoded_into_the_documented_endpoint() {
     for id in [".", ".."] {
         let err = run(
             &l,
-            &conn(VendorKind::Foldspace, &server.base),
+            &conn(VendorKind::FOLDSPACE, &server.base),
             LookupKind::Identifier,
             id,
         )
@@ -1337,11 +1336,11 @@ async fn coho_token_is_obtained_once_and_reused() {
     Mock::given(method("GET"))
         .and(path("/api/data/user/u-42"))
         .and(header("authorization", "Bearer tok-1"))
-        .respond_with(json_response(200, doc_body(VendorKind::Coho)))
+        .respond_with(json_response(200, doc_body(VendorKind::COHO)))
         .mount(&server)
         .await;
     let l = coho_lookuper();
-    let c = conn(VendorKind::Coho, &server.uri());
+    let c = conn(VendorKind::COHO, &server.uri());
     let first = run(&l, &c, LookupKind::Id, "u-42").await.unwrap();
     let second = run(&l.clone(), &c, LookupKind::Id, "u-42").await.unwrap();
     let reqs = server.received_requests().await.unwrap();
@@ -1375,11 +1374,11 @@ async fn coho_token_is_refreshed_once_after_a_401() {
         .await;
     Mock::given(method("GET"))
         .and(header("authorization", "Bearer tok-new"))
-        .respond_with(json_response(200, doc_body(VendorKind::Coho)))
+        .respond_with(json_response(200, doc_body(VendorKind::COHO)))
         .mount(&server)
         .await;
     let l = coho_lookuper();
-    let c = conn(VendorKind::Coho, &server.uri());
+    let c = conn(VendorKind::COHO, &server.uri());
     run(&l, &c, LookupKind::Id, "u-42").await.unwrap();
     let reqs = server.received_requests().await.unwrap();
     let auths: Vec<&str> = requests_to(&reqs, "/api/data/user/u-42")
@@ -1410,7 +1409,7 @@ async fn coho_second_401_after_refresh_is_key_rejected_without_more_exchanges() 
     let l = coho_lookuper();
     let err = run(
         &l,
-        &conn(VendorKind::Coho, &server.uri()),
+        &conn(VendorKind::COHO, &server.uri()),
         LookupKind::Id,
         "u-42",
     )
@@ -1445,7 +1444,7 @@ async fn coho_exchange_failures_never_show_the_secret() {
         .mount(&server)
         .await;
     let l = coho_lookuper();
-    let c = conn(VendorKind::Coho, &server.uri());
+    let c = conn(VendorKind::COHO, &server.uri());
     let err = run(&l, &c, LookupKind::Id, "u-42").await.unwrap_err();
     assert_eq!(err.exit_code(), 4);
     assert_eq!(
@@ -1464,7 +1463,7 @@ async fn a_ready_coho_token_is_used_as_is() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(header("authorization", "Bearer ready-token"))
-        .respond_with(json_response(200, doc_body(VendorKind::Coho)))
+        .respond_with(json_response(200, doc_body(VendorKind::COHO)))
         .mount(&server)
         .await;
     let l = lookuper_with(
@@ -1473,7 +1472,7 @@ async fn a_ready_coho_token_is_used_as_is() {
     );
     run(
         &l,
-        &conn(VendorKind::Coho, &server.uri()),
+        &conn(VendorKind::COHO, &server.uri()),
         LookupKind::Id,
         "u-42",
     )
@@ -1488,7 +1487,7 @@ async fn no_key_names_the_env_var() {
     let l = lookuper_with(HttpSettings::default(), HashMap::new());
     let err = run(
         &l,
-        &conn(VendorKind::Chakra, "http://127.0.0.1:9"),
+        &conn(VendorKind::CHAKRA, "http://127.0.0.1:9"),
         LookupKind::Id,
         "x",
     )
@@ -1580,7 +1579,7 @@ fn first_line(s: &str) -> &str {
 #[tokio::test]
 async fn cli_get_formats_and_exit_codes() {
     let server = MockServer::start().await;
-    let body = serde_json::to_string_pretty(&doc_body(VendorKind::Foldspace)).unwrap();
+    let body = serde_json::to_string_pretty(&doc_body(VendorKind::FOLDSPACE)).unwrap();
     Mock::given(method("GET"))
         .and(path("/v1/user/alice"))
         .and(header("x-foldspace-api-key", KEY))
@@ -1643,7 +1642,7 @@ async fn cli_get_formats_and_exit_codes() {
     assert_eq!(doc["lookup"], json!({"by": "identifier", "value": "alice"}));
     assert_eq!(doc["request"]["url"], format!("{uri}/v1/user/alice"));
     assert_eq!(doc["request"]["status"], 200);
-    assert_eq!(doc["raw"], doc_body(VendorKind::Foldspace));
+    assert_eq!(doc["raw"], doc_body(VendorKind::FOLDSPACE));
     assert!(doc["request"]["elapsedMs"].is_u64());
 
     let text = get("alice", "text").await;
@@ -1817,11 +1816,11 @@ async fn cli_vendors_lists_every_vendor_without_keys() {
 async fn each_vendor_body_arrives_normalized() {
     let server = MockServer::start().await;
     for (vendor, prefix) in [
-        (VendorKind::Coho, "/api/data/user/"),
-        (VendorKind::Usercom, "/api/public/users/search/"),
-        (VendorKind::Foldspace, "/v1/user/"),
-        (VendorKind::Chakra, "/v1/ext/user/"),
-        (VendorKind::Vemetric, "/v1/users/single"),
+        (VendorKind::COHO, "/api/data/user/"),
+        (VendorKind::USERCOM, "/api/public/users/search/"),
+        (VendorKind::FOLDSPACE, "/v1/user/"),
+        (VendorKind::CHAKRA, "/v1/ext/user/"),
+        (VendorKind::VEMETRIC, "/v1/users/single"),
     ] {
         Mock::given(method("GET"))
             .and(wiremock::matchers::path_regex(format!("^{prefix}")))
@@ -1839,7 +1838,7 @@ async fn each_vendor_body_arrives_normalized() {
         fields.iter().any(|f| f.value == value)
     };
 
-    let coho = get(VendorKind::Coho, "u-42").await;
+    let coho = get(VendorKind::COHO, "u-42").await;
     assert_eq!(coho.profile.display_name.as_deref(), Some("Zoë Ångström"));
     assert_eq!(coho.profile.email.as_deref(), Some("zoe@example.com"));
     assert_eq!(coho.profile.location.city.as_deref(), Some("Berlin"));
@@ -1853,12 +1852,12 @@ async fn each_vendor_body_arrives_normalized() {
         Some("Power users")
     );
 
-    let usercom = get(VendorKind::Usercom, "g3FaYocCy0U6").await;
+    let usercom = get(VendorKind::USERCOM, "g3FaYocCy0U6").await;
     assert_eq!(usercom.profile.display_name.as_deref(), Some("Jane Doe"));
     assert_eq!(usercom.profile.id.as_deref(), Some("19678376"));
     assert_eq!(usercom.profile.kind.as_deref(), Some("visitor"));
 
-    let foldspace = get(VendorKind::Foldspace, "bTMwUidOQiZhMazBDWGAAmuRnu9N2").await;
+    let foldspace = get(VendorKind::FOLDSPACE, "bTMwUidOQiZhMazBDWGAAmuRnu9N2").await;
     assert_eq!(
         foldspace.profile.display_name.as_deref(),
         Some("Alice Johnson")
@@ -1870,14 +1869,14 @@ async fn each_vendor_body_arrives_normalized() {
         foldspace.profile.attributes
     );
 
-    let chakra = get(VendorKind::Chakra, "9763caa1-cef3-497f-b3b2-f551456b2831").await;
+    let chakra = get(VendorKind::CHAKRA, "9763caa1-cef3-497f-b3b2-f551456b2831").await;
     assert_eq!(chakra.profile.display_name.as_deref(), Some("Ravi K"));
     assert_eq!(
         chakra.profile.location.timezone.as_deref(),
         Some("Asia/Kolkata")
     );
 
-    let vemetric = get(VendorKind::Vemetric, "123").await;
+    let vemetric = get(VendorKind::VEMETRIC, "123").await;
     assert_eq!(vemetric.profile.display_name.as_deref(), Some("John Doe"));
     assert_eq!(
         vemetric.profile.location.country_code.as_deref(),
@@ -1891,7 +1890,7 @@ async fn each_vendor_body_arrives_normalized() {
     // The raw body is kept byte for byte.
     assert_eq!(
         vemetric.raw,
-        doc_body(VendorKind::Vemetric).to_string().as_bytes()
+        doc_body(VendorKind::VEMETRIC).to_string().as_bytes()
     );
 }
 
@@ -1902,7 +1901,7 @@ async fn each_vendor_body_arrives_normalized() {
 #[tokio::test]
 async fn cli_get_demo_prints_text_json_and_raw() {
     let rich = userscope::demo::find(
-        VendorKind::Foldspace,
+        VendorKind::FOLDSPACE,
         LookupKind::Identifier,
         "bTMwUidOQiZhMazBDWGAAmuRnu9N2",
     )
@@ -1991,7 +1990,7 @@ async fn cli_get_coho_with_client_credentials_never_shows_the_secret() {
     Mock::given(method("GET"))
         .and(path("/api/data/user/u-42"))
         .and(header("authorization", "Bearer tok-cli"))
-        .respond_with(json_response(200, doc_body(VendorKind::Coho)))
+        .respond_with(json_response(200, doc_body(VendorKind::COHO)))
         .expect(2)
         .mount(&server)
         .await;

@@ -9,7 +9,7 @@ use url::Url;
 use super::DemoServerArgs;
 use crate::demo::{self, DemoServer};
 use crate::secrets::{api_key_var, env_stem};
-use crate::vendor::VendorKind;
+use crate::vendors::VendorKind;
 
 /// Exit code when the port cannot be bound: like `get`'s network errors (design §4: 6).
 pub const EXIT_BIND_FAILED: i32 = 6;
@@ -22,12 +22,15 @@ pub async fn run(args: DemoServerArgs) -> i32 {
             return EXIT_BIND_FAILED;
         }
     };
+    // Listen for SIGTERM before announcing the port: a script that reads the banner and stops
+    // the server at once must not kill it before the handler is in place.
+    let stop = StopSignal::listen();
     let mut out = std::io::stdout().lock();
     // A closed stdout (e.g. `| head`) must not stop the server: it keeps serving, silently.
     let _ = out.write_all(banner(&server).as_bytes());
     let _ = out.flush();
     drop(out);
-    wait_for_stop_signal().await;
+    stop.wait().await;
     server.shutdown().await;
     0
 }
@@ -49,11 +52,18 @@ fn bind_error_message(port: u16, error: &std::io::Error) -> String {
 pub fn banner(server: &DemoServer) -> String {
     let base = base_text(&server.base_url());
     let mut text = format!("Demo vendors listening on {base}\n\n");
-    text.push_str("# Paste into a shell, then e.g. `userscope get coho u-1001`:\n");
-    for vendor in VendorKind::ALL {
+    if let Some(first) = VendorKind::all().next()
+        && let Some(user) = demo::users(first).first()
+    {
+        text.push_str(&format!(
+            "# Paste into a shell, then e.g. `userscope get {first} {}`:\n",
+            user.value
+        ));
+    }
+    for vendor in VendorKind::all() {
         let stem = env_stem(vendor.as_str());
         text.push_str(&format!("export USERSCOPE_{stem}_BASE_URL={base}\n"));
-        if vendor == VendorKind::Coho {
+        if vendor.accepts_client_credentials() {
             text.push_str(&format!("export USERSCOPE_{stem}_AUTH_URL={base}\n"));
         }
         text.push_str(&format!(
@@ -62,13 +72,18 @@ pub fn banner(server: &DemoServer) -> String {
             demo::demo_key(vendor)
         ));
     }
-    text.push_str(&format!(
-        "# Coho can also exchange a client id + secret for its token (unset USERSCOPE_COHO_API_KEY first):\n\
-         # export USERSCOPE_COHO_CLIENT_ID={}\n\
-         # export USERSCOPE_COHO_SECRET={}\n\n",
-        demo::COHO_DEMO_CLIENT_ID,
-        demo::COHO_DEMO_SECRET
-    ));
+    for vendor in VendorKind::all() {
+        if let Some((client_id, secret)) = vendor.adapter().demo().client_credentials() {
+            let stem = env_stem(vendor.as_str());
+            text.push_str(&format!(
+                "# {} can also exchange a client id + secret for its token (unset {} first):\n\
+                 # export USERSCOPE_{stem}_CLIENT_ID={client_id}\n\
+                 # export USERSCOPE_{stem}_SECRET={secret}\n\n",
+                vendor.display_name(),
+                api_key_var(vendor.as_str()),
+            ));
+        }
+    }
     text.push_str(&people_table());
     text.push_str("\nPress Ctrl-C to stop.\n");
     text
@@ -82,7 +97,7 @@ fn base_text(url: &Url) -> String {
 /// The demo people per vendor, and the lookup that always answers 429.
 pub fn people_table() -> String {
     let mut text = String::from("Demo users (vendor, lookup kind, value, what it shows):\n");
-    for vendor in VendorKind::ALL {
+    for vendor in VendorKind::all() {
         for user in demo::users(vendor) {
             text.push_str(&format!(
                 "  {:<10} {:<11} {:<38} {}\n",
@@ -113,24 +128,29 @@ pub fn people_table() -> String {
     text
 }
 
-async fn wait_for_stop_signal() {
+/// Ctrl-C or (on Unix) SIGTERM, registered when created.
+struct StopSignal {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
+    term: Option<tokio::signal::unix::Signal>,
+}
+
+impl StopSignal {
+    fn listen() -> Self {
+        StopSignal {
+            #[cfg(unix)]
+            term: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok(),
         }
     }
-    #[cfg(not(unix))]
-    {
+
+    async fn wait(self) {
+        #[cfg(unix)]
+        if let Some(mut term) = self.term {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
         let _ = tokio::signal::ctrl_c().await;
     }
 }
@@ -149,49 +169,24 @@ mod tests {
     }
 
     #[test]
-    fn people_table_lists_every_person_alias_and_rate_limited_id() {
+    fn people_table_has_a_rate_limited_line_per_vendor() {
         let table = people_table();
-        assert!(
-            table
-                .contains("  coho       id          u-1001                                 rich\n")
-        );
-        assert!(table.contains(
-            "  usercom    email       jane.doe@brightpath.io                 rich (same person)\n"
-        ));
-        assert!(table.contains("  vemetric   id          429                                    always rate limited (429)\n"));
         assert_eq!(
             table
                 .lines()
                 .filter(|l| l.contains("always rate limited"))
                 .count(),
-            5
+            VendorKind::all().count()
         );
-    }
-
-    #[tokio::test]
-    async fn banner_prints_the_real_port_keys_and_base_urls() {
-        let server = demo::start(0).await.unwrap();
-        let port = server.addr().port();
-        let text = banner(&server);
-        let first = text.lines().next().unwrap();
-        assert_eq!(
-            first,
-            format!("Demo vendors listening on http://127.0.0.1:{port}")
-        );
-        assert!(text.contains(&format!(
-            "export USERSCOPE_VEMETRIC_BASE_URL=http://127.0.0.1:{port}\n"
-        )));
-        assert!(text.contains(&format!(
-            "export USERSCOPE_COHO_AUTH_URL=http://127.0.0.1:{port}\n"
-        )));
-        assert!(text.contains(&format!(
-            "export USERSCOPE_USERCOM_API_KEY={}\n",
-            demo::USERCOM_DEMO_KEY
-        )));
-        assert!(text.contains(&format!(
-            "export USERSCOPE_COHO_API_KEY={}\n",
-            demo::COHO_DEMO_TOKEN
-        )));
-        server.shutdown().await;
+        for vendor in VendorKind::all() {
+            let first = &demo::users(vendor)[0];
+            let line = format!(
+                "  {:<10} {:<11} {:<38} rich\n",
+                vendor.as_str(),
+                first.lookup.as_str(),
+                first.value
+            );
+            assert!(table.contains(&line), "{table}");
+        }
     }
 }

@@ -7,11 +7,11 @@ use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 
 use super::{ConnectionArgs, GetArgs, OutputFormat};
-use crate::config::{Config, HttpSettings, Overrides, parse_region};
+use crate::config::{Config, HttpSettings, Overrides};
 use crate::error::LookupError;
 use crate::lookup::{LookupOutcome, Lookuper};
 use crate::secrets::KeySource;
-use crate::vendor::{Connection, Lookup, LookupKind, VendorKind};
+use crate::vendors::{Connection, Lookup, LookupKind, VendorKind};
 
 /// Where keys come from for headless commands: env first, then the OS keyring.
 pub fn key_source() -> Arc<dyn KeySource> {
@@ -49,7 +49,7 @@ async fn get(args: GetArgs) -> Result<(), LookupError> {
 }
 
 /// `--demo`: the built-in demo vendors on a free loopback port, with their demo keys. The
-/// vendor must be one of the five (configured connections point at real services).
+/// vendor must be a registered one (configured connections point at real services).
 async fn get_demo(args: &GetArgs, settings: HttpSettings) -> Result<(), LookupError> {
     let vendor = VendorKind::parse(&args.vendor).ok_or_else(|| {
         LookupError::Usage(format!(
@@ -125,7 +125,7 @@ pub fn http_settings(
 pub fn overrides(flags: &ConnectionArgs) -> Result<Overrides, LookupError> {
     Ok(Overrides {
         base_url: flags.base_url.clone(),
-        region: flags.region.as_deref().map(parse_region).transpose()?,
+        region: flags.region.clone(),
         subdomain: flags.subdomain.clone(),
     })
 }
@@ -163,11 +163,8 @@ pub fn parse_lookup(conn: &Connection, by: Option<&str>, id: &str) -> Result<Loo
     Ok(Lookup::new(kind, id))
 }
 
-fn describe_kind(vendor: VendorKind, kind: LookupKind) -> String {
-    match (vendor, kind) {
-        (VendorKind::Usercom, LookupKind::Key) => "user key (cookie)".to_owned(),
-        (_, kind) => kind.as_str().to_owned(),
-    }
+fn describe_kind(vendor: VendorKind, kind: LookupKind) -> &'static str {
+    vendor.adapter().describe_kind(kind)
 }
 
 fn print(outcome: &LookupOutcome, format: OutputFormat) -> Result<(), LookupError> {

@@ -7,9 +7,10 @@
 //! the exit codes of `get` (design §4): 5 rate limited, 6 network or server trouble.
 //!
 //! `keys set` reads the key from a hidden prompt on a terminal, or from stdin otherwise (one
-//! line; surrounding whitespace is dropped): `printf %s "$KEY" | userscope keys set coho`.
-//! Coho client credentials: `--client-id ID` (not a secret) with the secret from the prompt or
-//! stdin; on a terminal without `--client-id` the command asks which of the two you have.
+//! line; surrounding whitespace is dropped): `printf %s "$KEY" | userscope keys set VENDOR`.
+//! Client credentials (vendors with a token exchange): `--client-id ID` (not a secret) with the
+//! secret from the prompt or stdin; on a terminal without `--client-id` the command asks which
+//! of the two you have.
 
 use std::io::{BufRead, IsTerminal, Read, Write};
 use std::sync::Arc;
@@ -26,7 +27,7 @@ use crate::secrets::{
     self, ApiKey, Credential, EnvKeys, KeyError, KeyOrigin, KeySource, KeyringKeys, SERVICE,
     api_key_var,
 };
-use crate::vendor::{Connection, Lookup, LookupKind, VendorKind};
+use crate::vendors::{Connection, Lookup, LookupKind, VendorKind};
 
 /// Longest key accepted on stdin; real keys are far shorter.
 const MAX_KEY_BYTES: usize = 16 * 1024;
@@ -67,7 +68,7 @@ async fn blocking(
 }
 
 /// A connection's keyring account and vendor. Unlike `Config::resolve` this needs no URL, so a
-/// User.com key can be stored before its subdomain is configured.
+/// key can be stored before the settings that make the vendor's host (e.g. a subdomain).
 pub fn key_target(config: &Config, name: &str) -> Result<(String, VendorKind), LookupError> {
     let name = name.trim();
     let vendor = match config.connections.get(name) {
@@ -97,9 +98,10 @@ pub fn key_target(config: &Config, name: &str) -> Result<(String, VendorKind), L
 fn set(name: &str, client_id: Option<&str>) -> Result<i32, LookupError> {
     let config = Config::load()?;
     let (account, vendor) = key_target(&config, name)?;
-    if client_id.is_some() && vendor != VendorKind::Coho {
+    if client_id.is_some() && !vendor.accepts_client_credentials() {
         return Err(LookupError::Usage(format!(
-            "--client-id is only for Coho connections; `{account}` is {}",
+            "--client-id is only for {} connections; `{account}` is {}",
+            crate::vendors::client_credential_vendors(),
             vendor.display_name()
         )));
     }
@@ -108,7 +110,7 @@ fn set(name: &str, client_id: Option<&str>) -> Result<i32, LookupError> {
     } else {
         let secret = read_key_from_stdin(&account)?;
         match client_id {
-            Some(id) => coho_client(id, secret)?,
+            Some(id) => client_credentials(vendor, id, secret)?,
             None => Credential::Key(secret),
         }
     };
@@ -132,35 +134,47 @@ fn set(name: &str, client_id: Option<&str>) -> Result<i32, LookupError> {
     Ok(0)
 }
 
-fn coho_client(client_id: &str, secret: ApiKey) -> Result<Credential, LookupError> {
+fn client_credentials(
+    vendor: VendorKind,
+    client_id: &str,
+    secret: ApiKey,
+) -> Result<Credential, LookupError> {
     let client_id = client_id.trim();
     if client_id.is_empty()
         || client_id
             .chars()
             .any(|c| c.is_whitespace() || c.is_control())
     {
-        return Err(LookupError::Usage(
-            "the Coho client id must be one word without spaces".to_owned(),
-        ));
+        return Err(LookupError::Usage(format!(
+            "the {} client id must be one word without spaces",
+            vendor.display_name()
+        )));
     }
-    Ok(Credential::CohoClient {
+    Ok(Credential::ClientCredentials {
         client_id: client_id.to_owned(),
         secret,
     })
 }
 
-/// Hidden prompt; for Coho without `--client-id`, first ask whether this is a token.
+/// Hidden prompt; for a vendor with a token exchange and no `--client-id`, first ask whether
+/// this is a ready token.
 fn read_from_terminal(
     account: &str,
     vendor: VendorKind,
     client_id: Option<&str>,
 ) -> Result<Credential, LookupError> {
-    let client_id = match (vendor, client_id) {
-        (VendorKind::Coho, None) => {
+    let exchange = vendor.adapter().token_exchange();
+    let name = vendor.display_name();
+    let client_id = match (exchange, client_id) {
+        (Some(exchange), None) => {
             eprintln!(
-                "Coho accepts an access token, or a client id + secret that userscope exchanges for short-lived tokens."
+                "{name} accepts an {}, or a client id + secret that userscope exchanges for short-lived tokens.",
+                exchange.token_name()
             );
-            eprint!("Client id (leave empty to store an access token instead): ");
+            eprint!(
+                "Client id (leave empty to store an {} instead): ",
+                exchange.token_name()
+            );
             let _ = std::io::stderr().flush();
             let mut line = String::new();
             std::io::stdin()
@@ -172,10 +186,10 @@ fn read_from_terminal(
         }
         (_, id) => id.map(str::to_owned),
     };
-    let what = match (&client_id, vendor) {
-        (Some(_), _) => "Coho client secret".to_owned(),
-        (None, VendorKind::Coho) => "Coho access token".to_owned(),
-        (None, v) => format!("{} API key", v.display_name()),
+    let what = match (&client_id, exchange) {
+        (Some(_), _) => format!("{name} client secret"),
+        (None, Some(exchange)) => format!("{name} {}", exchange.token_name()),
+        (None, None) => format!("{name} API key"),
     };
     let mut typed = rpassword::prompt_password(format!("{what} for {account} (input hidden): "))
         .map_err(|e| LookupError::Usage(format!("cannot read the key from the terminal: {e}")))?;
@@ -187,7 +201,7 @@ fn read_from_terminal(
         ));
     }
     match client_id {
-        Some(id) => coho_client(&id, secret),
+        Some(id) => client_credentials(vendor, &id, secret),
         None => Ok(Credential::Key(secret)),
     }
 }
@@ -224,9 +238,10 @@ fn read_key_from_stdin(account: &str) -> Result<ApiKey, LookupError> {
         )));
     }
     if key.contains(['\n', '\r']) {
-        return Err(LookupError::Usage(
-            "stdin holds more than one line; give only the key (Coho client credentials: pass --client-id ID and only the secret on stdin)".to_owned(),
-        ));
+        return Err(LookupError::Usage(format!(
+            "stdin holds more than one line; give only the key ({} client credentials: pass --client-id ID and only the secret on stdin)",
+            crate::vendors::client_credential_vendors()
+        )));
     }
     Ok(ApiKey::from_secret_str(key))
 }
@@ -270,7 +285,9 @@ pub fn key_status(
 ) -> String {
     let env_text = env.map(|(_, origin)| origin.to_string());
     let keyring_text = match keyring {
-        Ok(Some(Credential::CohoClient { .. })) => Some("keyring (client id + secret)".to_owned()),
+        Ok(Some(Credential::ClientCredentials { .. })) => {
+            Some("keyring (client id + secret)".to_owned())
+        }
         Ok(Some(Credential::Key(_))) => Some("keyring".to_owned()),
         Ok(None) => None,
         Err(e) => Some(format!("keyring error: {}", short_error(e))),
@@ -431,123 +448,37 @@ async fn blocking_credential(
 mod tests {
     use super::*;
 
-    fn key(v: &str) -> Credential {
-        Credential::Key(ApiKey::new(v))
-    }
-
-    #[test]
-    fn key_target_accepts_vendors_and_configured_connections() {
-        let config = Config::parse(
-            "[connections.coho-us]\nvendor = \"coho\"\nregion = \"us\"\n[connections.acme]\nvendor = \"usercom\"\n",
-        )
-        .unwrap();
-        assert_eq!(
-            key_target(&config, "Foldspace").unwrap(),
-            ("foldspace".into(), VendorKind::Foldspace)
-        );
-        assert_eq!(
-            key_target(&config, "coho-us").unwrap(),
-            ("coho-us".into(), VendorKind::Coho)
-        );
-        // A User.com connection without a subdomain can still get its key.
-        assert_eq!(
-            key_target(&config, "acme").unwrap(),
-            ("acme".into(), VendorKind::Usercom)
-        );
-        let err = key_target(&config, "nope").unwrap_err();
-        assert_eq!(err.exit_code(), 2);
-        assert!(
-            err.to_string()
-                .contains("configured connections: acme, coho-us"),
-            "{err}"
-        );
-    }
-
-    #[test]
-    fn status_says_where_the_key_comes_from() {
-        let env = (key("e"), KeyOrigin::Env("USERSCOPE_COHO_API_KEY".into()));
-        let locked = Err(KeyError::Locked { detail: "x".into() });
-        assert_eq!(key_status(None, &Ok(None)), "not set");
-        assert_eq!(key_status(None, &Ok(Some(key("k")))), "keyring");
-        assert_eq!(
-            key_status(Some(&env), &Ok(None)),
-            "env USERSCOPE_COHO_API_KEY"
-        );
-        assert_eq!(
-            key_status(Some(&env), &Ok(Some(key("k")))),
-            "env USERSCOPE_COHO_API_KEY + keyring (env wins)"
-        );
-        assert_eq!(key_status(None, &locked), "keyring error: keyring locked");
-        assert_eq!(
-            key_status(Some(&env), &locked),
-            "env USERSCOPE_COHO_API_KEY (keyring error: keyring locked)"
-        );
-        let client = Credential::CohoClient {
-            client_id: "id".into(),
-            secret: ApiKey::new("s"),
-        };
-        assert_eq!(
-            key_status(None, &Ok(Some(client))),
-            "keyring (client id + secret)"
-        );
-    }
-
-    #[test]
-    fn list_table_shows_each_error_once_with_its_fix() {
-        let locked = KeyError::Locked { detail: "x".into() };
-        let rows = vec![
-            KeyRow {
-                connection: "coho".into(),
-                vendor: VendorKind::Coho,
-                status: "keyring".into(),
-                keyring_error: None,
-            },
-            KeyRow {
-                connection: "foldspace".into(),
-                vendor: VendorKind::Foldspace,
-                status: "keyring error: keyring locked".into(),
-                keyring_error: Some(locked.clone()),
-            },
-            KeyRow {
-                connection: "vemetric".into(),
-                vendor: VendorKind::Vemetric,
-                status: "keyring error: keyring locked".into(),
-                keyring_error: Some(locked.clone()),
-            },
-        ];
-        let text = render_list(&rows, "Secret Service keyring");
-        let expected = format!(
-            "Keys come from USERSCOPE_<CONNECTION>_API_KEY first, then the Secret Service keyring (service userscope).\n\
-             CONNECTION  VENDOR     KEY\n\
-             coho        coho       keyring\n\
-             foldspace   foldspace  keyring error: keyring locked\n\
-             vemetric    vemetric   keyring error: keyring locked\n\
-             \nkeyring: {locked}\n"
-        );
-        assert_eq!(text, expected);
-    }
-
     #[test]
     fn probe_lookup_uses_a_kind_every_vendor_accepts() {
-        assert_eq!(
-            probe_lookup(VendorKind::Vemetric).by,
-            LookupKind::Identifier
-        );
-        assert_eq!(
-            probe_lookup(VendorKind::Foldspace).by,
-            LookupKind::Identifier
-        );
-        assert_eq!(probe_lookup(VendorKind::Coho).by, LookupKind::Id);
-        assert_eq!(probe_lookup(VendorKind::Usercom).by, LookupKind::Key);
-        assert_eq!(probe_lookup(VendorKind::Chakra).value, PROBE_ID);
+        for vendor in VendorKind::all() {
+            let probe = probe_lookup(vendor);
+            assert_eq!(probe.value, PROBE_ID);
+            assert!(vendor.lookup_kinds().contains(&probe.by), "{vendor}");
+            let expected = if vendor.lookup_kinds().contains(&LookupKind::Identifier) {
+                LookupKind::Identifier
+            } else {
+                vendor.default_lookup()
+            };
+            assert_eq!(probe.by, expected, "{vendor}");
+        }
     }
 
     #[test]
-    fn coho_client_id_must_be_one_word() {
-        assert!(coho_client("my id", ApiKey::new("s")).is_err());
+    fn client_id_must_be_one_word() {
+        let vendor = VendorKind::all()
+            .find(|v| v.accepts_client_credentials())
+            .unwrap();
+        let err = client_credentials(vendor, "my id", ApiKey::new("s")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "the {} client id must be one word without spaces",
+                vendor.display_name()
+            )
+        );
         assert!(matches!(
-            coho_client(" cid ", ApiKey::new("s")).unwrap(),
-            Credential::CohoClient { client_id, .. } if client_id == "cid"
+            client_credentials(vendor, " cid ", ApiKey::new("s")).unwrap(),
+            Credential::ClientCredentials { client_id, .. } if client_id == "cid"
         ));
     }
 }

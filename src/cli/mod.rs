@@ -72,11 +72,11 @@ pub struct ConnectionArgs {
     /// Replace the vendor's scheme, host and port (the documented path stays).
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
-    /// Coho region: eu or us.
-    #[arg(long, value_name = "REGION")]
+    /// A vendor's region (the help text comes from the vendor that declares it).
+    #[arg(long, value_name = "REGION", help = setting_help("region"))]
     pub region: Option<String>,
-    /// User.com account subdomain (the part before .user.com).
-    #[arg(long, value_name = "NAME")]
+    /// A vendor's account subdomain (the help text comes from the vendor that declares it).
+    #[arg(long, value_name = "NAME", help = setting_help("subdomain"))]
     pub subdomain: Option<String>,
     /// Total request timeout in seconds (default 30, or [http] timeout_secs).
     #[arg(long, value_name = "SECS")]
@@ -91,7 +91,8 @@ pub struct ConnectionArgs {
 
 #[derive(Debug, Args)]
 pub struct GetArgs {
-    /// Vendor (coho, usercom, foldspace, chakra, vemetric) or a configured connection name.
+    /// Vendor or a configured connection name (the vendors come from the registry).
+    #[arg(help = vendor_help())]
     pub vendor: String,
     /// The user ID, cookie key, email or identifier to look up.
     pub id: String,
@@ -112,9 +113,9 @@ pub enum KeysCommand {
     /// Store a key: read from a hidden prompt, or from stdin when stdin is not a terminal.
     Set {
         connection: String,
-        /// Coho: store client credentials (this id + the secret from the prompt or stdin)
-        /// instead of an access token. The id is not a secret; the secret never goes here.
-        #[arg(long, value_name = "ID")]
+        /// Vendors with a token exchange: store client credentials instead of a token (the
+        /// help text names them, from the registry).
+        #[arg(long, value_name = "ID", help = client_id_help())]
         client_id: Option<String>,
     },
     /// Remove a stored key.
@@ -130,6 +131,31 @@ pub enum KeysCommand {
         #[command(flatten)]
         conn: ConnectionArgs,
     },
+}
+
+/// `--region` / `--subdomain` help: the declaring vendor's own line.
+fn setting_help(key: &str) -> String {
+    crate::vendors::setting(key).map_or_else(
+        || format!("Connection setting `{key}`."),
+        |(_, s)| s.help.to_owned(),
+    )
+}
+
+fn vendor_help() -> String {
+    format!(
+        "Vendor ({}) or a configured connection name",
+        crate::vendors::vendor_names()
+    )
+}
+
+fn client_id_help() -> String {
+    let token = crate::vendors::VendorKind::all()
+        .find_map(|v| v.adapter().token_exchange())
+        .map_or("access token", |e| e.token_name());
+    format!(
+        "{}: store client credentials (this id + the secret from the prompt or stdin) instead of an {token}. The id is not a secret; the secret never goes here",
+        crate::vendors::client_credential_vendors()
+    )
 }
 
 #[derive(Debug, Args)]

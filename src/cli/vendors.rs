@@ -7,7 +7,7 @@ use url::Url;
 use crate::config::{Config, Overrides};
 use crate::error::LookupError;
 use crate::secrets::KeySource;
-use crate::vendor::{Connection, VendorKind};
+use crate::vendors::{Connection, VendorKind};
 
 pub async fn run() -> i32 {
     match table() {
@@ -64,7 +64,8 @@ fn row(
             (conn, endpoint)
         }
         Err(_) => {
-            // User.com without a subdomain: no endpoint yet, but the key can still be set.
+            // A vendor whose host needs a setting (e.g. an account subdomain) that is not
+            // given: no endpoint yet, but the key can still be set.
             let vendor = config
                 .connections
                 .get(name)
@@ -77,8 +78,8 @@ fn row(
                 base_url: placeholder,
                 auth_url: None,
             };
-            let endpoint = if vendor == VendorKind::Usercom {
-                "needs subdomain".to_owned()
+            let endpoint = if let Some(setting) = missing_setting(vendor) {
+                format!("needs {}", setting.key)
             } else {
                 "invalid settings (see `userscope get`)".to_owned()
             };
@@ -108,6 +109,14 @@ fn row(
         endpoint: clean(&endpoint),
         key_problem,
     })
+}
+
+/// The setting a vendor without a fixed host needs before it has an endpoint.
+fn missing_setting(vendor: VendorKind) -> Option<crate::vendors::Setting> {
+    if vendor.default_base_url().is_some() {
+        return None;
+    }
+    vendor.adapter().settings().first().copied()
 }
 
 /// Columns aligned by display width.
@@ -144,13 +153,16 @@ pub fn render(rows: &[Row]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::secrets::EnvKeys;
+    use crate::secrets::{EnvKeys, api_key_var};
 
+    /// One row per registered vendor (with no config), showing where keys come from, never
+    /// the key, each vendor's lookup kinds, and its endpoint or the setting it still needs.
     #[test]
     fn table_shows_where_keys_come_from_never_the_key() {
         let config = Config::default();
-        let env =
-            |v: &str| (v == "USERSCOPE_FOLDSPACE_API_KEY").then(|| "fs-secret-123".to_owned());
+        let with_key = VendorKind::all().last().unwrap();
+        let var = api_key_var(with_key.as_str());
+        let env = |v: &str| (v == var).then(|| "secret-123".to_owned());
         let keys = EnvKeys::with_lookup(env);
         let rows: Vec<Row> = config
             .connection_names()
@@ -158,26 +170,27 @@ mod tests {
             .filter_map(|n| row(&config, n, &keys, &env))
             .collect();
         let text = render(&rows);
-        assert!(!text.contains("fs-secret-123"));
-        let line = |name: &str| {
-            text.lines()
-                .find(|l| l.starts_with(name))
-                .unwrap()
-                .to_owned()
-        };
-        let fold = line("foldspace");
-        assert!(fold.contains("Foldspace"), "{text}");
-        assert!(
-            fold.contains("set via env USERSCOPE_FOLDSPACE_API_KEY"),
-            "{text}"
-        );
-        assert!(fold.ends_with("https://api.foldspace.ai"), "{text}");
-        let usercom = line("usercom");
-        assert!(usercom.contains("key, id, email"), "{text}");
-        assert!(usercom.contains("not set"), "{text}");
-        assert!(usercom.ends_with("needs subdomain"), "{text}");
-        assert!(line("coho").ends_with("https://app.coho.ai"), "{text}");
-        assert!(line("vemetric").contains("id, identifier"), "{text}");
-        assert_eq!(text.lines().count(), 6);
+        assert!(!text.contains("secret-123"));
+        assert_eq!(text.lines().count(), VendorKind::all().count() + 1);
+        for vendor in VendorKind::all() {
+            let line = text
+                .lines()
+                .find(|l| l.starts_with(&format!("{} ", vendor.as_str())))
+                .unwrap();
+            assert!(line.contains(vendor.display_name()), "{text}");
+            let kinds: Vec<&str> = vendor.lookup_kinds().iter().map(|k| k.as_str()).collect();
+            assert!(line.contains(&kinds.join(", ")), "{text}");
+            let key = if vendor == with_key {
+                format!("set via env {var}")
+            } else {
+                "not set".to_owned()
+            };
+            assert!(line.contains(&key), "{text}");
+            let endpoint = match vendor.default_base_url() {
+                Some(url) => url.to_owned(),
+                None => format!("needs {}", missing_setting(vendor).unwrap().key),
+            };
+            assert!(line.ends_with(&endpoint), "{text}");
+        }
     }
 }

@@ -244,15 +244,15 @@ mod tests {
         let c = person("Mara Lindquist", "mara@example.org", None, json!(5.0));
         let merged = merge(&[
             Source {
-                connection: "coho",
+                connection: "crm",
                 profile: &a,
             },
             Source {
-                connection: "usercom",
+                connection: "helpdesk",
                 profile: &b,
             },
             Source {
-                connection: "vemetric",
+                connection: "analytics",
                 profile: &c,
             },
         ]);
@@ -264,21 +264,21 @@ mod tests {
             vec![
                 MergedValue {
                     value: json!("Mara Lindqvist"),
-                    from: vec!["coho".into(), "usercom".into()]
+                    from: vec!["crm".into(), "helpdesk".into()]
                 },
                 MergedValue {
                     value: json!("Mara Lindquist"),
-                    from: vec!["vemetric".into()]
+                    from: vec!["analytics".into()]
                 },
             ]
         );
         let email = merged.field("email").unwrap();
         assert!(email.agree);
-        assert_eq!(email.values[0].from, ["coho", "usercom", "vemetric"]);
+        assert_eq!(email.values[0].from, ["crm", "helpdesk", "analytics"]);
         // vemetric has no city: that is silence, not a conflict.
         let city = merged.field("location.city").unwrap();
         assert!(city.agree);
-        assert_eq!(city.values[0].from, ["coho", "usercom"]);
+        assert_eq!(city.values[0].from, ["crm", "helpdesk"]);
         assert!(merged.field("attributes.seats").unwrap().agree);
         assert_eq!(merged.conflicts, ["displayName"]);
     }

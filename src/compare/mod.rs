@@ -7,7 +7,7 @@
 use crate::display::ABSENT;
 use crate::lookup::LookupOutcome;
 use crate::sanitize::sanitize;
-use crate::vendor::{Lookup, VendorKind};
+use crate::vendors::{Lookup, VendorKind};
 
 mod equal;
 pub mod merge;

@@ -283,11 +283,17 @@ fn tags_and_segments_compare_as_sets() {
     );
 }
 
+/// Two different vendors, whichever the registry lists first.
+fn two_vendors() -> (VendorKind, VendorKind) {
+    let mut all = VendorKind::all();
+    (all.next().unwrap(), all.next().unwrap())
+}
+
 fn outcome(vendor: VendorKind, connection: &str, profile: Profile) -> LookupOutcome {
     LookupOutcome {
         vendor,
         connection: connection.into(),
-        lookup: Lookup::new(crate::vendor::LookupKind::Id, "x"),
+        lookup: Lookup::new(crate::vendors::LookupKind::Id, "x"),
         request: crate::lookup::RequestInfo {
             method: "GET".into(),
             url: "https://example.com/".into(),
@@ -327,9 +333,10 @@ fn the_verdict_counts_rows_outside_identity_and_names_the_sides() {
         tags: vec![field("vip", json!("true"))],
         ..Profile::default()
     };
+    let (va, vb) = two_vendors();
     let cmp = Comparison::new(
-        &outcome(VendorKind::Coho, "coho", a.clone()),
-        &outcome(VendorKind::Usercom, "usercom", b.clone()),
+        &outcome(va, "crm", a.clone()),
+        &outcome(vb, "helpdesk", b.clone()),
     );
     assert_eq!(
         cmp.counts,
@@ -342,35 +349,30 @@ fn the_verdict_counts_rows_outside_identity_and_names_the_sides() {
     );
     assert_eq!(
         cmp.verdict,
-        "Same email · different name · 2 same · 1 differs · 2 only in Coho · 1 only in User.com"
+        format!(
+            "Same email · different name · 2 same · 1 differs · 2 only in {} · 1 only in {}",
+            va.display_name(),
+            vb.display_name()
+        )
     );
     assert_eq!(
         (cmp.a.label.as_str(), cmp.b.label.as_str()),
-        ("Coho", "User.com")
+        (va.display_name(), vb.display_name())
     );
     // One vendor, two connections: the connections name the sides, and the ID counts.
-    let cmp = Comparison::new(
-        &outcome(VendorKind::Coho, "coho-eu", a.clone()),
-        &outcome(VendorKind::Coho, "coho-us", b),
-    );
+    let cmp = Comparison::new(&outcome(va, "crm-eu", a.clone()), &outcome(va, "crm-us", b));
     assert!(
         cmp.verdict
             .starts_with("Different ID · same email · different name · 2 same"),
         "{}",
         cmp.verdict
     );
-    assert!(
-        cmp.verdict
-            .ends_with("2 only in coho-eu · 1 only in coho-us")
-    );
-    let cmp = Comparison::new(
-        &outcome(VendorKind::Coho, "coho", a.clone()),
-        &outcome(VendorKind::Coho, "coho", a),
-    );
+    assert!(cmp.verdict.ends_with("2 only in crm-eu · 1 only in crm-us"));
+    let cmp = Comparison::new(&outcome(va, "crm", a.clone()), &outcome(va, "crm", a));
     assert_eq!(cmp.verdict, "Same ID · same email · same name · 5 same");
     let empty = Comparison::new(
-        &outcome(VendorKind::Coho, "coho", Profile::default()),
-        &outcome(VendorKind::Coho, "coho", Profile::default()),
+        &outcome(va, "crm", Profile::default()),
+        &outcome(va, "crm", Profile::default()),
     );
     assert_eq!(empty.verdict, "Nothing to compare: both profiles are empty");
     assert!(empty.rows.is_empty());
@@ -390,8 +392,8 @@ fn vendor_text_is_sanitized_in_every_cell() {
         ..Profile::default()
     };
     let cmp = Comparison::new(
-        &outcome(VendorKind::Coho, evil, a),
-        &outcome(VendorKind::Coho, "coho", Profile::default()),
+        &outcome(VendorKind::first(), evil, a),
+        &outcome(VendorKind::first(), "crm", Profile::default()),
     );
     let mut texts = vec![
         cmp.a.name.clone(),

@@ -8,7 +8,8 @@ use url::Url;
 
 use crate::error::LookupError;
 use crate::secrets::env_stem;
-use crate::vendor::{Connection, VendorKind, coho};
+pub use crate::vendors::vendor_names;
+use crate::vendors::{Connection, ConnectionSettings, VendorKind};
 
 mod file;
 mod http;
@@ -26,31 +27,60 @@ pub struct Config {
     pub tui: TuiSettings,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum CohoRegion {
-    #[default]
-    Eu,
-    Us,
-}
-
+/// One `[connections.NAME]` table. `region` and `subdomain` are connection settings whose
+/// meaning belongs to the vendor that declares them (`VendorAdapter::settings`).
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ConnectionConfig {
     /// Defaults to the connection name when that is a vendor name.
     pub vendor: Option<VendorKind>,
-    pub region: Option<CohoRegion>,
-    pub subdomain: Option<String>,
+    pub region: Option<toml::Spanned<String>>,
+    pub subdomain: Option<toml::Spanned<String>>,
     pub base_url: Option<String>,
     pub auth_url: Option<String>,
 }
+
+impl ConnectionConfig {
+    /// A vendor setting from the file, by its key.
+    fn setting(&self, key: &str) -> Option<&toml::Spanned<String>> {
+        match key {
+            "region" => self.region.as_ref(),
+            "subdomain" => self.subdomain.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+/// The vendor settings a connection table and the command line may give.
+const SETTING_KEYS: [&str; 2] = ["region", "subdomain"];
 
 /// Command-line overrides; they beat env vars, which beat the config file.
 #[derive(Clone, Debug, Default)]
 pub struct Overrides {
     pub base_url: Option<String>,
-    pub region: Option<CohoRegion>,
+    /// `--region`: read by the vendor that declares the `region` setting.
+    pub region: Option<String>,
+    /// `--subdomain`: read by the vendor that declares the `subdomain` setting.
     pub subdomain: Option<String>,
+}
+
+impl Overrides {
+    fn setting(&self, key: &str) -> Option<&String> {
+        match key {
+            "region" => self.region.as_ref(),
+            "subdomain" => self.subdomain.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+/// A setting value is checked by the vendor that declares the setting, whichever vendor the
+/// connection is for (as a typed value would be).
+fn check_setting(key: &str, value: &str) -> Result<(), String> {
+    match crate::vendors::setting(key) {
+        Some((vendor, _)) => vendor.adapter().check_setting(key, value),
+        None => Ok(()),
+    }
 }
 
 impl Config {
@@ -72,6 +102,14 @@ impl Config {
             at: e.span().map(|span| span.start),
         })?;
         for (name, conn) in &config.connections {
+            for key in SETTING_KEYS {
+                if let Some(value) = conn.setting(key) {
+                    check_setting(key, value.get_ref()).map_err(|message| ConfigError {
+                        message,
+                        at: Some(value.span().start),
+                    })?;
+                }
+            }
             if conn.vendor.is_none() && VendorKind::parse(name).is_none() {
                 return Err(ConfigError {
                     message: format!(
@@ -90,7 +128,7 @@ impl Config {
     /// config does not define under the vendor's own name.
     pub fn connection_names(&self) -> Vec<String> {
         let mut names: Vec<String> = self.connections.keys().cloned().collect();
-        for vendor in VendorKind::ALL {
+        for vendor in VendorKind::all() {
             if !self.connections.contains_key(vendor.as_str()) {
                 names.push(vendor.as_str().to_owned());
             }
@@ -132,13 +170,28 @@ impl Config {
         let stem = env_stem(&name);
         let env_nonempty = |var: &str| env(var).filter(|v| !v.trim().is_empty());
 
-        let region = match overrides.region {
-            Some(r) => r,
-            None => match env_nonempty(&format!("USERSCOPE_{stem}_REGION")) {
-                Some(r) => parse_region(&r)?,
-                None => conf.region.unwrap_or_default(),
-            },
+        for key in SETTING_KEYS {
+            let given = overrides.setting(key).cloned().or_else(|| {
+                env_nonempty(&format!("USERSCOPE_{stem}_{}", key.to_ascii_uppercase()))
+            });
+            if let Some(value) = given {
+                check_setting(key, &value).map_err(LookupError::Usage)?;
+            }
+        }
+        // Each setting: the flag, then USERSCOPE_<STEM>_<KEY>, then the config file.
+        let setting = |key: &str| -> Option<String> {
+            overrides
+                .setting(key)
+                .cloned()
+                .or_else(|| env_nonempty(&format!("USERSCOPE_{stem}_{}", key.to_ascii_uppercase())))
+                .or_else(|| conf.setting(key).map(|v| v.get_ref().clone()))
         };
+        let settings = ConnectionSettings {
+            connection: &name,
+            env_stem: &stem,
+            lookup: &setting,
+        };
+        let endpoint = vendor.adapter().endpoint(&settings)?;
         let base_override = overrides
             .base_url
             .clone()
@@ -154,35 +207,21 @@ impl Config {
             });
         let base_url = match base_override {
             Some((url, source)) => parse_base_url(&url, &source)?,
-            None => match vendor {
-                VendorKind::Coho => parse_base_url(coho::base_for(region), "built-in")?,
-                VendorKind::Usercom => {
-                    let sub = overrides
-                        .subdomain
-                        .clone()
-                        .or_else(|| env_nonempty(&format!("USERSCOPE_{stem}_SUBDOMAIN")))
-                        .or_else(|| conf.subdomain.clone())
-                        .ok_or_else(|| {
-                            LookupError::Usage(format!(
-                                "User.com needs your account subdomain: pass --subdomain, set USERSCOPE_{stem}_SUBDOMAIN, or add `subdomain = \"…\"` to [connections.{name}] in the config file"
-                            ))
-                        })?;
-                    usercom_base(&sub)?
-                }
-                other => parse_base_url(other.default_base_url().unwrap_or_default(), "built-in")?,
-            },
+            None => endpoint.base_url?,
         };
-        let auth_url = if vendor == VendorKind::Coho {
-            let var = format!("USERSCOPE_{stem}_AUTH_URL");
-            Some(match env_nonempty(&var) {
-                Some(u) => parse_base_url(&u, &var)?,
-                None => match &conf.auth_url {
-                    Some(u) => parse_base_url(u, &format!("auth_url of [connections.{name}]"))?,
-                    None => parse_base_url(coho::auth_base_for(region), "built-in")?,
-                },
-            })
-        } else {
-            None
+        // Vendors with a token exchange have an auth URL; env and config may move it.
+        let auth_url = match endpoint.auth_url {
+            Some(default) => {
+                let var = format!("USERSCOPE_{stem}_AUTH_URL");
+                Some(match env_nonempty(&var) {
+                    Some(u) => parse_base_url(&u, &var)?,
+                    None => match &conf.auth_url {
+                        Some(u) => parse_base_url(u, &format!("auth_url of [connections.{name}]"))?,
+                        None => default,
+                    },
+                })
+            }
+            None => None,
         };
         Ok(Connection {
             name,
@@ -210,19 +249,15 @@ pub fn line_and_column(text: &str, at: usize) -> (usize, usize) {
     (line, column)
 }
 
-pub fn vendor_names() -> String {
-    VendorKind::ALL.map(VendorKind::as_str).join(", ")
-}
-
-pub fn parse_region(s: &str) -> Result<CohoRegion, LookupError> {
-    match s.trim().to_ascii_lowercase().as_str() {
-        "eu" => Ok(CohoRegion::Eu),
-        "us" => Ok(CohoRegion::Us),
-        other => Err(LookupError::Usage(format!(
-            "unknown Coho region `{}`: use eu or us",
-            crate::sanitize::sanitize(other)
-        ))),
-    }
+/// A URL as it may be printed: sanitized, and with any userinfo (`user:password@`) hidden, also
+/// when there is no scheme (`user:PW@host`), since a password pasted here must never be echoed.
+fn shown_url(raw: &str) -> String {
+    let text = crate::sanitize::redact_userinfo(raw.trim()).into_owned();
+    let text = match (text.contains("://"), text.rfind('@')) {
+        (false, Some(at)) => format!("***{}", text.get(at..).unwrap_or_default()),
+        _ => text,
+    };
+    crate::sanitize::sanitize(&text).into_owned()
 }
 
 /// A base URL override keeps only scheme, host and port; the vendor's path is appended later.
@@ -230,7 +265,7 @@ pub fn parse_base_url(raw: &str, source: &str) -> Result<Url, LookupError> {
     let bad = |why: &str| {
         LookupError::Usage(format!(
             "{source}: `{}` is not a usable base URL ({why}); expected e.g. https://host:port",
-            crate::sanitize::sanitize(raw)
+            shown_url(raw)
         ))
     };
     let url = Url::parse(raw.trim()).map_err(|e| bad(&e.to_string()))?;
@@ -251,23 +286,6 @@ pub fn parse_base_url(raw: &str, source: &str) -> Result<Url, LookupError> {
     Ok(url)
 }
 
-/// `https://{subdomain}.user.com`; the subdomain must be one DNS label so it cannot pick another host.
-pub fn usercom_base(subdomain: &str) -> Result<Url, LookupError> {
-    let sub = subdomain.trim().to_ascii_lowercase();
-    let valid = !sub.is_empty()
-        && sub.len() <= 63
-        && sub.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        && !sub.starts_with('-')
-        && !sub.ends_with('-');
-    if !valid {
-        return Err(LookupError::Usage(format!(
-            "`{}` is not a User.com subdomain: letters, digits and '-' only (the part before .user.com)",
-            crate::sanitize::sanitize(subdomain)
-        )));
-    }
-    parse_base_url(&format!("https://{sub}.user.com"), "subdomain")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -276,33 +294,93 @@ mod tests {
         None
     }
 
-    #[test]
-    fn default_connections_use_documented_hosts() {
-        let c = Config::default();
-        let coho = c.resolve("coho", &Overrides::default(), &no_env).unwrap();
-        assert_eq!(coho.base_url.as_str(), "https://app.coho.ai/");
-        assert_eq!(coho.auth_url.unwrap().as_str(), "https://auth.app.coho.ai/");
-        let us = Overrides {
-            region: Some(CohoRegion::Us),
-            ..Overrides::default()
-        };
-        let coho_us = c.resolve("coho", &us, &no_env).unwrap();
-        assert_eq!(coho_us.base_url.as_str(), "https://app.us.coho.ai/");
-        assert_eq!(
-            coho_us.auth_url.unwrap().as_str(),
-            "https://auth.app.us.coho.ai/"
-        );
-        let vem = c
-            .resolve("Vemetric", &Overrides::default(), &no_env)
-            .unwrap();
-        assert_eq!(vem.base_url.as_str(), "https://api.vemetric.com/");
+    /// The vendor that declares a setting (region, subdomain), and one with a fixed host.
+    fn declaring(key: &str) -> VendorKind {
+        crate::vendors::setting(key).unwrap().0
+    }
+
+    fn fixed_host_vendor() -> VendorKind {
+        VendorKind::all()
+            .find(|v| v.adapter().settings().is_empty())
+            .unwrap()
     }
 
     #[test]
-    fn usercom_needs_a_valid_subdomain() {
+    fn default_connections_use_documented_hosts() {
+        let c = Config::default();
+        for vendor in VendorKind::all() {
+            match (
+                vendor.default_base_url(),
+                c.resolve(vendor.as_str(), &Overrides::default(), &no_env),
+            ) {
+                (Some(url), Ok(conn)) => {
+                    assert_eq!(conn.base_url.as_str().trim_end_matches('/'), url);
+                    assert_eq!(conn.auth_url.is_some(), vendor.accepts_client_credentials());
+                }
+                // No fixed host: a setting is needed first.
+                (None, Err(err)) => assert_eq!(err.exit_code(), 2, "{vendor}"),
+                (url, conn) => panic!("{vendor}: {url:?} {conn:?}"),
+            }
+        }
+        let upper = fixed_host_vendor().as_str().to_uppercase();
+        assert!(c.resolve(&upper, &Overrides::default(), &no_env).is_ok());
+    }
+
+    #[test]
+    fn settings_come_from_flag_env_or_file_and_mean_what_the_vendor_says() {
+        let regional = declaring("region");
+        let name = regional.as_str();
+        let stem = env_stem(name);
+        let c = Config::default();
+        let us = Overrides {
+            region: Some("us".into()),
+            ..Overrides::default()
+        };
+        let lookup = |key: &str| (key == "region").then(|| "us".to_owned());
+        let expected = regional
+            .adapter()
+            .endpoint(&ConnectionSettings {
+                connection: name,
+                env_stem: &stem,
+                lookup: &lookup,
+            })
+            .unwrap();
+        let from_flag = c.resolve(name, &us, &no_env).unwrap();
+        let default = c.resolve(name, &Overrides::default(), &no_env).unwrap();
+        assert_ne!(from_flag.base_url, default.base_url);
+        assert_eq!(&from_flag.base_url, expected.base_url.as_ref().unwrap());
+        assert_eq!(from_flag.auth_url, expected.auth_url);
+        let var = format!("USERSCOPE_{stem}_REGION");
+        let env = |v: &str| (v == var).then(|| "us".to_owned());
+        let from_env = c.resolve(name, &Overrides::default(), &env).unwrap();
+        assert_eq!(from_env.base_url, from_flag.base_url);
+        let file = Config::parse(&format!("[connections.{name}]\nregion = \"us\"\n")).unwrap();
+        let from_file = file.resolve(name, &Overrides::default(), &no_env).unwrap();
+        assert_eq!(from_file.base_url, from_flag.base_url);
+        // A bad value is refused by the declaring vendor, with the file's line and column.
+        let err = Config::parse_located(
+            &format!("[connections.{name}]\nregion = \"mars\"\n"),
+            "c.toml",
+        )
+        .unwrap_err();
+        let message = regional
+            .adapter()
+            .check_setting("region", "mars")
+            .unwrap_err();
+        assert_eq!(err, format!("c.toml:2:10: {message}"));
+        let bad = Overrides {
+            region: Some("mars".into()),
+            ..Overrides::default()
+        };
+        assert_eq!(c.resolve(name, &bad, &no_env).unwrap_err().exit_code(), 2);
+    }
+
+    #[test]
+    fn a_missing_or_invalid_subdomain_is_a_usage_error() {
+        let vendor = declaring("subdomain");
         let c = Config::default();
         let err = c
-            .resolve("usercom", &Overrides::default(), &no_env)
+            .resolve(vendor.as_str(), &Overrides::default(), &no_env)
             .unwrap_err();
         assert_eq!(err.exit_code(), 2);
         let o = Overrides {
@@ -310,63 +388,81 @@ mod tests {
             ..Overrides::default()
         };
         assert_eq!(
-            c.resolve("usercom", &o, &no_env).unwrap_err().exit_code(),
+            c.resolve(vendor.as_str(), &o, &no_env)
+                .unwrap_err()
+                .exit_code(),
             2
         );
         let o = Overrides {
             subdomain: Some("acme".into()),
             ..Overrides::default()
         };
+        let conn = c.resolve(vendor.as_str(), &o, &no_env).unwrap();
         assert_eq!(
-            c.resolve("usercom", &o, &no_env).unwrap().base_url.as_str(),
-            "https://acme.user.com/"
+            conn.base_url.host_str().map(|h| h.starts_with("acme.")),
+            Some(true)
         );
+        // A base URL makes the subdomain unnecessary.
+        let o = Overrides {
+            base_url: Some("http://127.0.0.1:9".into()),
+            ..Overrides::default()
+        };
+        assert!(c.resolve(vendor.as_str(), &o, &no_env).is_ok());
     }
 
     #[test]
     fn base_url_precedence_flag_env_config() {
-        let c =
-            Config::parse("[connections.foldspace]\nbase_url = \"http://127.0.0.1:1\"\n").unwrap();
-        let env = |v: &str| {
-            (v == "USERSCOPE_FOLDSPACE_BASE_URL").then(|| "http://127.0.0.1:2".to_owned())
-        };
+        let vendor = fixed_host_vendor();
+        let name = vendor.as_str();
+        let c = Config::parse(&format!(
+            "[connections.{name}]\nbase_url = \"http://127.0.0.1:1\"\n"
+        ))
+        .unwrap();
+        let var = format!("USERSCOPE_{}_BASE_URL", env_stem(name));
+        let env = |v: &str| (v == var).then(|| "http://127.0.0.1:2".to_owned());
         let flag = Overrides {
             base_url: Some("http://127.0.0.1:3".into()),
             ..Overrides::default()
         };
         assert_eq!(
-            c.resolve("foldspace", &Overrides::default(), &no_env)
+            c.resolve(name, &Overrides::default(), &no_env)
                 .unwrap()
                 .base_url
                 .port(),
             Some(1)
         );
         assert_eq!(
-            c.resolve("foldspace", &Overrides::default(), &env)
+            c.resolve(name, &Overrides::default(), &env)
                 .unwrap()
                 .base_url
                 .port(),
             Some(2)
         );
         assert_eq!(
-            c.resolve("foldspace", &flag, &env).unwrap().base_url.port(),
+            c.resolve(name, &flag, &env).unwrap().base_url.port(),
             Some(3)
         );
     }
 
     #[test]
     fn named_connections_and_unknown_names() {
-        let c = Config::parse(
-            "[connections.coho-us]\nvendor = \"coho\"\nregion = \"us\"\n[connections.acme]\nvendor = \"usercom\"\nsubdomain = \"acme\"\n",
-        )
-        .unwrap();
-        let conn = c
-            .resolve("coho-us", &Overrides::default(), &no_env)
-            .unwrap();
-        assert_eq!(
-            (conn.vendor, conn.base_url.as_str()),
-            (VendorKind::Coho, "https://app.us.coho.ai/")
+        let regional = declaring("region");
+        let text = format!(
+            "[connections.eu-2]\nvendor = \"{}\"\nregion = \"us\"\n[connections.acme]\nvendor = \"{}\"\nsubdomain = \"acme\"\n",
+            regional,
+            declaring("subdomain")
         );
+        let c = Config::parse(&text).unwrap();
+        let conn = c.resolve("eu-2", &Overrides::default(), &no_env).unwrap();
+        let us = Overrides {
+            region: Some("us".into()),
+            ..Overrides::default()
+        };
+        let direct = Config::default()
+            .resolve(regional.as_str(), &us, &no_env)
+            .unwrap();
+        assert_eq!((conn.vendor, &conn.base_url), (regional, &direct.base_url));
+        assert_eq!(conn.name, "eu-2");
         assert_eq!(
             c.resolve("nope", &Overrides::default(), &no_env)
                 .unwrap_err()
@@ -374,8 +470,17 @@ mod tests {
             2
         );
         assert!(Config::parse("[connections.x]\nregion = \"eu\"\n").is_err());
+        assert!(Config::parse("[connections.x]\nvendor = \"nope\"\n").is_err());
         assert!(parse_base_url("https://h/path", "t").is_err());
         assert!(parse_base_url("ftp://h", "t").is_err());
+        for raw in [
+            "http://alice:S3cret@127.0.0.1:8080",
+            "alice:S3cret@127.0.0.1:8080",
+        ] {
+            let err = parse_base_url(raw, "--base-url").unwrap_err().to_string();
+            assert!(!err.contains("S3cret") && !err.contains("alice"), "{err}");
+            assert!(err.contains("***@127.0.0.1:8080"), "{err}");
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
-//! The built-in demo vendors: an HTTP server on 127.0.0.1 that answers like the five real
-//! services, on their real paths, from the fixtures in `assets/demo/` (embedded in the binary).
-//! `userscope demo-server`, `get --demo` and the TUI's `--demo` all run this.
+//! The built-in demo vendors: an HTTP server on 127.0.0.1 that answers like the real services,
+//! on their real paths, from the fixtures in `assets/demo/` (embedded in the binary).
+//! `userscope demo-server`, `get --demo` and the TUI's `--demo` all run this. What each vendor
+//! answers, its people and its keys live in its folder (`vendors/NAME/demo.rs`).
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::SystemTime;
@@ -11,21 +12,17 @@ use axum::response::Response;
 use tokio::sync::oneshot;
 use url::Url;
 
-use crate::vendor::{Connection, VendorKind};
+use crate::vendors::{Connection, VendorKind};
 
-mod catalog;
 mod keys;
 mod respond;
 
-pub use catalog::{
-    DemoUser, RATE_LIMITED_ID, USERCOM_RATE_LIMITED_ID, VEMETRIC_RATE_LIMITED_ID, find,
+pub use crate::vendors::demo_kit::{
+    DemoRequest, DemoResponse, DemoUser, RATE_LIMITED_ID, RETRY_AFTER_SECS, demo_key, find,
     is_rate_limited, rate_limited, users,
 };
-pub use keys::{
-    CHAKRA_DEMO_KEY, COHO_DEMO_CLIENT_ID, COHO_DEMO_REFRESH_TOKEN, COHO_DEMO_SECRET,
-    COHO_DEMO_TOKEN, DemoKeys, FOLDSPACE_DEMO_KEY, USERCOM_DEMO_KEY, VEMETRIC_DEMO_KEY, demo_key,
-};
-pub use respond::{DemoRequest, DemoResponse, RETRY_AFTER_SECS, respond};
+pub use keys::DemoKeys;
+pub use respond::respond;
 
 /// A running demo server. Dropping it stops the server.
 #[derive(Debug)]
@@ -72,13 +69,15 @@ impl DemoServer {
     }
 
     /// A connection to this server for a vendor, named after the vendor (the key account).
-    /// Coho's token exchange is served here too.
+    /// Token exchanges are served here too.
     pub fn connection(&self, vendor: VendorKind) -> Connection {
         let base_url = self.base_url();
         Connection {
             name: vendor.as_str().to_owned(),
             vendor,
-            auth_url: (vendor == VendorKind::Coho).then(|| base_url.clone()),
+            auth_url: vendor
+                .accepts_client_credentials()
+                .then(|| base_url.clone()),
             base_url,
         }
     }

@@ -8,7 +8,7 @@ use super::headers::redact;
 use super::{EXCERPT_CHARS, Received};
 use crate::error::LookupError;
 use crate::sanitize::sanitize;
-use crate::vendor::VendorKind;
+use crate::vendors::VendorKind;
 
 /// How long a 429 asks us to wait: `Retry-After` (seconds or an HTTP date), else Vemetric's
 /// `X-RateLimit-Reset` (epoch seconds when > 10^9, else seconds from now).

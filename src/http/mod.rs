@@ -17,7 +17,7 @@ use url::Url;
 
 use crate::config::HttpSettings;
 use crate::error::LookupError;
-use crate::vendor::{AuthPlacement, VendorKind};
+use crate::vendors::{AuthPlacement, VendorKind};
 
 mod answer;
 mod errors;

@@ -12,7 +12,7 @@ fn url(s: &str) -> Url {
 #[test]
 fn loopback_rule() {
     for ok in [
-        "https://api.foldspace.ai",
+        "https://api.example.com",
         "http://127.0.0.1:8080",
         "http://127.9.9.9",
         "http://[::1]:1",
@@ -22,7 +22,7 @@ fn loopback_rule() {
         assert!(check_key_transport(&url(ok)).is_ok(), "{ok}");
     }
     for bad in [
-        "http://api.foldspace.ai",
+        "http://api.example.com",
         "http://10.0.0.1",
         "http://localhost.evil.com",
         "http://[::2]",
@@ -171,7 +171,7 @@ async fn the_filter_passes_loopback_answers_unchanged_and_refuses_mixed_ones() {
 }
 
 #[test]
-fn retry_after_seconds_date_and_vemetric_reset() {
+fn retry_after_seconds_date_and_ratelimit_reset() {
     let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
     let mut h = HeaderMap::new();
     assert_eq!(rate_limit_wait(&h, now), None);

@@ -205,7 +205,7 @@ mod tests {
     #[test]
     fn injected_secret_service_errors_flow_through_the_key_source() {
         use crate::secrets::{KeyringKeys, SERVICE};
-        use crate::vendor::VendorKind;
+        use crate::vendors::VendorKind;
         let store: Arc<keyring_core::CredentialStore> = keyring_core::mock::Store::new().unwrap();
         let keys = KeyringKeys::with_store(store.clone());
         type Expect = fn(&KeyError) -> bool;
@@ -222,11 +222,11 @@ mod tests {
             ),
         ];
         for (injected, expected) in cases {
-            let entry = store.build(SERVICE, "foldspace", None).unwrap();
+            let entry = store.build(SERVICE, "crm", None).unwrap();
             let cred: &keyring_core::mock::Cred = entry.as_any().downcast_ref().unwrap();
             cred.set_error(platform(injected));
             let err = keys
-                .credential_for("foldspace", VendorKind::Foldspace)
+                .credential_for("crm", VendorKind::all().next().unwrap())
                 .unwrap_err();
             assert!(expected(&err), "{err:?}");
         }

@@ -11,7 +11,7 @@ use secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroize;
 
 use crate::error::LookupError;
-use crate::vendor::{Connection, VendorKind};
+use crate::vendors::{Connection, VendorKind};
 
 mod keyring;
 #[cfg(target_os = "linux")]
@@ -64,10 +64,11 @@ impl fmt::Display for ApiKey {
 /// What a connection authenticates with.
 #[derive(Clone, Debug)]
 pub enum Credential {
-    /// A key (or a ready Coho access token) sent as is.
+    /// A key (or a ready access token) sent as is.
     Key(ApiKey),
-    /// Coho: exchanged for a short-lived access token.
-    CohoClient { client_id: String, secret: ApiKey },
+    /// A client id + secret, exchanged for short-lived tokens by vendors that take them
+    /// (`VendorKind::accepts_client_credentials`).
+    ClientCredentials { client_id: String, secret: ApiKey },
 }
 
 impl Credential {
@@ -75,9 +76,18 @@ impl Credential {
     pub fn kind_text(&self) -> &'static str {
         match self {
             Credential::Key(_) => "API key",
-            Credential::CohoClient { .. } => "client id + secret",
+            Credential::ClientCredentials { .. } => "client id + secret",
         }
     }
+}
+
+/// The example env var messages show: the first registered vendor's
+/// (`USERSCOPE_<VENDOR>_API_KEY`).
+pub fn example_key_var() -> String {
+    VendorKind::all().next().map_or_else(
+        || "USERSCOPE_VENDOR_API_KEY".to_owned(),
+        |v| api_key_var(v.as_str()),
+    )
 }
 
 /// Where a credential was found, for `keys list` and messages (never the value).
@@ -104,13 +114,15 @@ impl fmt::Display for KeyOrigin {
 pub enum KeyError {
     /// No D-Bus session bus (Linux Secret Service).
     #[error(
-        "no D-Bus session bus, so the Secret Service keyring cannot be reached: run userscope in a desktop session (or inside `dbus-run-session` with a keyring daemon), set USERSCOPE_<CONNECTION>_API_KEY (e.g. USERSCOPE_COHO_API_KEY) instead, or on a headless server opt in to the kernel keyring with USERSCOPE_KEYRING=keyutils"
+        "no D-Bus session bus, so the Secret Service keyring cannot be reached: run userscope in a desktop session (or inside `dbus-run-session` with a keyring daemon), set USERSCOPE_<CONNECTION>_API_KEY (e.g. {example}) instead, or on a headless server opt in to the kernel keyring with USERSCOPE_KEYRING=keyutils",
+        example = example_key_var()
     )]
     NoSessionBus { detail: String },
 
     /// A session bus, but nothing provides `org.freedesktop.secrets`.
     #[error(
-        "no Secret Service provider on the session bus (nothing answers org.freedesktop.secrets): install and start one (e.g. `apt install gnome-keyring`, then log in again or run `gnome-keyring-daemon --start --components=secrets`), or set USERSCOPE_<CONNECTION>_API_KEY (e.g. USERSCOPE_COHO_API_KEY) instead"
+        "no Secret Service provider on the session bus (nothing answers org.freedesktop.secrets): install and start one (e.g. `apt install gnome-keyring`, then log in again or run `gnome-keyring-daemon --start --components=secrets`), or set USERSCOPE_<CONNECTION>_API_KEY (e.g. {example}) instead",
+        example = example_key_var()
     )]
     NoProvider { detail: String },
 
@@ -131,7 +143,7 @@ pub enum KeyError {
     #[error("the keyring refused access ({detail}): {hint}")]
     PermissionDenied { detail: String, hint: String },
 
-    /// The stored value cannot be used (not UTF-8, malformed Coho entry, empty).
+    /// The stored value cannot be used (not UTF-8, malformed client-credentials entry, empty).
     #[error(
         "the keyring item for `{connection}` is not usable ({why}): store the key again with `userscope keys set {connection}`"
     )]
@@ -169,14 +181,14 @@ pub fn default_key_source() -> Arc<dyn KeySource> {
     ]))
 }
 
-/// Store a plain API key (or Coho access token) for a connection in the OS keyring.
+/// Store a plain API key (or ready access token) for a connection in the OS keyring.
 /// `connection` is the connection or vendor name (the keyring account; lower-cased).
 /// Returns the store it went to, for the confirmation message. Blocks (D-Bus).
 pub fn store_key(connection: &str, key: &ApiKey) -> Result<StoreKind, KeyError> {
     KeyringKeys::os().store(connection, &Credential::Key(key.clone()))
 }
 
-/// Store any credential (e.g. Coho client id + secret) for a connection in the OS keyring.
+/// Store any credential (e.g. a client id + secret) for a connection in the OS keyring.
 pub fn store_credential(connection: &str, credential: &Credential) -> Result<StoreKind, KeyError> {
     KeyringKeys::os().store(connection, credential)
 }
@@ -186,7 +198,7 @@ pub fn delete_key(connection: &str) -> Result<StoreKind, KeyError> {
     KeyringKeys::os().delete(connection)
 }
 
-/// The env-var stem of a connection: `coho-eu` → `COHO_EU`.
+/// The env-var stem of a connection: `crm-eu` → `CRM_EU`.
 pub fn env_stem(connection_name: &str) -> String {
     connection_name
         .chars()
@@ -205,7 +217,8 @@ pub fn api_key_var(connection_name: &str) -> String {
     format!("USERSCOPE_{}_API_KEY", env_stem(connection_name))
 }
 
-/// Keys from `USERSCOPE_<CONNECTION>_API_KEY` (and Coho's `_CLIENT_ID` + `_SECRET`).
+/// Keys from `USERSCOPE_<CONNECTION>_API_KEY` (and `_CLIENT_ID` + `_SECRET` for vendors that
+/// take client credentials).
 pub struct EnvKeys<F = fn(&str) -> Option<String>> {
     lookup: F,
 }
@@ -245,14 +258,14 @@ impl<F: Fn(&str) -> Option<String>> EnvKeys<F> {
             key.zeroize();
             return Some((found, KeyOrigin::Env(key_var)));
         }
-        if vendor == VendorKind::Coho {
+        if vendor.accepts_client_credentials() {
             let stem = env_stem(connection);
             let id_var = format!("USERSCOPE_{stem}_CLIENT_ID");
             let secret_var = format!("USERSCOPE_{stem}_SECRET");
             if let (Some(client_id), Some(mut secret)) =
                 (self.non_empty(&id_var), self.non_empty(&secret_var))
             {
-                let found = Credential::CohoClient {
+                let found = Credential::ClientCredentials {
                     client_id: client_id.trim().to_owned(),
                     secret: ApiKey::from_secret_str(secret.trim()),
                 };
@@ -292,7 +305,7 @@ mod tests {
     fn debug_and_display_redact() {
         let key = ApiKey::new("vem_supersecret");
         assert_eq!(format!("{key:?} {key}"), "[redacted] [redacted]");
-        let cred = Credential::CohoClient {
+        let cred = Credential::ClientCredentials {
             client_id: "cid".into(),
             secret: key,
         };
@@ -309,33 +322,48 @@ mod tests {
 
     #[test]
     fn env_var_names_follow_the_connection() {
-        assert_eq!(api_key_var("coho"), "USERSCOPE_COHO_API_KEY");
-        assert_eq!(api_key_var("coho-eu"), "USERSCOPE_COHO_EU_API_KEY");
+        assert_eq!(api_key_var("crm"), "USERSCOPE_CRM_API_KEY");
+        assert_eq!(api_key_var("crm-eu.2"), "USERSCOPE_CRM_EU_2_API_KEY");
+        let first = VendorKind::all().next().unwrap();
+        assert_eq!(example_key_var(), api_key_var(first.as_str()));
+    }
+
+    /// A vendor that takes only plain keys, and one that also takes client credentials.
+    fn plain_vendor() -> VendorKind {
+        VendorKind::all()
+            .find(|v| !v.accepts_client_credentials())
+            .unwrap()
+    }
+
+    fn client_vendor() -> VendorKind {
+        VendorKind::all()
+            .find(|v| v.accepts_client_credentials())
+            .unwrap()
     }
 
     #[test]
     fn env_keys_trim_and_ignore_blank_values() {
         let env = EnvKeys::with_lookup(|name: &str| match name {
-            "USERSCOPE_FOLDSPACE_API_KEY" => Some("  fs-key \n".to_owned()),
-            "USERSCOPE_CHAKRA_API_KEY" => Some("   ".to_owned()),
-            "USERSCOPE_COHO_EU_CLIENT_ID" => Some("cid".to_owned()),
-            "USERSCOPE_COHO_EU_SECRET" => Some("csecret".to_owned()),
+            "USERSCOPE_CRM_API_KEY" => Some("  crm-key \n".to_owned()),
+            "USERSCOPE_BLANK_API_KEY" => Some("   ".to_owned()),
+            "USERSCOPE_CRM_EU_CLIENT_ID" => Some("cid".to_owned()),
+            "USERSCOPE_CRM_EU_SECRET" => Some("csecret".to_owned()),
             _ => None,
         });
-        let (cred, origin) = env
-            .credential_for("foldspace", VendorKind::Foldspace)
-            .unwrap();
-        assert!(matches!(&cred, Credential::Key(k) if k.expose() == "fs-key"));
-        assert_eq!(origin, KeyOrigin::Env("USERSCOPE_FOLDSPACE_API_KEY".into()));
-        assert!(env.credential_for("chakra", VendorKind::Chakra).is_none());
-        let (cred, origin) = env.credential_for("coho-eu", VendorKind::Coho).unwrap();
+        let (cred, origin) = env.credential_for("crm", plain_vendor()).unwrap();
+        assert!(matches!(&cred, Credential::Key(k) if k.expose() == "crm-key"));
+        assert_eq!(origin, KeyOrigin::Env("USERSCOPE_CRM_API_KEY".into()));
+        assert!(env.credential_for("blank", plain_vendor()).is_none());
+        let (cred, origin) = env.credential_for("crm-eu", client_vendor()).unwrap();
         assert!(
-            matches!(&cred, Credential::CohoClient { client_id, secret } if client_id == "cid" && secret.expose() == "csecret")
+            matches!(&cred, Credential::ClientCredentials { client_id, secret } if client_id == "cid" && secret.expose() == "csecret")
         );
         assert_eq!(
             origin,
-            KeyOrigin::Env("USERSCOPE_COHO_EU_CLIENT_ID + USERSCOPE_COHO_EU_SECRET".into())
+            KeyOrigin::Env("USERSCOPE_CRM_EU_CLIENT_ID + USERSCOPE_CRM_EU_SECRET".into())
         );
+        // Vendors that take only plain keys ignore client credentials in the environment.
+        assert!(env.credential_for("crm-eu", plain_vendor()).is_none());
     }
 
     fn connection(name: &str, vendor: VendorKind) -> Connection {
@@ -352,13 +380,16 @@ mod tests {
         let store: Arc<keyring_core::CredentialStore> = keyring_core::mock::Store::new().unwrap();
         let keyring = KeyringKeys::with_store(store.clone());
         keyring
-            .store("foldspace", &Credential::Key(ApiKey::new("from-keyring")))
+            .store("crm", &Credential::Key(ApiKey::new("from-keyring")))
             .unwrap();
         keyring
-            .store("chakra", &Credential::Key(ApiKey::new("chakra-keyring")))
+            .store(
+                "helpdesk",
+                &Credential::Key(ApiKey::new("helpdesk-keyring")),
+            )
             .unwrap();
         let env = EnvKeys::with_lookup(|name: &str| {
-            (name == "USERSCOPE_FOLDSPACE_API_KEY").then(|| "from-env".to_owned())
+            (name == "USERSCOPE_CRM_API_KEY").then(|| "from-env".to_owned())
         });
         let chain = ChainedKeys(vec![
             Box::new(env),
@@ -375,30 +406,30 @@ mod tests {
             }
         };
         assert_eq!(
-            found("foldspace", VendorKind::Foldspace),
+            found("crm", plain_vendor()),
             (
                 "from-env".into(),
-                KeyOrigin::Env("USERSCOPE_FOLDSPACE_API_KEY".into())
+                KeyOrigin::Env("USERSCOPE_CRM_API_KEY".into())
             )
         );
         assert_eq!(
-            found("chakra", VendorKind::Chakra),
-            ("chakra-keyring".into(), KeyOrigin::Keyring)
+            found("helpdesk", plain_vendor()),
+            ("helpdesk-keyring".into(), KeyOrigin::Keyring)
         );
         assert!(
             chain
-                .credential(&connection("vemetric", VendorKind::Vemetric))
+                .credential(&connection("analytics", plain_vendor()))
                 .unwrap()
                 .is_none()
         );
         // A keyring failure is reported, not taken as "no key"; env still wins without asking it.
-        let entry = store.build(SERVICE, "chakra", None).unwrap();
+        let entry = store.build(SERVICE, "helpdesk", None).unwrap();
         let mock: &keyring_core::mock::Cred = entry.as_any().downcast_ref().unwrap();
         mock.set_error(keyring_core::Error::NoStorageAccess(Box::new(
             std::io::Error::other("denied"),
         )));
         let err = chain
-            .credential(&connection("chakra", VendorKind::Chakra))
+            .credential(&connection("helpdesk", plain_vendor()))
             .unwrap_err();
         assert!(matches!(err, KeyError::PermissionDenied { .. }), "{err:?}");
     }

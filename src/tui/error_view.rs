@@ -139,7 +139,7 @@ mod tests {
 
     fn rate_limited(secs: u64) -> LookupError {
         LookupError::RateLimited {
-            vendor: "Coho",
+            vendor: "Some vendor",
             retry_in: Some(Duration::from_secs(secs)),
             message: None,
         }

@@ -13,7 +13,7 @@ use crate::lookup::LookupOutcome;
 use crate::sanitize::sanitize;
 use crate::tui::error_view::{ErrorKind, ErrorView};
 use crate::tui::message::{Effect, KeyStatus, RequestId};
-use crate::vendor::{Connection, Lookup, VendorKind};
+use crate::vendors::{Connection, Lookup, VendorKind};
 
 /// Rate-limited lookups retry by themselves at most this many times before waiting for Enter.
 pub const MAX_AUTO_RETRIES: u32 = 3;

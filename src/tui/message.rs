@@ -6,7 +6,7 @@ use crossterm::event::{KeyEvent, MouseEvent};
 use crate::error::LookupError;
 use crate::lookup::{LookupEvent, LookupOutcome};
 use crate::secrets::{ApiKey, KeyOrigin};
-use crate::vendor::{Connection, Lookup};
+use crate::vendors::{Connection, Lookup};
 
 /// Tags one lookup; a result whose id is no longer the current one is dropped as stale.
 pub type RequestId = u64;

@@ -13,7 +13,7 @@ use crate::secrets::{ApiKey, KeyOrigin, KeySource};
 use crate::tui::app::{AppInit, ConnEntry, DemoHint};
 use crate::tui::message::KeyStatus;
 use crate::tui::ui::theme::Theme;
-use crate::vendor::{Connection, Lookup, LookupKind, VendorKind};
+use crate::vendors::{Connection, Lookup, LookupKind, VendorKind};
 
 pub struct Services {
     pub lookuper: Lookuper,
@@ -52,7 +52,7 @@ pub fn key_statuses(keys: &dyn KeySource, connections: &[Connection]) -> Vec<(St
 /// The demo people of every vendor, plus the lookup that always answers 429.
 pub fn demo_hints() -> Vec<DemoHint> {
     let mut hints = Vec::new();
-    for vendor in VendorKind::ALL {
+    for vendor in VendorKind::all() {
         for user in demo::users(vendor) {
             hints.push(DemoHint {
                 vendor,
@@ -111,7 +111,7 @@ pub async fn prepare(
             host: "127.0.0.1".to_owned(),
             cause: format!("cannot start the demo server: {e}"),
         })?;
-        let connections = VendorKind::ALL
+        let connections = VendorKind::all()
             .into_iter()
             .map(|v| ConnEntry {
                 name: v.as_str().to_owned(),
@@ -147,7 +147,7 @@ pub async fn prepare(
     };
     let vendor = connections
         .get(selected)
-        .map_or(VendorKind::Coho, |c| c.vendor);
+        .map_or(VendorKind::first(), |c| c.vendor);
     let kind = match &args.by {
         None => None,
         Some(by) => {

@@ -8,7 +8,7 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, TestRunner};
 use serde_json::{Value, json};
 use userscope::lookup::{LookupOutcome, RequestInfo};
-use userscope::vendor::{Lookup, VendorKind};
+use userscope::vendors::{Lookup, VendorKind};
 
 use crate::hostile_strings::rich_user;
 use crate::support::arb_json::arb_json;
@@ -180,8 +180,8 @@ fn fuzz_vendor(vendor: VendorKind) {
         |body| normalize_and_render(vendor, body),
     );
     let wrapped = arb_json().prop_map(move |inner| match vendor {
-        VendorKind::Chakra => json!({"_data": inner, "_meta": {}, "_errors": []}),
-        VendorKind::Vemetric => json!({"user": inner}),
+        VendorKind::CHAKRA => json!({"_data": inner, "_meta": {}, "_errors": []}),
+        VendorKind::VEMETRIC => json!({"user": inner}),
         _ => inner,
     });
     total += fuzz(
@@ -209,27 +209,27 @@ fn fuzz_vendor(vendor: VendorKind) {
 
 #[test]
 fn fuzz_coho() {
-    fuzz_vendor(VendorKind::Coho);
+    fuzz_vendor(VendorKind::COHO);
 }
 
 #[test]
 fn fuzz_usercom() {
-    fuzz_vendor(VendorKind::Usercom);
+    fuzz_vendor(VendorKind::USERCOM);
 }
 
 #[test]
 fn fuzz_foldspace() {
-    fuzz_vendor(VendorKind::Foldspace);
+    fuzz_vendor(VendorKind::FOLDSPACE);
 }
 
 #[test]
 fn fuzz_chakra() {
-    fuzz_vendor(VendorKind::Chakra);
+    fuzz_vendor(VendorKind::CHAKRA);
 }
 
 #[test]
 fn fuzz_vemetric() {
-    fuzz_vendor(VendorKind::Vemetric);
+    fuzz_vendor(VendorKind::VEMETRIC);
 }
 
 /// The Raw pane's index over any body: never panics; for JSON it draws exactly what a

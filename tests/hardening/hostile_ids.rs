@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use userscope::vendor::{Connection, Lookup, LookupKind, VendorKind};
+use userscope::vendors::{Connection, Lookup, LookupKind, VendorKind};
 
 use crate::assert_one_line_error;
 use crate::hostile_strings::{api_key_var, plain_key};
@@ -23,42 +23,42 @@ enum Placement {
 
 const ENDPOINTS: [(VendorKind, LookupKind, Placement); 8] = [
     (
-        VendorKind::Coho,
+        VendorKind::COHO,
         LookupKind::Id,
         Placement::Path("/api/data/user/", ""),
     ),
     (
-        VendorKind::Usercom,
+        VendorKind::USERCOM,
         LookupKind::Key,
         Placement::Query("/api/public/users/search/", "key"),
     ),
     (
-        VendorKind::Usercom,
+        VendorKind::USERCOM,
         LookupKind::Id,
         Placement::Path("/api/public/users/", "/"),
     ),
     (
-        VendorKind::Usercom,
+        VendorKind::USERCOM,
         LookupKind::Email,
         Placement::Query("/api/public/users/search/", "email"),
     ),
     (
-        VendorKind::Foldspace,
+        VendorKind::FOLDSPACE,
         LookupKind::Identifier,
         Placement::Path("/v1/user/", ""),
     ),
     (
-        VendorKind::Chakra,
+        VendorKind::CHAKRA,
         LookupKind::Id,
         Placement::Path("/v1/ext/user/", ""),
     ),
     (
-        VendorKind::Vemetric,
+        VendorKind::VEMETRIC,
         LookupKind::Id,
         Placement::Query("/v1/users/single", "id"),
     ),
     (
-        VendorKind::Vemetric,
+        VendorKind::VEMETRIC,
         LookupKind::Identifier,
         Placement::Query("/v1/users/single", "identifier"),
     ),
@@ -227,27 +227,27 @@ async fn hostile_ids_at(vendor: VendorKind) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_ids_coho() {
-    hostile_ids_at(VendorKind::Coho).await;
+    hostile_ids_at(VendorKind::COHO).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_ids_usercom() {
-    hostile_ids_at(VendorKind::Usercom).await;
+    hostile_ids_at(VendorKind::USERCOM).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_ids_foldspace() {
-    hostile_ids_at(VendorKind::Foldspace).await;
+    hostile_ids_at(VendorKind::FOLDSPACE).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_ids_chakra() {
-    hostile_ids_at(VendorKind::Chakra).await;
+    hostile_ids_at(VendorKind::CHAKRA).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_ids_vemetric() {
-    hostile_ids_at(VendorKind::Vemetric).await;
+    hostile_ids_at(VendorKind::VEMETRIC).await;
 }
 
 /// NUL cannot travel in a process argument, so IDs with NUL (and the rest of the table) are
@@ -257,7 +257,7 @@ fn hostile_ids_with_nul_build_the_documented_request_or_are_refused() {
     let mut ids = hostile_ids();
     ids.extend(["a\0b".to_owned(), "\0".to_owned(), "..\0".to_owned()]);
     for (vendor, kind, placement) in ENDPOINTS {
-        let base = if vendor == VendorKind::Usercom {
+        let base = if vendor == VendorKind::USERCOM {
             "https://acme.user.com"
         } else {
             "https://vendor.example"

@@ -5,7 +5,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use serde_json::{Map, Value, json};
-use userscope::vendor::VendorKind;
+use userscope::vendors::VendorKind;
 
 use crate::assert_one_line_error;
 use crate::faults::{FAULT_KEY, SMALL_BODY, get_against};
@@ -21,8 +21,8 @@ pub(crate) fn api_key_var(vendor: VendorKind) -> String {
 /// A key of the vendor's documented shape (so no shape warning muddies stderr).
 pub(crate) fn plain_key(vendor: VendorKind) -> String {
     match vendor {
-        VendorKind::Usercom => "u".repeat(64),
-        VendorKind::Vemetric => format!("vem_{}", "k1".repeat(16)),
+        VendorKind::USERCOM => "u".repeat(64),
+        VendorKind::VEMETRIC => format!("vem_{}", "k1".repeat(16)),
         other => format!("{}-test-key", other.as_str()),
     }
 }
@@ -50,7 +50,7 @@ pub(crate) fn rich_user(vendor: VendorKind) -> (&'static str, &'static str, &'st
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_strings_in_every_vendors_profile_are_shown_not_executed() {
-    for vendor in VendorKind::ALL {
+    for vendor in VendorKind::all() {
         let (by, id, body) = rich_user(vendor);
         let poisoned = poison(&serde_json::from_str(body).unwrap()).to_string();
         let served = poisoned.clone();
@@ -97,12 +97,13 @@ async fn hostile_strings_in_every_vendors_profile_are_shown_not_executed() {
 /// An error body in the vendor's documented shape whose message is `message`.
 pub(crate) fn error_body(vendor: VendorKind, message: &str) -> String {
     match vendor {
-        VendorKind::Coho => json!({"error": "Error", "message": message}),
-        VendorKind::Usercom => json!({"detail": message}),
-        VendorKind::Foldspace => json!({"error": message}),
-        VendorKind::Chakra => json!({"_data": null, "_meta": {}, "_errors": [message]}),
-        VendorKind::Vemetric => json!({"error": {"code": "E", "message": message,
+        VendorKind::COHO => json!({"error": "Error", "message": message}),
+        VendorKind::USERCOM => json!({"detail": message}),
+        VendorKind::FOLDSPACE => json!({"error": message}),
+        VendorKind::CHAKRA => json!({"_data": null, "_meta": {}, "_errors": [message]}),
+        VendorKind::VEMETRIC => json!({"error": {"code": "E", "message": message,
             "details": [{"field": message, "message": message}]}}),
+        other => panic!("no error body for {other}"),
     }
     .to_string()
 }
@@ -119,7 +120,7 @@ async fn hostile_strings_in_error_messages_are_sanitized_on_stderr() {
         (500, 6, &[]),
         (429, 5, &[("Retry-After", "999999")]),
     ];
-    for vendor in VendorKind::ALL {
+    for vendor in VendorKind::all() {
         let (by, id, _) = rich_user(vendor);
         for (status, code, headers) in cases {
             let body = error_body(vendor, &format!("bad {HOSTILE} thing"));

@@ -4,7 +4,7 @@
 use std::process::Command;
 use std::time::Duration;
 
-use userscope::vendor::VendorKind;
+use userscope::vendors::VendorKind;
 
 use crate::assert_one_line_error;
 use crate::faults::SMALL_BODY;
@@ -31,8 +31,8 @@ fn canary_key(vendor: VendorKind) -> String {
         key
     };
     match vendor {
-        VendorKind::Usercom => padded(format!("{}usercom", canary()), 64),
-        VendorKind::Vemetric => format!("vem_{}", padded(canary().to_owned(), 32)),
+        VendorKind::USERCOM => padded(format!("{}usercom", canary()), 64),
+        VendorKind::VEMETRIC => format!("vem_{}", padded(canary().to_owned(), 32)),
         other => format!("{}-{}-7f3a9c2e5b1d4086", other.as_str(), canary()),
     }
 }
@@ -40,22 +40,22 @@ fn canary_key(vendor: VendorKind) -> String {
 /// The lookup (kind, value) of each vendor whose value tells the leak server what to do.
 fn leak_lookup(vendor: VendorKind, action: &str) -> (&'static str, String) {
     match vendor {
-        VendorKind::Vemetric => ("identifier", action.to_owned()),
+        VendorKind::VEMETRIC => ("identifier", action.to_owned()),
         other => (other.default_lookup().as_str(), action.to_owned()),
     }
 }
 
 fn vendor_of(target: &str) -> VendorKind {
     if target.starts_with("/api/data/user/") {
-        VendorKind::Coho
+        VendorKind::COHO
     } else if target.starts_with("/api/public/users/") {
-        VendorKind::Usercom
+        VendorKind::USERCOM
     } else if target.starts_with("/v1/user/") {
-        VendorKind::Foldspace
+        VendorKind::FOLDSPACE
     } else if target.starts_with("/v1/ext/user/") {
-        VendorKind::Chakra
+        VendorKind::CHAKRA
     } else {
-        VendorKind::Vemetric
+        VendorKind::VEMETRIC
     }
 }
 
@@ -120,9 +120,8 @@ async fn keys_never_leak_through_output_errors_logs_or_process_arguments() {
         .unwrap_or(FaultServer::start(|_, _| json_response(200, "{}")));
     let server = FaultServer::start(leak_script(elsewhere.base_url()));
     let home = Home::new();
-    let all_keys: Vec<(String, String)> = VendorKind::ALL
-        .iter()
-        .map(|v| (api_key_var(*v), canary_key(*v)))
+    let all_keys: Vec<(String, String)> = VendorKind::all()
+        .map(|v| (api_key_var(v), canary_key(v)))
         .collect();
     let runs: [(&str, &str, i32); 11] = [
         ("ok", "text", 0),
@@ -138,7 +137,7 @@ async fn keys_never_leak_through_output_errors_logs_or_process_arguments() {
         ("redirect", "text", 6),
     ];
     let mut sampled_alive = 0;
-    for vendor in VendorKind::ALL {
+    for vendor in VendorKind::all() {
         for (action, format, code) in runs {
             let (by, id) = leak_lookup(vendor, action);
             let mut cmd = home.command(&[
@@ -174,7 +173,7 @@ async fn keys_never_leak_through_output_errors_logs_or_process_arguments() {
         .iter()
         .filter_map(|r| r.auth_value().map(str::to_owned))
         .collect();
-    for vendor in VendorKind::ALL {
+    for vendor in VendorKind::all() {
         let key = canary_key(vendor);
         assert!(
             received.iter().any(|v| v.contains(&key)),
@@ -201,8 +200,8 @@ async fn keys_never_leak_through_output_errors_logs_or_process_arguments() {
     // answer that echoes the key.
     let mut commands: Vec<(Vec<String>, Option<i32>)> =
         vec![(vec!["keys".into(), "list".into()], None)];
-    for vendor in VendorKind::ALL {
-        if vendor == VendorKind::Vemetric {
+    for vendor in VendorKind::all() {
+        if vendor == VendorKind::VEMETRIC {
             continue; // `keys test` looks up by id, which Vemetric wants as digits.
         }
         let args = [
@@ -280,7 +279,7 @@ fn leak_detectors_find_a_planted_key() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn keys_are_refused_for_plain_http_to_other_machines_before_connecting() {
     let home = Home::new();
-    for vendor in VendorKind::ALL {
+    for vendor in VendorKind::all() {
         let (by, id, _) = rich_user(vendor);
         for base in [
             "http://10.255.255.1:9",

@@ -4,9 +4,9 @@ use crate::support::*;
 
 #[test]
 fn compare_picks_side_b_from_the_profile_cache() {
-    let mut app = loaded(VendorKind::Usercom);
-    let request = submit(&mut app, VendorKind::Coho, "u-1001");
-    finish(&mut app, request, Ok(rich_outcome(VendorKind::Coho)));
+    let mut app = loaded(VendorKind::USERCOM);
+    let request = submit(&mut app, VendorKind::COHO, "u-1001");
+    finish(&mut app, request, Ok(rich_outcome(VendorKind::COHO)));
     let effects = press(&mut app, "C");
     assert!(effects.is_empty());
     assert_eq!(app.screen.kind(), ScreenKind::Compare);
@@ -29,7 +29,7 @@ fn compare_picks_side_b_from_the_profile_cache() {
     let view = compared(&app);
     assert_eq!(
         (view.cmp.a.vendor, view.cmp.b.vendor),
-        (VendorKind::Coho, VendorKind::Usercom)
+        (VendorKind::COHO, VendorKind::USERCOM)
     );
     assert_eq!(
         view.cmp.verdict,
@@ -41,12 +41,12 @@ fn compare_picks_side_b_from_the_profile_cache() {
         ("ID".to_owned(), CmpStatus::Differs)
     );
     // The profile on show is still side A.
-    assert_eq!(app.profile().unwrap().outcome.vendor, VendorKind::Coho);
+    assert_eq!(app.profile().unwrap().outcome.vendor, VendorKind::COHO);
 }
 
 #[test]
 fn compare_runs_a_new_lookup_for_side_b_and_keeps_the_profile() {
-    let mut app = loaded(VendorKind::Coho);
+    let mut app = loaded(VendorKind::COHO);
     press(&mut app, "C<Enter>");
     assert_eq!(app.screen.kind(), ScreenKind::Start);
     assert_eq!(app.start().unwrap().focus, StartFocus::Input);
@@ -54,8 +54,8 @@ fn compare_runs_a_new_lookup_for_side_b_and_keeps_the_profile() {
     // The start screen says what the lookup is for.
     let text = screen_text(&mut app, 80, 24);
     assert!(text.contains("COMPARE"), "{text}");
-    let request = submit(&mut app, VendorKind::Usercom, "g3FaYocCy0U6");
-    let effects = finish(&mut app, request, Ok(rich_outcome(VendorKind::Usercom)));
+    let request = submit(&mut app, VendorKind::USERCOM, "g3FaYocCy0U6");
+    let effects = finish(&mut app, request, Ok(rich_outcome(VendorKind::USERCOM)));
     // Recorded like any lookup (history), but the result opens the comparison.
     assert!(
         effects.is_empty()
@@ -64,10 +64,10 @@ fn compare_runs_a_new_lookup_for_side_b_and_keeps_the_profile() {
                 .all(|e| matches!(e, Effect::SaveHistory { .. }))
     );
     assert_eq!(app.screen.kind(), ScreenKind::Compare);
-    assert_eq!(compared(&app).cmp.b.vendor, VendorKind::Usercom);
+    assert_eq!(compared(&app).cmp.b.vendor, VendorKind::USERCOM);
     assert_eq!(
         app.profile().unwrap().outcome.vendor,
-        VendorKind::Coho,
+        VendorKind::COHO,
         "side A stays the profile"
     );
     assert_eq!(app.lookups.cache.len(), 2, "side B is cached too");
@@ -87,7 +87,7 @@ fn compare_runs_a_new_lookup_for_side_b_and_keeps_the_profile() {
 
 #[test]
 fn compare_esc_backs_out_one_step_at_a_time() {
-    let mut app = loaded(VendorKind::Coho);
+    let mut app = loaded(VendorKind::COHO);
     // Picker → profile.
     press(&mut app, "C");
     press(&mut app, "<Esc>");
@@ -105,14 +105,14 @@ fn compare_esc_backs_out_one_step_at_a_time() {
     press(&mut app, "<Esc>");
     assert_eq!(app.screen.kind(), ScreenKind::Profile);
     // A normal lookup afterwards replaces the profile as usual.
-    let request = submit(&mut app, VendorKind::Usercom, "g3FaYocCy0U6");
-    finish(&mut app, request, Ok(rich_outcome(VendorKind::Usercom)));
+    let request = submit(&mut app, VendorKind::USERCOM, "g3FaYocCy0U6");
+    finish(&mut app, request, Ok(rich_outcome(VendorKind::USERCOM)));
     assert_eq!(app.screen.kind(), ScreenKind::Profile);
-    assert_eq!(app.profile().unwrap().outcome.vendor, VendorKind::Usercom);
+    assert_eq!(app.profile().unwrap().outcome.vendor, VendorKind::USERCOM);
     // A failed side-B lookup stays on the start screen, still in compare mode.
-    let mut app = loaded(VendorKind::Coho);
+    let mut app = loaded(VendorKind::COHO);
     press(&mut app, "C<Enter>");
-    let request = submit(&mut app, VendorKind::Coho, "nobody");
+    let request = submit(&mut app, VendorKind::COHO, "nobody");
     finish(
         &mut app,
         request,
@@ -271,7 +271,7 @@ fn compare_keys_follow_the_key_table_and_config() {
     use userscope::tui::keymap::{Action, Context, KeyMap};
     let tui: userscope::config::TuiSettings =
         toml::from_str("[keys]\ncompare = \"=\"\ndiff_only = \"x\"\nfilter = \"F\"\n").unwrap();
-    let mut app = loaded(VendorKind::Coho);
+    let mut app = loaded(VendorKind::COHO);
     app.keymap = KeyMap::with_overrides(&tui).unwrap();
     press(&mut app, "C");
     assert_eq!(app.screen.kind(), ScreenKind::Profile, "C is rebound");
@@ -338,8 +338,8 @@ fn compare_without_colour_marks_rows_by_symbol() {
 #[test]
 fn compare_hostile_strings_never_reach_the_buffer() {
     let mut app = loaded_with(hostile_outcome(), true);
-    let request = submit(&mut app, VendorKind::Coho, "u-1001");
-    finish(&mut app, request, Ok(rich_outcome(VendorKind::Coho)));
+    let request = submit(&mut app, VendorKind::COHO, "u-1001");
+    finish(&mut app, request, Ok(rich_outcome(VendorKind::COHO)));
     // Side A is the rich Coho user; the picker lists the hostile one.
     press(&mut app, "C");
     for (w, h) in SIZES {
@@ -388,7 +388,7 @@ fn compare_handles_100k_attributes_per_side() {
     b.profile.attributes.push(Field::new("extra", json!(1)));
     b.lookup = Lookup::new(LookupKind::Id, "u-other");
     let mut app = loaded_with(b, true);
-    let request = submit(&mut app, VendorKind::Coho, "u-1001");
+    let request = submit(&mut app, VendorKind::COHO, "u-1001");
     finish(&mut app, request, Ok(a));
     press(&mut app, "C<Down><Enter>");
     let counts = compared(&app).cmp.counts;

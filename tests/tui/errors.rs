@@ -5,7 +5,7 @@ use crate::support::*;
 #[test]
 fn not_found_keeps_the_lookup_editable() {
     let mut app = app_with(true);
-    let request = submit(&mut app, VendorKind::Coho, "u-9999");
+    let request = submit(&mut app, VendorKind::COHO, "u-9999");
     finish(
         &mut app,
         request,
@@ -31,7 +31,7 @@ fn not_found_keeps_the_lookup_editable() {
 #[test]
 fn rejected_key_opens_a_masked_dialog_that_saves_and_retries() {
     let mut app = app_with(false);
-    let request = submit(&mut app, VendorKind::Foldspace, "user-1");
+    let request = submit(&mut app, VendorKind::FOLDSPACE, "user-1");
     finish(&mut app, request, Err(key_rejected()));
     assert!(matches!(&app.overlay, Some(Overlay::KeyDialog(d)) if d.state == DialogState::Editing));
     assert!(app.is_typing());
@@ -60,14 +60,14 @@ fn rejected_key_opens_a_masked_dialog_that_saves_and_retries() {
     let (_, lookup, vendor) = started(&effects).expect("the failed lookup is retried");
     assert_eq!(
         (vendor, lookup.value.as_str()),
-        (VendorKind::Foldspace, "user-1")
+        (VendorKind::FOLDSPACE, "user-1")
     );
 }
 
 #[test]
 fn a_failed_save_stays_in_the_dialog() {
     let mut app = app_with(false);
-    let request = submit(&mut app, VendorKind::Foldspace, "user-1");
+    let request = submit(&mut app, VendorKind::FOLDSPACE, "user-1");
     finish(&mut app, request, Err(key_rejected()));
     press(&mut app, "k<Enter>");
     send(
@@ -87,7 +87,7 @@ fn a_failed_save_stays_in_the_dialog() {
 #[test]
 fn no_key_opens_the_dialog_too_and_demo_keys_are_explained() {
     let mut app = app_with(false);
-    let request = submit(&mut app, VendorKind::Chakra, "abc");
+    let request = submit(&mut app, VendorKind::CHAKRA, "abc");
     finish(
         &mut app,
         request,
@@ -100,7 +100,7 @@ fn no_key_opens_the_dialog_too_and_demo_keys_are_explained() {
     assert!(matches!(app.overlay, Some(Overlay::KeyDialog(_))));
 
     let mut demo_app = app_with(true);
-    let request = submit(&mut demo_app, VendorKind::Foldspace, "x");
+    let request = submit(&mut demo_app, VendorKind::FOLDSPACE, "x");
     finish(&mut demo_app, request, Err(key_rejected()));
     assert!(
         matches!(&demo_app.overlay, Some(Overlay::KeyDialog(d)) if d.state == DialogState::DemoFixed)
@@ -114,7 +114,7 @@ fn no_key_opens_the_dialog_too_and_demo_keys_are_explained() {
 #[test]
 fn rate_limit_counts_down_then_retries() {
     let mut app = app_with(true);
-    let request = submit(&mut app, VendorKind::Vemetric, "123");
+    let request = submit(&mut app, VendorKind::VEMETRIC, "123");
     send(
         &mut app,
         Message::LookupProgress {
@@ -150,14 +150,14 @@ fn rate_limit_counts_down_then_retries() {
     let (_, lookup, vendor) = started(&effects).expect("retried when the countdown ends");
     assert_eq!(
         (vendor, lookup.value.as_str()),
-        (VendorKind::Vemetric, "123")
+        (VendorKind::VEMETRIC, "123")
     );
 }
 
 #[test]
 fn terminate_signal_ends_the_app_and_cancels_the_lookup() {
     let mut app = app_with(true);
-    let request = submit(&mut app, VendorKind::Coho, "u-1001");
+    let request = submit(&mut app, VendorKind::COHO, "u-1001");
     let effects = send(&mut app, Message::Terminate { exit_code: 143 });
     assert_eq!(app.exit, Some(143));
     assert!(matches!(effects.as_slice(), [Effect::CancelLookup { request: r }] if *r == request));

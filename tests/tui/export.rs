@@ -6,7 +6,7 @@ use crate::support::*;
 fn e_exports_the_normalized_profile_or_the_raw_body_under_an_editable_name() {
     use userscope::tui::export::{ExportError, ExportState, write};
     let dir = tempfile::tempdir().unwrap();
-    let mut app = loaded(VendorKind::Coho);
+    let mut app = loaded(VendorKind::COHO);
     let outcome = app.profile().unwrap().outcome.clone();
     assert!(press(&mut app, "e").is_empty());
     let Some(Overlay::Export(dialog)) = &app.overlay else {
@@ -39,8 +39,8 @@ fn e_exports_the_normalized_profile_or_the_raw_body_under_an_editable_name() {
     assert_eq!(&written, bytes);
     let text = String::from_utf8(written).unwrap();
     for secret in [
-        userscope::demo::COHO_DEMO_TOKEN,
-        userscope::demo::COHO_DEMO_SECRET,
+        userscope::vendors::coho::COHO_DEMO_TOKEN,
+        userscope::vendors::coho::COHO_DEMO_SECRET,
         "Bearer",
     ] {
         assert!(!text.contains(secret), "{secret} in the export");
@@ -92,7 +92,7 @@ fn e_exports_the_normalized_profile_or_the_raw_body_under_an_editable_name() {
 #[test]
 fn the_filter_is_fuzzy_on_key_and_value_and_highlights_the_matched_characters() {
     use ratatui::style::Modifier;
-    let mut outcome = rich_outcome(VendorKind::Coho);
+    let mut outcome = rich_outcome(VendorKind::COHO);
     outcome.profile.attributes = vec![
         Field::new("company", json!("Northwind Logistics")),
         Field::new("city", json!("Hamburg")),

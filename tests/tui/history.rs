@@ -19,7 +19,7 @@ fn the_history_file_holds_lookups_and_outcomes_but_never_the_key_or_the_payload(
     app.load_history(path.clone(), &[]);
     const KEY: &str = "fs-RECOGNIZABLE-KEY-7f3a9c";
     // A rejected key, then the key typed into the dialog, saved, and the lookup retried.
-    let request = submit(&mut app, VendorKind::Foldspace, "user-1");
+    let request = submit(&mut app, VendorKind::FOLDSPACE, "user-1");
     let effects = finish(&mut app, request, Err(key_rejected()));
     let (_, entries) = saved_history(&effects).expect("a finished lookup saves the history");
     assert_eq!(
@@ -43,8 +43,8 @@ fn the_history_file_holds_lookups_and_outcomes_but_never_the_key_or_the_payload(
         },
     );
     let (retry, _, _) = started(&effects).expect("the failed lookup is retried");
-    let outcome = rich_outcome(VendorKind::Coho);
-    let request = submit(&mut app, VendorKind::Coho, &outcome.lookup.value.clone());
+    let outcome = rich_outcome(VendorKind::COHO);
+    let request = submit(&mut app, VendorKind::COHO, &outcome.lookup.value.clone());
     let _ = finish(&mut app, retry, Err(LookupError::Cancelled));
     let effects = finish(&mut app, request, Ok(outcome.clone()));
     let (saved_to, entries) = saved_history(&effects).unwrap();
@@ -73,7 +73,7 @@ fn stored_history_is_listed_newest_first_and_enter_reruns_it() {
     let dir = tempfile::tempdir().unwrap();
     let entry = |value: &str, outcome| userscope::history::Entry {
         connection: "usercom".to_owned(),
-        vendor: VendorKind::Usercom,
+        vendor: VendorKind::USERCOM,
         by: LookupKind::Email,
         value: value.to_owned(),
         at: Utc.with_ymd_and_hms(2026, 11, 20, 9, 30, 0).unwrap(),
@@ -97,7 +97,7 @@ fn stored_history_is_listed_newest_first_and_enter_reruns_it() {
     assert!(screen.contains("old@example.com → not found"), "{screen}");
     let effects = press(&mut app, "j<Enter>");
     let (_, lookup, vendor) = started(&effects).expect("Enter re-runs the lookup");
-    assert_eq!(vendor, VendorKind::Usercom);
+    assert_eq!(vendor, VendorKind::USERCOM);
     assert_eq!(lookup, Lookup::new(LookupKind::Email, "old@example.com"));
 }
 
@@ -107,7 +107,7 @@ fn d_twice_on_the_recent_list_clears_the_history() {
     let path = dir.path().join("history.json");
     let mut app = app_with(false);
     app.load_history(path.clone(), &[]);
-    let request = submit(&mut app, VendorKind::Coho, "u-1");
+    let request = submit(&mut app, VendorKind::COHO, "u-1");
     finish(
         &mut app,
         request,
@@ -141,7 +141,7 @@ fn d_twice_on_the_recent_list_clears_the_history() {
 
 #[test]
 fn a_recent_lookup_seen_this_session_opens_instantly_from_the_cache_and_r_refreshes() {
-    let mut app = loaded(VendorKind::Coho);
+    let mut app = loaded(VendorKind::COHO);
     let value = app.lookups.recent[0].lookup.value.clone();
     // The profile left behind looks at the Properties pane; the one from the cache is new.
     press(&mut app, "2<Esc>");
@@ -164,7 +164,7 @@ fn a_recent_lookup_seen_this_session_opens_instantly_from_the_cache_and_r_refres
 
 #[test]
 fn shift_y_copies_the_key_path_and_c_the_whole_profile_json() {
-    let mut app = loaded(VendorKind::Coho);
+    let mut app = loaded(VendorKind::COHO);
     press(&mut app, "5");
     let effects = press(&mut app, "Y");
     let Some(Effect::Copy(path)) = effects.first() else {

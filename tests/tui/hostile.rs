@@ -32,14 +32,14 @@ fn hostile_strings_never_reach_the_buffer() {
         message: Some("\u{1b}[31mboom\u{202e}".to_owned()),
         excerpt: Some("\u{1b}]52;c;x\u{7}".to_owned()),
     };
-    let mut app = error_app(err, VendorKind::Coho, "x\u{1b}");
+    let mut app = error_app(err, VendorKind::COHO, "x\u{1b}");
     assert_clean(&draw(&mut app, 80, 24), "error state");
 }
 
 #[test]
 fn no_color_theme_uses_no_colours_but_still_marks_focus() {
     use ratatui::style::{Color, Modifier};
-    let mut app = loaded(VendorKind::Coho);
+    let mut app = loaded(VendorKind::COHO);
     app.theme = Theme {
         color: false,
         ..Theme::default()
@@ -107,7 +107,7 @@ fn ctrl_k_opens_the_key_dialog_even_while_typing() {
 
 #[test]
 fn raw_json_folds_and_unfolds() {
-    let mut app = loaded(VendorKind::Coho);
+    let mut app = loaded(VendorKind::COHO);
     press(&mut app, "7");
     let total = app.profile().unwrap().row_count(Pane::Raw);
     // Line 1 is `"userProperties": {`; fold it.
@@ -156,7 +156,7 @@ fn tiny_and_odd_terminal_sizes_never_panic() {
         press(&mut app, "<Esc><Tab>K");
         draw(&mut app, w, h);
         let mut app = app_with(false);
-        let request = submit(&mut app, VendorKind::Coho, "u-1");
+        let request = submit(&mut app, VendorKind::COHO, "u-1");
         finish(&mut app, request, Err(key_rejected()));
         draw(&mut app, w, h);
         let mut app = loaded_with(hostile_outcome(), true);
@@ -181,7 +181,7 @@ fn tiny_and_odd_terminal_sizes_never_panic() {
 #[test]
 fn every_screen_draws_at_a_sweep_of_sizes() {
     let mut start = app_with(true);
-    let mut profile = loaded(VendorKind::Usercom);
+    let mut profile = loaded(VendorKind::USERCOM);
     let mut dialog = app_with(false);
     press(&mut dialog, "<Tab>K");
     for w in (40..=130).step_by(7) {
@@ -201,7 +201,7 @@ fn every_screen_draws_at_a_sweep_of_sizes() {
 
 #[test]
 fn y_copies_the_selected_value_and_shift_e_exports_the_profile_at_once() {
-    let mut app = loaded(VendorKind::Coho);
+    let mut app = loaded(VendorKind::COHO);
     let effects = press(&mut app, "1jy");
     match effects.as_slice() {
         [Effect::Copy(text)] => assert_eq!(text, "hannah.okafor@northwind-logistics.com"),
@@ -313,7 +313,7 @@ fn a_demo_user_is_picked_by_click_and_run_with_enter() {
     let (_, lookup, vendor) = started(&effects).unwrap();
     assert_eq!(
         (vendor, lookup),
-        (VendorKind::Coho, Lookup::new(LookupKind::Id, "u-1002"))
+        (VendorKind::COHO, Lookup::new(LookupKind::Id, "u-1002"))
     );
     assert_eq!(app.start().unwrap().input.text(), "u-1002");
 }

@@ -18,7 +18,7 @@ fn assert_movements(app: &mut App, steps: &[(&str, Pane, usize)]) {
 
 #[test]
 fn pane_switching_with_tab_shift_tab_and_digits() {
-    let mut app = loaded(VendorKind::Coho);
+    let mut app = loaded(VendorKind::COHO);
     assert_movements(
         &mut app,
         &[
@@ -39,7 +39,7 @@ fn pane_switching_with_tab_shift_tab_and_digits() {
 
 #[test]
 fn row_movement_keys_clamp_and_page() {
-    let mut app = loaded(VendorKind::Coho);
+    let mut app = loaded(VendorKind::COHO);
     let n = app.profile().unwrap().row_count(Pane::Properties);
     assert!(n > 10, "the rich Coho user has many properties");
     let last = n - 1;
@@ -100,7 +100,7 @@ fn q_quits_except_while_typing_and_ctrl_c_always_quits() {
     press(&mut app, "abc<C-c>");
     assert_eq!(app.exit, Some(130));
 
-    let mut app = loaded(VendorKind::Chakra);
+    let mut app = loaded(VendorKind::CHAKRA);
     press(&mut app, "q");
     assert_eq!(app.exit, Some(0));
 }
@@ -132,7 +132,7 @@ fn lookup_kind_toggle_follows_the_vendor() {
     press(&mut app, "<Down>");
     assert_eq!(
         (app.selected_vendor(), app.start().unwrap().kind),
-        (Some(VendorKind::Usercom), LookupKind::Key)
+        (Some(VendorKind::USERCOM), LookupKind::Key)
     );
     press(&mut app, "<C-t>");
     assert_eq!(app.start().unwrap().kind, LookupKind::Id);
@@ -143,12 +143,12 @@ fn lookup_kind_toggle_follows_the_vendor() {
     press(&mut app, "<Down><Down>");
     assert_eq!(
         (app.selected_vendor(), app.start().unwrap().kind),
-        (Some(VendorKind::Chakra), LookupKind::Id)
+        (Some(VendorKind::CHAKRA), LookupKind::Id)
     );
     press(&mut app, "<Down><C-t>");
     assert_eq!(
         (app.selected_vendor(), app.start().unwrap().kind),
-        (Some(VendorKind::Vemetric), LookupKind::Identifier)
+        (Some(VendorKind::VEMETRIC), LookupKind::Identifier)
     );
     press(&mut app, "<C-t>");
     assert_eq!(app.start().unwrap().kind, LookupKind::Id);
@@ -160,13 +160,13 @@ fn enter_runs_the_typed_lookup_and_the_result_opens_the_profile() {
     press(&mut app, "<Down><C-t><C-t>");
     let effects = press(&mut app, " zoe@example.com <Enter>");
     let (request, lookup, vendor) = started(&effects).unwrap();
-    assert_eq!(vendor, VendorKind::Usercom);
+    assert_eq!(vendor, VendorKind::USERCOM);
     assert_eq!(lookup, Lookup::new(LookupKind::Email, "zoe@example.com"));
     assert!(app.lookups.loading.is_some());
     // The UI keeps working while the request is in flight.
     press(&mut app, "x<BS>");
     assert_eq!(app.start().unwrap().input.text(), " zoe@example.com ");
-    finish(&mut app, request, Ok(rich_outcome(VendorKind::Usercom)));
+    finish(&mut app, request, Ok(rich_outcome(VendorKind::USERCOM)));
     assert_eq!(app.screen.kind(), ScreenKind::Profile);
     assert!(app.lookups.loading.is_none());
     assert_eq!(app.lookups.recent.len(), 1);
@@ -184,11 +184,11 @@ fn empty_input_does_not_start_a_lookup() {
 #[test]
 fn esc_cancels_and_the_late_result_is_dropped() {
     let mut app = app_with(true);
-    let request = submit(&mut app, VendorKind::Coho, "u-1001");
+    let request = submit(&mut app, VendorKind::COHO, "u-1001");
     let effects = press(&mut app, "<Esc>");
     assert!(matches!(effects.as_slice(), [Effect::CancelLookup { request: r }] if *r == request));
     assert!(app.lookups.loading.is_none());
-    finish(&mut app, request, Ok(rich_outcome(VendorKind::Coho)));
+    finish(&mut app, request, Ok(rich_outcome(VendorKind::COHO)));
     assert!(
         app.profile().is_none(),
         "a cancelled lookup's result must not show"
@@ -199,7 +199,7 @@ fn esc_cancels_and_the_late_result_is_dropped() {
 #[test]
 fn a_new_lookup_replaces_the_running_one() {
     let mut app = app_with(true);
-    let first = submit(&mut app, VendorKind::Coho, "u-1002");
+    let first = submit(&mut app, VendorKind::COHO, "u-1002");
     press(&mut app, "<C-u>u-1001");
     let effects = press(&mut app, "<Enter>");
     assert!(
@@ -221,13 +221,13 @@ fn a_new_lookup_replaces_the_running_one() {
     );
     assert!(app.lookups.error.is_none());
     assert!(app.lookups.loading.is_some());
-    finish(&mut app, second, Ok(rich_outcome(VendorKind::Coho)));
+    finish(&mut app, second, Ok(rich_outcome(VendorKind::COHO)));
     assert_eq!(app.screen.kind(), ScreenKind::Profile);
 }
 
 #[test]
 fn slash_opens_the_lookup_from_the_profile_and_esc_returns() {
-    let mut app = loaded(VendorKind::Foldspace);
+    let mut app = loaded(VendorKind::FOLDSPACE);
     press(&mut app, "4/");
     assert_eq!(
         (
@@ -244,7 +244,7 @@ fn slash_opens_the_lookup_from_the_profile_and_esc_returns() {
 
 #[test]
 fn help_overlay_opens_scrolls_and_closes() {
-    let mut app = loaded(VendorKind::Coho);
+    let mut app = loaded(VendorKind::COHO);
     press(&mut app, "?");
     assert!(matches!(
         app.overlay,
@@ -265,7 +265,7 @@ fn help_overlay_opens_scrolls_and_closes() {
 #[test]
 fn enter_on_a_row_shows_the_full_value() {
     let long = "x".repeat(300);
-    let mut outcome = rich_outcome(VendorKind::Coho);
+    let mut outcome = rich_outcome(VendorKind::COHO);
     outcome
         .profile
         .attributes
@@ -296,7 +296,7 @@ fn enter_on_a_row_shows_the_full_value() {
 
 #[test]
 fn mouse_click_focuses_a_pane_and_the_wheel_scrolls() {
-    let mut app = loaded(VendorKind::Coho);
+    let mut app = loaded(VendorKind::COHO);
     // Tabs are on row 2; find the column of "Tags" as drawn.
     let text = screen_text(&mut app, 120, 40);
     let tab_row = text.lines().nth(2).unwrap();
@@ -326,6 +326,6 @@ fn mouse_click_on_the_start_screen_picks_a_vendor() {
     send(&mut app, Message::Mouse(click));
     assert_eq!(
         (app.selected_vendor(), app.start().unwrap().focus),
-        (Some(VendorKind::Chakra), StartFocus::Vendors)
+        (Some(VendorKind::CHAKRA), StartFocus::Vendors)
     );
 }

@@ -18,7 +18,7 @@ fn big_coho_file() -> (std::path::PathBuf, bytes::Bytes) {
 }
 
 fn opening_app(bytes: &bytes::Bytes, path: &std::path::Path) -> App {
-    let identity = userscope::open::load_identity(bytes, VendorKind::Coho, "coho", path).unwrap();
+    let identity = userscope::open::load_identity(bytes, VendorKind::COHO, "coho", path).unwrap();
     assert_eq!(identity.request.url, path.display().to_string());
     let mut app = app_with(false);
     app.show_profile(userscope::tui::view::ProfileView::loading(
@@ -70,7 +70,7 @@ fn an_opened_file_shows_who_it_is_first_then_every_pane() {
     // The full view arrives: same pane, every section filled, selection kept in range.
     let full = userscope::tui::view::load_view(userscope::open::FileJob {
         bytes: bytes.clone(),
-        vendor: VendorKind::Coho,
+        vendor: VendorKind::COHO,
         connection: "coho".to_owned(),
         path: file.clone(),
     })

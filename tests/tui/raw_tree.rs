@@ -8,7 +8,7 @@ const TREE_BODY: &str = r#"{"userProperties": {"userId": "u-1", "name": "Ada", "
 
 fn tree_app() -> App {
     let outcome = outcome_from_body(
-        VendorKind::Coho,
+        VendorKind::COHO,
         Lookup::new(LookupKind::Id, "u-1"),
         TREE_BODY,
     );
@@ -160,7 +160,7 @@ fn raw_tree_copies_the_full_value_and_truncates_only_on_screen() {
     let body = format!(
         r#"{{"userProperties": {{"userId": "u-1", "bio": "{long}", "properties": {{"plan": "pro"}}}}}}"#
     );
-    let outcome = outcome_from_body(VendorKind::Coho, Lookup::new(LookupKind::Id, "u-1"), &body);
+    let outcome = outcome_from_body(VendorKind::COHO, Lookup::new(LookupKind::Id, "u-1"), &body);
     let mut app = loaded_with(outcome, true);
     press(&mut app, "7jjj");
     let text = screen_text(&mut app, 80, 24);
@@ -190,7 +190,7 @@ fn raw_tree_copies_the_full_value_and_truncates_only_on_screen() {
 #[test]
 fn every_copy_toast_warns_when_osc52_may_not_arrive() {
     let body = r#"{"userProperties": {"userId": "u-1", "city": "Oslo"}}"#;
-    let outcome = outcome_from_body(VendorKind::Coho, Lookup::new(LookupKind::Id, "u-1"), body);
+    let outcome = outcome_from_body(VendorKind::COHO, Lookup::new(LookupKind::Id, "u-1"), body);
     let mut app = loaded_with(outcome, true);
     // The check runs off the UI thread after the first frame and reports back.
     assert!(app.clipboard_warning.is_none());
@@ -240,7 +240,7 @@ fn every_copy_toast_warns_when_osc52_may_not_arrive() {
 
 #[test]
 fn raw_tree_search_highlights_the_matched_text() {
-    let mut app = loaded(VendorKind::Coho);
+    let mut app = loaded(VendorKind::COHO);
     press(&mut app, "7sRotterdam<Enter>");
     let terminal = draw(&mut app, 120, 40);
     let buf = terminal.backend().buffer();
@@ -265,13 +265,13 @@ fn raw_tree_search_highlights_the_matched_text() {
 #[test]
 fn snapshot_raw_tree_folded_and_searched() {
     for (w, h) in SIZES {
-        let mut app = loaded(VendorKind::Coho);
+        let mut app = loaded(VendorKind::COHO);
         press(&mut app, "7H");
         assert_snapshot(
             format!("raw_tree_folded_{w}x{h}"),
             draw(&mut app, w, h).backend(),
         );
-        let mut app = loaded(VendorKind::Coho);
+        let mut app = loaded(VendorKind::COHO);
         press(&mut app, "7Hs^\"(city|plan)\"$<Enter>n");
         assert_snapshot(
             format!("raw_tree_search_{w}x{h}"),

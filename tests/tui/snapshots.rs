@@ -36,9 +36,9 @@ fn snapshot_start_screen_empty_history_says_where_it_is_kept() {
 #[test]
 fn snapshot_start_screen_with_recent_lookups_and_spinner() {
     let mut app = app_with(true);
-    let r = submit(&mut app, VendorKind::Coho, "u-1001");
-    finish(&mut app, r, Ok(rich_outcome(VendorKind::Coho)));
-    let r = submit(&mut app, VendorKind::Coho, "nobody");
+    let r = submit(&mut app, VendorKind::COHO, "u-1001");
+    finish(&mut app, r, Ok(rich_outcome(VendorKind::COHO)));
+    let r = submit(&mut app, VendorKind::COHO, "nobody");
     finish(
         &mut app,
         r,
@@ -48,14 +48,14 @@ fn snapshot_start_screen_with_recent_lookups_and_spinner() {
         }),
     );
     app.clock = clock_at(Duration::from_secs(1));
-    submit(&mut app, VendorKind::Coho, "u-1002");
+    submit(&mut app, VendorKind::COHO, "u-1002");
     app.clock = clock_at(Duration::from_millis(2_300));
     assert_snapshot("start_loading_80x24", draw(&mut app, 80, 24).backend());
 }
 
 #[test]
 fn snapshot_every_pane_of_every_vendor_rich_user() {
-    for vendor in VendorKind::ALL {
+    for vendor in VendorKind::all() {
         for (w, h) in SIZES {
             let mut app = loaded(vendor);
             for pane in Pane::ALL {
@@ -76,16 +76,16 @@ fn snapshot_error_states() {
     let cases: Vec<(&str, VendorKind, LookupError)> = vec![
         (
             "not_found",
-            VendorKind::Coho,
+            VendorKind::COHO,
             LookupError::NotFound {
                 vendor: "Coho",
                 message: Some("User not found".to_owned()),
             },
         ),
-        ("key_rejected", VendorKind::Foldspace, key_rejected()),
+        ("key_rejected", VendorKind::FOLDSPACE, key_rejected()),
         (
             "no_key",
-            VendorKind::Chakra,
+            VendorKind::CHAKRA,
             LookupError::NoKey {
                 connection: "chakra".to_owned(),
                 env_var: "USERSCOPE_CHAKRA_API_KEY".to_owned(),
@@ -93,7 +93,7 @@ fn snapshot_error_states() {
         ),
         (
             "rate_limited",
-            VendorKind::Vemetric,
+            VendorKind::VEMETRIC,
             LookupError::RateLimited {
                 vendor: "Vemetric",
                 retry_in: Some(Duration::from_secs(42)),
@@ -102,7 +102,7 @@ fn snapshot_error_states() {
         ),
         (
             "network",
-            VendorKind::Coho,
+            VendorKind::COHO,
             LookupError::Network {
                 host: "app.coho.ai".to_owned(),
                 cause: "connection refused".to_owned(),
@@ -110,7 +110,7 @@ fn snapshot_error_states() {
         ),
         (
             "server",
-            VendorKind::Usercom,
+            VendorKind::USERCOM,
             LookupError::Server {
                 vendor: "User.com",
                 status: 502,
@@ -120,7 +120,7 @@ fn snapshot_error_states() {
         ),
         (
             "invalid_body",
-            VendorKind::Vemetric,
+            VendorKind::VEMETRIC,
             LookupError::InvalidBody {
                 vendor: "Vemetric",
                 status: 200,
@@ -130,7 +130,7 @@ fn snapshot_error_states() {
         ),
         (
             "timeout",
-            VendorKind::Chakra,
+            VendorKind::CHAKRA,
             LookupError::Timeout {
                 host: "api.chakrahq.com".to_owned(),
                 after: Duration::from_secs(30),
@@ -218,7 +218,7 @@ fn clone_error(err: &LookupError) -> LookupError {
 #[test]
 fn snapshot_help_overlay() {
     for (w, h) in SIZES {
-        let mut app = loaded(VendorKind::Coho);
+        let mut app = loaded(VendorKind::COHO);
         press(&mut app, "?");
         assert_snapshot(format!("help_{w}x{h}"), draw(&mut app, w, h).backend());
     }
@@ -247,7 +247,7 @@ fn snapshot_key_dialog() {
 
 #[test]
 fn snapshot_detail_popup_and_not_provided_panes() {
-    let mut app = loaded(VendorKind::Vemetric);
+    let mut app = loaded(VendorKind::VEMETRIC);
     press(&mut app, "3");
     let text = screen_text(&mut app, 80, 24);
     assert!(text.contains("Vemetric has no tags"), "{text}");
@@ -257,12 +257,12 @@ fn snapshot_detail_popup_and_not_provided_panes() {
     assert_snapshot("detail_vemetric_80x24", draw(&mut app, 80, 24).backend());
 
     // A vendor that has tags, a user who has none.
-    let sparse = demo::users(VendorKind::Usercom)
+    let sparse = demo::users(VendorKind::USERCOM)
         .iter()
         .find(|u| u.label == "sparse")
         .unwrap();
     let outcome = outcome_from_body(
-        VendorKind::Usercom,
+        VendorKind::USERCOM,
         Lookup::new(sparse.lookup, sparse.value),
         sparse.body,
     );
@@ -278,7 +278,7 @@ fn snapshot_detail_popup_and_not_provided_panes() {
 
 #[test]
 fn wide_characters_keep_columns_aligned() {
-    let mut outcome = rich_outcome(VendorKind::Coho);
+    let mut outcome = rich_outcome(VendorKind::COHO);
     outcome.profile.attributes = vec![
         Field::new("名前", json!("山田 花子 🎉 ".repeat(20))),
         Field::new("city", json!("東京")),

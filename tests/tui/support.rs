@@ -26,7 +26,7 @@ pub(crate) use userscope::tui::screens::start::StartFocus;
 pub(crate) use userscope::tui::services::demo_hints;
 pub(crate) use userscope::tui::ui::{self, theme::Theme};
 pub(crate) use userscope::tui::view::Pane;
-pub(crate) use userscope::vendor::{Connection, Lookup, LookupKind, VendorKind};
+pub(crate) use userscope::vendors::{Connection, Lookup, LookupKind, VendorKind};
 
 pub(crate) use userscope::compare::Status as CmpStatus;
 pub(crate) use userscope::tui::screens::compare::{
@@ -60,7 +60,7 @@ pub(crate) fn clock_at(offset: Duration) -> Clock {
 
 pub(crate) fn base_url(vendor: VendorKind) -> Url {
     let s = match vendor {
-        VendorKind::Usercom => "https://acme.user.com",
+        VendorKind::USERCOM => "https://acme.user.com",
         other => other.default_base_url().unwrap(),
     };
     Url::parse(s).unwrap()
@@ -76,7 +76,7 @@ pub(crate) fn conn(vendor: VendorKind) -> Connection {
 }
 
 pub(crate) fn app_with(demo: bool) -> App {
-    let connections = VendorKind::ALL
+    let connections = VendorKind::all()
         .into_iter()
         .map(|v| ConnEntry {
             name: v.as_str().to_owned(),
@@ -86,11 +86,11 @@ pub(crate) fn app_with(demo: bool) -> App {
                 KeyStatus::Present(KeyOrigin::Demo)
             } else {
                 match v {
-                    VendorKind::Coho => KeyStatus::Present(KeyOrigin::Keyring),
-                    VendorKind::Usercom => {
+                    VendorKind::COHO => KeyStatus::Present(KeyOrigin::Keyring),
+                    VendorKind::USERCOM => {
                         KeyStatus::Present(KeyOrigin::Env("USERSCOPE_USERCOM_API_KEY".to_owned()))
                     }
-                    VendorKind::Vemetric => KeyStatus::Error("keyring locked".to_owned()),
+                    VendorKind::VEMETRIC => KeyStatus::Error("keyring locked".to_owned()),
                     _ => KeyStatus::Missing,
                 }
             },
@@ -323,7 +323,7 @@ pub(crate) fn error_app(err: LookupError, vendor: VendorKind, value: &str) -> Ap
 }
 
 pub(crate) fn many_attributes(n: usize) -> LookupOutcome {
-    let mut outcome = rich_outcome(VendorKind::Coho);
+    let mut outcome = rich_outcome(VendorKind::COHO);
     outcome.profile.attributes = (0..n)
         .map(|i| Field::new(format!("attr-{i}"), json!(i)))
         .collect();
@@ -360,7 +360,7 @@ pub(crate) fn hostile_outcome() -> LookupOutcome {
         },
     };
     LookupOutcome {
-        vendor: VendorKind::Coho,
+        vendor: VendorKind::COHO,
         connection: "coho".to_owned(),
         lookup: Lookup::new(LookupKind::Id, evil),
         request: RequestInfo {
@@ -444,9 +444,9 @@ pub(crate) fn compare_selected(app: &App) -> (String, CmpStatus) {
 
 /// Coho's rich user as side A, compared with User.com's rich user picked from the cache.
 pub(crate) fn compare_app() -> App {
-    let mut app = loaded(VendorKind::Usercom);
-    let coho = rich_outcome(VendorKind::Coho);
-    let request = submit(&mut app, VendorKind::Coho, "u-1001");
+    let mut app = loaded(VendorKind::USERCOM);
+    let coho = rich_outcome(VendorKind::COHO);
+    let request = submit(&mut app, VendorKind::COHO, "u-1001");
     finish(&mut app, request, Ok(coho));
     assert_eq!(app.screen.kind(), ScreenKind::Profile);
     press(&mut app, "C<Down><Enter>");

@@ -13,7 +13,7 @@ fn snapshot_light_and_high_contrast_themes() {
             format!("theme_{}_start_80x24", name.as_str()),
             styled_screen(&draw(&mut app, 80, 24)),
         );
-        let mut app = loaded(VendorKind::Coho);
+        let mut app = loaded(VendorKind::COHO);
         app.theme = theme;
         press(&mut app, "2j");
         assert_snapshot(

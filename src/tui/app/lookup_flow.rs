@@ -25,7 +25,7 @@ impl App {
     pub(super) fn start_lookup(
         &mut self,
         conn_index: usize,
-        lookup: crate::vendor::Lookup,
+        lookup: crate::vendors::Lookup,
     ) -> Vec<Effect> {
         if conn_index < self.lookups.connections.len() {
             self.notice = None;
@@ -52,7 +52,7 @@ impl App {
     pub(super) fn show_cached(
         &mut self,
         connection: &str,
-        lookup: &crate::vendor::Lookup,
+        lookup: &crate::vendors::Lookup,
     ) -> Option<Vec<Effect>> {
         let cached = self.lookups.cached(connection, lookup).cloned()?;
         let effects = self.lookups.take_running();
@@ -116,7 +116,9 @@ impl App {
                 Vec::new()
             }
             Err(err) => {
-                tracing::info!(vendor = %loading.vendor, error = %err, "lookup failed");
+                // The message can quote the lookup value: the default log keeps only its code.
+                tracing::info!(vendor = %loading.vendor, exit_code = err.exit_code(), "lookup failed");
+                tracing::debug!(error = %err, "lookup failed");
                 let view = ErrorView::from_error(&err, &self.keymap, self.clock.instant);
                 let outcome = match view.kind {
                     ErrorKind::NotFound => Outcome::NotFound,

@@ -25,7 +25,7 @@ pub use crate::tui::screens::start::{DemoHint, StartFocus, StartState};
 pub use crate::tui::screens::{Screen, ScreenKind};
 use crate::tui::ui::theme::Theme;
 use crate::tui::view::{Pane, ProfileView};
-use crate::vendor::{Connection, LookupKind, VendorKind};
+use crate::vendors::{Connection, LookupKind, VendorKind};
 
 mod input;
 mod lookup_flow;

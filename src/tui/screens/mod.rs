@@ -12,7 +12,7 @@ use crate::tui::keymap::KeyMap;
 use crate::tui::lookups::Lookups;
 use crate::tui::message::Effect;
 use crate::tui::overlays::Overlay;
-use crate::vendor::Lookup;
+use crate::vendors::Lookup;
 
 pub mod compare;
 pub mod profile;

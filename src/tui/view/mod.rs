@@ -11,7 +11,7 @@ use crate::profile::Field;
 use crate::sanitize::sanitize;
 use crate::tui::fuzzy::{FuzzyQuery, Needle};
 use crate::tui::text::width;
-use crate::vendor::VendorKind;
+use crate::vendors::VendorKind;
 
 mod pane;
 mod rows;

@@ -8,7 +8,7 @@ use crate::display::{ABSENT, field_text, timestamp_text};
 use crate::lookup::{LookupOutcome, Origin};
 use crate::profile::{Field, Section, ValueHint};
 use crate::sanitize::sanitize;
-use crate::vendor::VendorKind;
+use crate::vendors::VendorKind;
 
 pub fn section_noun(section: Section) -> &'static str {
     match section {

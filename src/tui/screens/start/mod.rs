@@ -9,7 +9,7 @@ use crate::tui::lookups::{ConnEntry, Lookups};
 use crate::tui::message::Effect;
 use crate::tui::screens::{Ctx, Step, Transition};
 use crate::tui::ui::layout;
-use crate::vendor::{Lookup, LookupKind, VendorKind};
+use crate::vendors::{Lookup, LookupKind, VendorKind};
 
 pub mod view;
 

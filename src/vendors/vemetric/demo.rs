@@ -6,10 +6,12 @@ use std::time::UNIX_EPOCH;
 
 use serde_json::{Value, json};
 
-use super::{DemoRequest, DemoResponse, RETRY_AFTER_SECS};
-use crate::demo::catalog;
-use crate::demo::keys::VEMETRIC_DEMO_KEY;
-use crate::vendor::{LookupKind, VendorKind};
+use super::VEMETRIC_DEMO_KEY;
+use crate::vendors::demo_kit as catalog;
+use crate::vendors::demo_kit::{
+    DemoRequest, DemoResponse, DemoUser, DemoVendor, RATE_LIMITED_ID, RETRY_AFTER_SECS, only_get,
+};
+use crate::vendors::{LookupKind, VendorKind};
 
 /// The documented per-project limit per window.
 const LIMIT: u32 = 100;
@@ -22,7 +24,7 @@ fn error(status: u16, code: &str, message: &str) -> DemoResponse {
     )
 }
 
-pub fn single(req: &DemoRequest<'_>) -> DemoResponse {
+fn single(req: &DemoRequest<'_>) -> DemoResponse {
     if let Some(message) = auth_failure(req) {
         return error(401, "UNAUTHORIZED", message);
     }
@@ -50,7 +52,7 @@ pub fn single(req: &DemoRequest<'_>) -> DemoResponse {
         }
     };
     let (kind, value) = lookup;
-    if catalog::is_rate_limited(VendorKind::Vemetric, kind, &value) {
+    if catalog::is_rate_limited(VendorKind::VEMETRIC, kind, &value) {
         let resp = error(
             429,
             "RATE_LIMIT_EXCEEDED",
@@ -58,7 +60,7 @@ pub fn single(req: &DemoRequest<'_>) -> DemoResponse {
         );
         return rate_headers(resp, 0, RETRY_AFTER_SECS);
     }
-    let resp = match catalog::find(VendorKind::Vemetric, kind, &value) {
+    let resp = match catalog::find(VendorKind::VEMETRIC, kind, &value) {
         Some(found) => DemoResponse::fixture(found.body),
         None => error(404, "USER_NOT_FOUND", "User not found"),
     };
@@ -116,10 +118,83 @@ fn validate(req: &DemoRequest<'_>) -> Result<(LookupKind, String), Vec<Value>> {
     }
 }
 
+/// Vemetric ids must be digits, so its rate-limited id is this one.
+pub const VEMETRIC_RATE_LIMITED_ID: &str = "429";
+
+const USERS: &[DemoUser] = &[
+    DemoUser {
+        lookup: LookupKind::Id,
+        value: "4815162342",
+        label: "rich",
+        also: &[(LookupKind::Identifier, "acme-user-42")],
+        body: crate::demo_fixture!("vemetric", "4815162342-rich"),
+    },
+    DemoUser {
+        lookup: LookupKind::Id,
+        value: "1001",
+        label: "sparse",
+        // Anonymous: Vemetric has no identifier for this visitor.
+        also: &[],
+        body: crate::demo_fixture!("vemetric", "1001-sparse"),
+    },
+    DemoUser {
+        lookup: LookupKind::Id,
+        value: "314159265358979",
+        label: "non-Latin",
+        also: &[(LookupKind::Identifier, "hanako.yamada")],
+        body: crate::demo_fixture!("vemetric", "314159265358979-non-latin"),
+    },
+    DemoUser {
+        // Above 2^63: IDs must stay strings end to end.
+        lookup: LookupKind::Id,
+        value: "18446744073709551557",
+        label: "300 attributes",
+        also: &[(LookupKind::Identifier, "load-test-300")],
+        body: crate::demo_fixture!("vemetric", "18446744073709551557-300-attributes"),
+    },
+];
+
+/// Vemetric's demo: its key, its people and its answers.
+pub struct VemetricDemo;
+
+impl DemoVendor for VemetricDemo {
+    fn key(&self) -> &'static str {
+        VEMETRIC_DEMO_KEY
+    }
+
+    fn users(&self) -> &'static [DemoUser] {
+        USERS
+    }
+
+    /// Ids compare numerically (leading zeros do not matter), as the real service does.
+    fn same_value(&self, kind: LookupKind, known: &str, asked: &str) -> bool {
+        if kind == LookupKind::Id {
+            let trimmed = asked.trim_start_matches('0');
+            return known == if trimmed.is_empty() { "0" } else { trimmed };
+        }
+        known == asked
+    }
+
+    fn rate_limited(&self) -> (LookupKind, &'static str) {
+        (LookupKind::Id, VEMETRIC_RATE_LIMITED_ID)
+    }
+
+    fn is_rate_limited(&self, kind: LookupKind, value: &str) -> bool {
+        match kind {
+            LookupKind::Id => self.same_value(kind, VEMETRIC_RATE_LIMITED_ID, value),
+            _ => value == RATE_LIMITED_ID,
+        }
+    }
+
+    fn respond(&self, req: &DemoRequest<'_>) -> Option<DemoResponse> {
+        (req.path == "/v1/users/single").then(|| only_get(req, || single(req)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::super::test_util::*;
     use super::*;
+    use crate::vendors::demo_kit::test_util::*;
 
     fn auth() -> String {
         format!("Bearer {VEMETRIC_DEMO_KEY}")

@@ -3,27 +3,22 @@
 
 use serde_json::Value;
 
-use super::common::{self, Builder, Expect, Ident, Item, MemberCheck, Place};
-use super::{
-    AuthPlacement, Connection, Lookup, RequestSpec, VendorAdapter, VendorKind, WrongShape,
-};
 use crate::error::LookupError;
 use crate::profile::Normalized;
+use crate::vendors::common::{self, Builder, Expect, Ident, Item, MemberCheck, Place};
+use crate::vendors::{AuthPlacement, Connection, Lookup, RequestSpec, VendorKind, WrongShape};
 
 pub struct Coho;
 
-impl VendorAdapter for Coho {
-    fn kind(&self) -> VendorKind {
-        VendorKind::Coho
-    }
-
-    fn build_request(
+/// The HTTP side of the adapter; `super` wires it into `VendorAdapter`.
+impl Coho {
+    pub(super) fn build_request(
         &self,
         conn: &Connection,
         lookup: &Lookup,
     ) -> Result<RequestSpec, LookupError> {
-        common::check_kind(VendorKind::Coho, lookup.by)?;
-        common::check_value(VendorKind::Coho, lookup)?;
+        common::check_kind(VendorKind::COHO, lookup.by)?;
+        common::check_value(VendorKind::COHO, lookup)?;
         let path = format!("/api/data/user/{}", common::encode_segment(&lookup.value)?);
         Ok(RequestSpec {
             method: "GET",
@@ -35,7 +30,7 @@ impl VendorAdapter for Coho {
 
     /// `userProperties` scalars → identity, location and properties; `userProperties.properties`
     /// and `calculatedProperties` → attributes; `tags` → tags; `segments` → segments.
-    fn normalize(&self, body: Value) -> Result<Normalized, WrongShape> {
+    pub(super) fn normalize(&self, body: Value) -> Result<Normalized, WrongShape> {
         let body = common::expect_object(body, "the body")?;
         let mut b = Builder::new();
         b.profile.kind = Some("user".to_owned());
@@ -62,7 +57,7 @@ impl VendorAdapter for Coho {
     }
 
     /// Documented: `{"error": "Unauthorized", "message": "Invalid API key"}`.
-    fn error_message(&self, _status: u16, body: &[u8]) -> Option<String> {
+    pub(super) fn error_message(&self, _status: u16, body: &[u8]) -> Option<String> {
         let map = common::error_object(body)?;
         common::message_member(&map, "message").or_else(|| common::message_member(&map, "error"))
     }
@@ -175,33 +170,17 @@ fn segment(b: &mut Builder, at: Item<'_>, item: Value) {
     b.segment(common::segment_from(map, "segmentId", Some("segmentName")));
 }
 
-pub const EU_BASE: &str = "https://app.coho.ai";
-pub const US_BASE: &str = "https://app.us.coho.ai";
-
-pub fn base_for(region: crate::config::CohoRegion) -> &'static str {
-    match region {
-        crate::config::CohoRegion::Eu => EU_BASE,
-        crate::config::CohoRegion::Us => US_BASE,
-    }
-}
-
-pub fn auth_base_for(region: crate::config::CohoRegion) -> &'static str {
-    match region {
-        crate::config::CohoRegion::Eu => "https://auth.app.coho.ai",
-        crate::config::CohoRegion::Us => "https://auth.app.us.coho.ai",
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::EU_BASE;
     use super::*;
-    use crate::vendor::LookupKind;
+    use crate::vendors::LookupKind;
     use url::Url;
 
     fn conn(base: &str) -> Connection {
         Connection {
             name: "coho".into(),
-            vendor: VendorKind::Coho,
+            vendor: VendorKind::COHO,
             base_url: Url::parse(base).unwrap(),
             auth_url: None,
         }

@@ -3,28 +3,24 @@
 
 use serde_json::Value;
 
-use super::common::{self, Builder, Expect, Ident, Place};
-use super::{
-    AuthPlacement, Connection, Lookup, LookupKind, RequestSpec, VendorAdapter, VendorKind,
-    WrongShape,
-};
 use crate::error::LookupError;
 use crate::profile::Normalized;
+use crate::vendors::common::{self, Builder, Expect, Ident, Place};
+use crate::vendors::{
+    AuthPlacement, Connection, Lookup, LookupKind, RequestSpec, VendorKind, WrongShape,
+};
 
 pub struct Vemetric;
 
-impl VendorAdapter for Vemetric {
-    fn kind(&self) -> VendorKind {
-        VendorKind::Vemetric
-    }
-
-    fn build_request(
+/// The HTTP side of the adapter; `super` wires it into `VendorAdapter`.
+impl Vemetric {
+    pub(super) fn build_request(
         &self,
         conn: &Connection,
         lookup: &Lookup,
     ) -> Result<RequestSpec, LookupError> {
-        common::check_kind(VendorKind::Vemetric, lookup.by)?;
-        common::check_value(VendorKind::Vemetric, lookup)?;
+        common::check_kind(VendorKind::VEMETRIC, lookup.by)?;
+        common::check_value(VendorKind::VEMETRIC, lookup)?;
         let param = if lookup.by == LookupKind::Id {
             // The API answers a non-digit id with 400; say so before spending a request.
             common::check_digits(
@@ -47,7 +43,7 @@ impl VendorAdapter for Vemetric {
     /// Unwraps `user`: `data` → attributes, `country` (ISO alpha-2) → location.countryCode,
     /// `city` → location.city, `anonymous` → kind `anonymous` / `identified` (the flag itself
     /// stays in properties). The id stays a string: it can exceed 2^63.
-    fn normalize(&self, body: Value) -> Result<Normalized, WrongShape> {
+    pub(super) fn normalize(&self, body: Value) -> Result<Normalized, WrongShape> {
         let mut top = common::expect_object(body, "the body")?;
         let user = match top.shift_remove("user") {
             Some(user) => common::expect_object(user, "`user`")?,
@@ -118,7 +114,7 @@ impl VendorAdapter for Vemetric {
     /// `{"error": {"code", "message", "details": [{"field", "message"}]}}`; validation details
     /// are listed after the message: `Invalid query (id: must be digits; identifier: …)`.
     /// Both `INTERNAL_SERVER_ERROR` (docs) and `INTERNAL_ERROR` (source) have this shape.
-    fn error_message(&self, _status: u16, body: &[u8]) -> Option<String> {
+    pub(super) fn error_message(&self, _status: u16, body: &[u8]) -> Option<String> {
         let map = common::error_object(body)?;
         let error = match map.get("error") {
             Some(Value::Object(error)) => error,
@@ -173,7 +169,7 @@ mod tests {
     fn conn() -> Connection {
         Connection {
             name: "vemetric".into(),
-            vendor: VendorKind::Vemetric,
+            vendor: VendorKind::VEMETRIC,
             base_url: Url::parse("https://api.vemetric.com").unwrap(),
             auth_url: None,
         }

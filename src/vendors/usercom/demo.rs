@@ -4,10 +4,13 @@
 
 use serde_json::json;
 
-use super::{DemoRequest, DemoResponse, RETRY_AFTER_SECS, last_segment};
-use crate::demo::catalog;
-use crate::demo::keys::USERCOM_DEMO_KEY;
-use crate::vendor::{LookupKind, VendorKind};
+use super::USERCOM_DEMO_KEY;
+use crate::vendors::demo_kit as catalog;
+use crate::vendors::demo_kit::{
+    DemoRequest, DemoResponse, DemoUser, DemoVendor, RATE_LIMITED_ID, RETRY_AFTER_SECS,
+    last_segment, only_get,
+};
+use crate::vendors::{LookupKind, VendorKind};
 
 fn detail(status: u16, message: &str) -> DemoResponse {
     DemoResponse::json(status, &json!({ "detail": message }))
@@ -18,7 +21,7 @@ fn not_found() -> DemoResponse {
 }
 
 /// `rest` is the path after `/api/public/`.
-pub fn route(req: &DemoRequest<'_>, rest: &str) -> DemoResponse {
+fn route(req: &DemoRequest<'_>, rest: &str) -> DemoResponse {
     // Django resolves the URL before DRF authenticates: an unknown path is 404 even without a key.
     let lookup = if rest == "users/search/" {
         None
@@ -45,14 +48,14 @@ pub fn route(req: &DemoRequest<'_>, rest: &str) -> DemoResponse {
             (None, None) => return detail(400, "Provide key or email to search users."),
         },
     };
-    if catalog::is_rate_limited(VendorKind::Usercom, kind, &value) {
+    if catalog::is_rate_limited(VendorKind::USERCOM, kind, &value) {
         return detail(
             429,
             &format!("Request was throttled. Expected available in {RETRY_AFTER_SECS} seconds."),
         )
         .with_header("retry-after", RETRY_AFTER_SECS.to_string());
     }
-    match catalog::find(VendorKind::Usercom, kind, &value) {
+    match catalog::find(VendorKind::USERCOM, kind, &value) {
         Some(found) => DemoResponse::fixture(found.body),
         None => not_found(),
     }
@@ -83,10 +86,80 @@ fn check_token(req: &DemoRequest<'_>) -> Option<DemoResponse> {
     Some(detail(401, message).with_header("www-authenticate", "Token"))
 }
 
+/// User.com ids are numeric; this one answers 429 on `users/{id}/`.
+pub const USERCOM_RATE_LIMITED_ID: &str = "429";
+
+const USERS: &[DemoUser] = &[
+    DemoUser {
+        lookup: LookupKind::Key,
+        value: "g3FaYocCy0U6",
+        label: "rich",
+        also: &[
+            (LookupKind::Id, "19678376"),
+            (LookupKind::Email, "jane.doe@brightpath.io"),
+        ],
+        body: crate::demo_fixture!("usercom", "g3FaYocCy0U6-rich"),
+    },
+    DemoUser {
+        lookup: LookupKind::Key,
+        value: "Vx7Qm2LpA9sD",
+        label: "sparse",
+        // An anonymous visitor: no email to search by.
+        also: &[(LookupKind::Id, "19678377")],
+        body: crate::demo_fixture!("usercom", "Vx7Qm2LpA9sD-sparse"),
+    },
+    DemoUser {
+        lookup: LookupKind::Key,
+        value: "Zk4Rt8NwE1bH",
+        label: "non-Latin",
+        also: &[
+            (LookupKind::Id, "19678378"),
+            (LookupKind::Email, "eleni.p@example.gr"),
+        ],
+        body: crate::demo_fixture!("usercom", "Zk4Rt8NwE1bH-non-latin"),
+    },
+    DemoUser {
+        lookup: LookupKind::Key,
+        value: "Pq9Lc3YvT6uJ",
+        label: "300 attributes",
+        also: &[
+            (LookupKind::Id, "19678379"),
+            (LookupKind::Email, "marek.nowak@initech.example"),
+        ],
+        body: crate::demo_fixture!("usercom", "Pq9Lc3YvT6uJ-300-attributes"),
+    },
+];
+
+/// Usercom's demo: its key, its people and its answers.
+pub struct UsercomDemo;
+
+impl DemoVendor for UsercomDemo {
+    fn key(&self) -> &'static str {
+        USERCOM_DEMO_KEY
+    }
+
+    fn users(&self) -> &'static [DemoUser] {
+        USERS
+    }
+
+    fn is_rate_limited(&self, kind: LookupKind, value: &str) -> bool {
+        match kind {
+            LookupKind::Id => value == USERCOM_RATE_LIMITED_ID,
+            LookupKind::Email => value.eq_ignore_ascii_case("rate-limited@example.com"),
+            _ => value == RATE_LIMITED_ID,
+        }
+    }
+
+    fn respond(&self, req: &DemoRequest<'_>) -> Option<DemoResponse> {
+        let rest = req.path.strip_prefix("/api/public/")?;
+        Some(only_get(req, || route(req, rest)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::super::test_util::*;
     use super::*;
+    use crate::vendors::demo_kit::test_util::*;
 
     fn auth() -> String {
         format!("Token {USERCOM_DEMO_KEY}")

@@ -4,10 +4,13 @@
 
 use serde_json::json;
 
-use super::{DemoRequest, DemoResponse, RETRY_AFTER_SECS, last_segment, scheme_token};
-use crate::demo::catalog;
-use crate::demo::keys::CHAKRA_DEMO_KEY;
-use crate::vendor::{LookupKind, VendorKind};
+use super::CHAKRA_DEMO_KEY;
+use crate::vendors::demo_kit as catalog;
+use crate::vendors::demo_kit::{
+    DemoRequest, DemoResponse, DemoUser, DemoVendor, RETRY_AFTER_SECS, last_segment, only_get,
+    scheme_token,
+};
+use crate::vendors::{LookupKind, VendorKind};
 
 fn error(status: u16, code: &str, message: &str) -> DemoResponse {
     DemoResponse::json(
@@ -16,7 +19,7 @@ fn error(status: u16, code: &str, message: &str) -> DemoResponse {
     )
 }
 
-pub fn user(req: &DemoRequest<'_>, rest: &str) -> DemoResponse {
+fn user(req: &DemoRequest<'_>, rest: &str) -> DemoResponse {
     if scheme_token(req, "Bearer") != Some(CHAKRA_DEMO_KEY) {
         return error(401, "UNAUTHORIZED", "Invalid or missing API key");
     }
@@ -24,20 +27,72 @@ pub fn user(req: &DemoRequest<'_>, rest: &str) -> DemoResponse {
     let Some(id) = last_segment(rest) else {
         return not_found();
     };
-    if catalog::is_rate_limited(VendorKind::Chakra, LookupKind::Id, &id) {
+    if catalog::is_rate_limited(VendorKind::CHAKRA, LookupKind::Id, &id) {
         return error(429, "TOO_MANY_REQUESTS", "Rate limit exceeded")
             .with_header("retry-after", RETRY_AFTER_SECS.to_string());
     }
-    match catalog::find(VendorKind::Chakra, LookupKind::Id, &id) {
+    match catalog::find(VendorKind::CHAKRA, LookupKind::Id, &id) {
         Some(found) => DemoResponse::fixture(found.body),
         None => not_found(),
     }
 }
 
+const USERS: &[DemoUser] = &[
+    DemoUser {
+        lookup: LookupKind::Id,
+        value: "9763caa1-cef3-497f-b3b2-f551456b2831",
+        label: "rich",
+        also: &[],
+        body: crate::demo_fixture!("chakra", "9763caa1-cef3-497f-b3b2-f551456b2831-rich"),
+    },
+    DemoUser {
+        lookup: LookupKind::Id,
+        value: "3f2b8c1e-5d4a-4e7b-9a10-2c6d8e4f7a01",
+        label: "sparse",
+        also: &[],
+        body: crate::demo_fixture!("chakra", "3f2b8c1e-5d4a-4e7b-9a10-2c6d8e4f7a01-sparse"),
+    },
+    DemoUser {
+        lookup: LookupKind::Id,
+        value: "b41d6e2a-8c3f-4a9e-b7d2-5e0f1a3c9b47",
+        label: "non-Latin",
+        also: &[],
+        body: crate::demo_fixture!("chakra", "b41d6e2a-8c3f-4a9e-b7d2-5e0f1a3c9b47-non-latin"),
+    },
+    DemoUser {
+        lookup: LookupKind::Id,
+        value: "e7a9c3d5-1b2f-4c8e-a6d4-9f0b2e7c1a38",
+        label: "300 attributes",
+        also: &[],
+        body: crate::demo_fixture!(
+            "chakra",
+            "e7a9c3d5-1b2f-4c8e-a6d4-9f0b2e7c1a38-300-attributes"
+        ),
+    },
+];
+
+/// Chakra's demo: its key, its people and its answers.
+pub struct ChakraDemo;
+
+impl DemoVendor for ChakraDemo {
+    fn key(&self) -> &'static str {
+        CHAKRA_DEMO_KEY
+    }
+
+    fn users(&self) -> &'static [DemoUser] {
+        USERS
+    }
+
+    fn respond(&self, req: &DemoRequest<'_>) -> Option<DemoResponse> {
+        let rest = req.path.strip_prefix("/v1/ext/user/")?;
+        Some(only_get(req, || user(req, rest)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::super::test_util::*;
     use super::*;
+    use crate::vendors::demo_kit::test_util::*;
 
     #[test]
     fn wrapped_answers() {

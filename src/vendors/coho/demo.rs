@@ -5,16 +5,15 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use super::{
-    DemoRequest, DemoResponse, RETRY_AFTER_SECS, last_segment, method_not_allowed, scheme_token,
+use super::{COHO_DEMO_CLIENT_ID, COHO_DEMO_REFRESH_TOKEN, COHO_DEMO_SECRET, COHO_DEMO_TOKEN};
+use crate::vendors::demo_kit as catalog;
+use crate::vendors::demo_kit::{
+    DemoRequest, DemoResponse, DemoUser, DemoVendor, RETRY_AFTER_SECS, last_segment,
+    method_not_allowed, only_get, scheme_token,
 };
-use crate::demo::catalog;
-use crate::demo::keys::{
-    COHO_DEMO_CLIENT_ID, COHO_DEMO_REFRESH_TOKEN, COHO_DEMO_SECRET, COHO_DEMO_TOKEN,
-};
-use crate::vendor::{LookupKind, VendorKind};
+use crate::vendors::{LookupKind, VendorKind};
 
-pub const TOKEN_PATH: &str = "/identity/resources/auth/v2/api-token";
+use super::TOKEN_PATH;
 /// How long an exchanged token lives, in seconds (the `expires_in` the brief's clients cache by).
 pub const TOKEN_LIFETIME_SECS: u64 = 3600;
 
@@ -25,7 +24,7 @@ fn unauthorized() -> DemoResponse {
     )
 }
 
-pub fn user(req: &DemoRequest<'_>, rest: &str) -> DemoResponse {
+fn user(req: &DemoRequest<'_>, rest: &str) -> DemoResponse {
     if scheme_token(req, "Bearer") != Some(COHO_DEMO_TOKEN) {
         return unauthorized();
     }
@@ -38,7 +37,7 @@ pub fn user(req: &DemoRequest<'_>, rest: &str) -> DemoResponse {
     let Some(id) = last_segment(rest) else {
         return not_found();
     };
-    if catalog::is_rate_limited(VendorKind::Coho, LookupKind::Id, &id) {
+    if catalog::is_rate_limited(VendorKind::COHO, LookupKind::Id, &id) {
         // Coho does not publish its rate-limit answer; this follows its documented error shape.
         return DemoResponse::json(
             429,
@@ -46,7 +45,7 @@ pub fn user(req: &DemoRequest<'_>, rest: &str) -> DemoResponse {
         )
         .with_header("retry-after", RETRY_AFTER_SECS.to_string());
     }
-    match catalog::find(VendorKind::Coho, LookupKind::Id, &id) {
+    match catalog::find(VendorKind::COHO, LookupKind::Id, &id) {
         Some(found) => DemoResponse::fixture(found.body),
         None => not_found(),
     }
@@ -54,7 +53,7 @@ pub fn user(req: &DemoRequest<'_>, rest: &str) -> DemoResponse {
 
 /// `POST …/api-token` with `{"clientId", "secret"}`, or `POST …/api-token/token/refresh` with
 /// `{"refreshToken"}`; both answer a fresh token.
-pub fn token_route(req: &DemoRequest<'_>, rest: &str) -> DemoResponse {
+fn token_route(req: &DemoRequest<'_>, rest: &str) -> DemoResponse {
     let refresh = match rest {
         "" => false,
         "/token/refresh" => true,
@@ -104,10 +103,67 @@ fn bad_request() -> DemoResponse {
     )
 }
 
+const USERS: &[DemoUser] = &[
+    DemoUser {
+        lookup: LookupKind::Id,
+        value: "u-1001",
+        label: "rich",
+        also: &[],
+        body: crate::demo_fixture!("coho", "u-1001-rich"),
+    },
+    DemoUser {
+        lookup: LookupKind::Id,
+        value: "u-1002",
+        label: "sparse",
+        also: &[],
+        body: crate::demo_fixture!("coho", "u-1002-sparse"),
+    },
+    DemoUser {
+        lookup: LookupKind::Id,
+        value: "u-1003",
+        label: "non-Latin",
+        also: &[],
+        body: crate::demo_fixture!("coho", "u-1003-non-latin"),
+    },
+    DemoUser {
+        lookup: LookupKind::Id,
+        value: "u-1004",
+        label: "300 attributes",
+        also: &[],
+        body: crate::demo_fixture!("coho", "u-1004-300-attributes"),
+    },
+];
+
+/// Coho's demo: its key, its people and its answers.
+pub struct CohoDemo;
+
+impl DemoVendor for CohoDemo {
+    fn key(&self) -> &'static str {
+        COHO_DEMO_TOKEN
+    }
+
+    fn users(&self) -> &'static [DemoUser] {
+        USERS
+    }
+
+    fn client_credentials(&self) -> Option<(&'static str, &'static str)> {
+        Some((COHO_DEMO_CLIENT_ID, COHO_DEMO_SECRET))
+    }
+
+    fn respond(&self, req: &DemoRequest<'_>) -> Option<DemoResponse> {
+        let path = req.path;
+        if let Some(rest) = path.strip_prefix("/api/data/user/") {
+            return Some(only_get(req, || user(req, rest)));
+        }
+        path.strip_prefix(TOKEN_PATH)
+            .map(|rest| token_route(req, rest))
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::super::test_util::*;
     use super::*;
+    use crate::vendors::demo_kit::test_util::*;
 
     fn bearer() -> String {
         format!("Bearer {COHO_DEMO_TOKEN}")
@@ -118,7 +174,7 @@ mod tests {
         let auth = bearer();
         let resp = get("/api/data/user/u-1001", &[("authorization", &auth)]);
         assert_eq!(resp.status, 200);
-        assert_eq!(resp.body, catalog::users(VendorKind::Coho)[0].body);
+        assert_eq!(resp.body, catalog::users(VendorKind::COHO)[0].body);
         // Percent-encoded IDs are decoded as one segment.
         let resp = get("/api/data/user/u%2D1003", &[("authorization", &auth)]);
         assert_eq!(body_json(&resp)["userProperties"]["name"], "李小龙 🎉");

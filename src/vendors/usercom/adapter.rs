@@ -4,13 +4,12 @@
 
 use serde_json::Value;
 
-use super::common::{self, Builder, Expect, Ident, Item, MemberCheck, Place};
-use super::{
-    AuthPlacement, Connection, Lookup, LookupKind, RequestSpec, VendorAdapter, VendorKind,
-    WrongShape,
-};
 use crate::error::LookupError;
 use crate::profile::Normalized;
+use crate::vendors::common::{self, Builder, Expect, Ident, Item, MemberCheck, Place};
+use crate::vendors::{
+    AuthPlacement, Connection, Lookup, LookupKind, RequestSpec, VendorKind, WrongShape,
+};
 
 pub struct Usercom;
 
@@ -22,18 +21,15 @@ pub const AUTH: AuthPlacement = AuthPlacement {
 /// The API version header every documented example sends.
 pub const ACCEPT: &str = "*/*; version=2";
 
-impl VendorAdapter for Usercom {
-    fn kind(&self) -> VendorKind {
-        VendorKind::Usercom
-    }
-
-    fn build_request(
+/// The HTTP side of the adapter; `super` wires it into `VendorAdapter`.
+impl Usercom {
+    pub(super) fn build_request(
         &self,
         conn: &Connection,
         lookup: &Lookup,
     ) -> Result<RequestSpec, LookupError> {
-        common::check_kind(VendorKind::Usercom, lookup.by)?;
-        common::check_value(VendorKind::Usercom, lookup)?;
+        common::check_kind(VendorKind::USERCOM, lookup.by)?;
+        common::check_value(VendorKind::USERCOM, lookup)?;
         let value = &lookup.value;
         let url = match lookup.by {
             LookupKind::Id => {
@@ -64,7 +60,7 @@ impl VendorAdapter for Usercom {
 
     /// `attributes` → attributes, `tags` → tags, `lists` → segments, country/region/city/
     /// timezone → location, `status` → kind, the rest → properties.
-    fn normalize(&self, body: Value) -> Result<Normalized, WrongShape> {
+    pub(super) fn normalize(&self, body: Value) -> Result<Normalized, WrongShape> {
         let body = common::expect_object(body, "the body")?;
         let mut b = Builder::new();
         for (key, value) in body {
@@ -109,7 +105,7 @@ impl VendorAdapter for Usercom {
 
     /// Django REST Framework errors are `{"detail": "..."}`; a 500 may be an HTML page,
     /// which gives `None` so the caller reports the status instead of dumping markup.
-    fn error_message(&self, _status: u16, body: &[u8]) -> Option<String> {
+    pub(super) fn error_message(&self, _status: u16, body: &[u8]) -> Option<String> {
         let map = common::error_object(body)?;
         common::message_member(&map, "detail")
             .or_else(|| common::message_member(&map, "message"))
@@ -187,7 +183,7 @@ mod tests {
     fn conn() -> Connection {
         Connection {
             name: "usercom".into(),
-            vendor: VendorKind::Usercom,
+            vendor: VendorKind::USERCOM,
             base_url: Url::parse("https://acme.user.com").unwrap(),
             auth_url: None,
         }

@@ -3,12 +3,10 @@
 
 use serde_json::Value;
 
-use super::common::{self, Builder, Expect, Ident, Item, Place};
-use super::{
-    AuthPlacement, Connection, Lookup, RequestSpec, VendorAdapter, VendorKind, WrongShape,
-};
 use crate::error::LookupError;
 use crate::profile::Normalized;
+use crate::vendors::common::{self, Builder, Expect, Ident, Item, Place};
+use crate::vendors::{AuthPlacement, Connection, Lookup, RequestSpec, VendorKind, WrongShape};
 
 pub struct Foldspace;
 
@@ -18,18 +16,15 @@ pub const AUTH: AuthPlacement = AuthPlacement {
     scheme: None,
 };
 
-impl VendorAdapter for Foldspace {
-    fn kind(&self) -> VendorKind {
-        VendorKind::Foldspace
-    }
-
-    fn build_request(
+/// The HTTP side of the adapter; `super` wires it into `VendorAdapter`.
+impl Foldspace {
+    pub(super) fn build_request(
         &self,
         conn: &Connection,
         lookup: &Lookup,
     ) -> Result<RequestSpec, LookupError> {
-        common::check_kind(VendorKind::Foldspace, lookup.by)?;
-        common::check_value(VendorKind::Foldspace, lookup)?;
+        common::check_kind(VendorKind::FOLDSPACE, lookup.by)?;
+        common::check_value(VendorKind::FOLDSPACE, lookup)?;
         let path = format!("/v1/user/{}", common::encode_segment(&lookup.value)?);
         Ok(RequestSpec {
             method: "GET",
@@ -41,7 +36,7 @@ impl VendorAdapter for Foldspace {
 
     /// `customAttributes` → attributes, `products` → segments, `location` + `timezone` →
     /// location, `userType` → kind, epoch-millisecond dates → properties.
-    fn normalize(&self, body: Value) -> Result<Normalized, WrongShape> {
+    pub(super) fn normalize(&self, body: Value) -> Result<Normalized, WrongShape> {
         let body = common::expect_object(body, "the body")?;
         let mut b = Builder::new();
         b.require(&body, "", &["userType", "identifyId"]);
@@ -80,7 +75,7 @@ impl VendorAdapter for Foldspace {
     }
 
     /// Documented: `{"error": "User not found"}` (401, 404, 429, 500).
-    fn error_message(&self, _status: u16, body: &[u8]) -> Option<String> {
+    pub(super) fn error_message(&self, _status: u16, body: &[u8]) -> Option<String> {
         let map = common::error_object(body)?;
         common::message_member(&map, "error").or_else(|| common::message_member(&map, "message"))
     }
@@ -206,13 +201,13 @@ fn product(b: &mut Builder, at: Item<'_>, item: Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vendor::LookupKind;
+    use crate::vendors::LookupKind;
     use url::Url;
 
     fn conn() -> Connection {
         Connection {
             name: "foldspace".into(),
-            vendor: VendorKind::Foldspace,
+            vendor: VendorKind::FOLDSPACE,
             base_url: Url::parse("https://api.foldspace.ai").unwrap(),
             auth_url: None,
         }

@@ -3,27 +3,22 @@
 
 use serde_json::Value;
 
-use super::common::{self, Builder, Expect, Ident, Place};
-use super::{
-    AuthPlacement, Connection, Lookup, RequestSpec, VendorAdapter, VendorKind, WrongShape,
-};
 use crate::error::LookupError;
 use crate::profile::Normalized;
+use crate::vendors::common::{self, Builder, Expect, Ident, Place};
+use crate::vendors::{AuthPlacement, Connection, Lookup, RequestSpec, VendorKind, WrongShape};
 
 pub struct Chakra;
 
-impl VendorAdapter for Chakra {
-    fn kind(&self) -> VendorKind {
-        VendorKind::Chakra
-    }
-
-    fn build_request(
+/// The HTTP side of the adapter; `super` wires it into `VendorAdapter`.
+impl Chakra {
+    pub(super) fn build_request(
         &self,
         conn: &Connection,
         lookup: &Lookup,
     ) -> Result<RequestSpec, LookupError> {
-        common::check_kind(VendorKind::Chakra, lookup.by)?;
-        common::check_value(VendorKind::Chakra, lookup)?;
+        common::check_kind(VendorKind::CHAKRA, lookup.by)?;
+        common::check_value(VendorKind::CHAKRA, lookup)?;
         let path = format!("/v1/ext/user/{}", common::encode_segment(&lookup.value)?);
         Ok(RequestSpec {
             method: "GET",
@@ -38,7 +33,7 @@ impl VendorAdapter for Chakra {
     /// location. `_meta` and `_errors` stay in properties. The kind is derived from the flags:
     /// `deleted` when `isDeleted`, else `active` / `inactive` from `isActive` (the flags
     /// themselves stay in properties).
-    fn normalize(&self, body: Value) -> Result<Normalized, WrongShape> {
+    pub(super) fn normalize(&self, body: Value) -> Result<Normalized, WrongShape> {
         let mut top = common::expect_object(body, "the body")?;
         let data = match top.shift_remove("_data") {
             Some(data) => common::expect_object(data, "`_data`")?,
@@ -74,7 +69,7 @@ impl VendorAdapter for Chakra {
     }
 
     /// `{"_errors": ["..."]}` or `{"_errors": [{"message": "..."}]}`; all of them, joined.
-    fn error_message(&self, _status: u16, body: &[u8]) -> Option<String> {
+    pub(super) fn error_message(&self, _status: u16, body: &[u8]) -> Option<String> {
         let map = common::error_object(body)?;
         let messages: Vec<String> = match map.get("_errors") {
             Some(Value::Array(errors)) => errors.iter().filter_map(error_text).collect(),
@@ -236,13 +231,13 @@ fn error_text(error: &Value) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vendor::LookupKind;
+    use crate::vendors::LookupKind;
     use url::Url;
 
     fn conn() -> Connection {
         Connection {
             name: "chakra".into(),
-            vendor: VendorKind::Chakra,
+            vendor: VendorKind::CHAKRA,
             base_url: Url::parse("https://api.chakrahq.com").unwrap(),
             auth_url: None,
         }
