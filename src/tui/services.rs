@@ -112,7 +112,6 @@ pub async fn prepare(
             cause: format!("cannot start the demo server: {e}"),
         })?;
         let connections = VendorKind::all()
-            .into_iter()
             .map(|v| ConnEntry {
                 name: v.as_str().to_owned(),
                 vendor: v,

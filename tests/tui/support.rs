@@ -77,7 +77,6 @@ pub(crate) fn conn(vendor: VendorKind) -> Connection {
 
 pub(crate) fn app_with(demo: bool) -> App {
     let connections = VendorKind::all()
-        .into_iter()
         .map(|v| ConnEntry {
             name: v.as_str().to_owned(),
             vendor: v,
