@@ -3,6 +3,12 @@
 //!
 //! `cargo bench --bench normalize`; numbers are recorded in BENCHMARKS.md.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a benchmark stops at its first broken input"
+)]
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 

@@ -7,6 +7,12 @@
 //! `cargo bench --bench open` (10 MB); `USERSCOPE_BENCH_MB=50 cargo bench --bench open` for the
 //! size the jless comparison uses. Numbers are recorded in BENCHMARKS.md.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a benchmark stops at its first broken input"
+)]
+
 use std::hint::black_box;
 use std::path::Path;
 use std::time::Duration;

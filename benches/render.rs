@@ -4,6 +4,12 @@
 //! - Process start to first drawn frame (the `USERSCOPE_BENCH_STARTUP` hook), run under
 //!   `script` for a pseudo-terminal; target under 50 ms.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a benchmark stops at its first broken input"
+)]
+
 use std::hint::black_box;
 use std::process::Command;
 use std::time::{Duration, Instant};

@@ -1,5 +1,7 @@
 //! userscope: look up one customer's profile in the SaaS tools a company uses.
 
+#![forbid(unsafe_code)]
+
 pub mod cli;
 pub mod compare;
 pub mod config;

@@ -178,7 +178,7 @@ impl Lookuper {
             tracing::info!(
                 vendor = vendor.as_str(),
                 status = received.status,
-                elapsed_ms = received.elapsed.as_millis() as u64,
+                elapsed_ms = u64::try_from(received.elapsed.as_millis()).unwrap_or(u64::MAX),
                 "lookup"
             );
             tracing::debug!(url = %spec.url, "lookup url");

@@ -1,5 +1,7 @@
 //! Entry point: parse the command line, set up file logging, dispatch.
 
+#![forbid(unsafe_code)]
+
 use clap::Parser;
 
 use userscope::cli::{Cli, Command};

@@ -1,6 +1,12 @@
 //! The built-in demo vendors, end to end: the HTTP server answering like each vendor (through
 //! reqwest), `userscope demo-server` as a process, and `userscope get` against it.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test stops at its first broken expectation"
+)]
+
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command as StdCommand, Stdio};

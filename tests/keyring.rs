@@ -4,6 +4,12 @@
 //! sets it inside `dbus-run-session` with an unlocked throwaway gnome-keyring. Elsewhere they
 //! print "skipped: …" and return, so they never touch a developer's own keyring.
 //! Every child gets its own HOME and XDG dirs; children inherit the test's D-Bus session.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test stops at its first broken expectation"
+)]
 #![cfg(target_os = "linux")]
 
 use std::io::{Read, Write};

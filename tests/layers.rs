@@ -2,6 +2,12 @@
 //! names one, and `userscope vendors` lists exactly the registry. (Registry completeness — demo
 //! data, demo keys, lookup kinds, endpoints — is unit-tested in `src/vendors/tests.rs`.)
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test stops at its first broken expectation"
+)]
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 

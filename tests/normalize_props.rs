@@ -4,6 +4,12 @@
 //! Cases per property default to 256; `PROPTEST_CASES=5000 cargo test --test normalize_props`
 //! raises them.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test stops at its first broken expectation"
+)]
+
 use std::collections::HashMap;
 
 use proptest::prelude::*;

@@ -1,6 +1,12 @@
 //! `userscope open`'s loading of a saved payload, with a real vendor's documented shape (the
 //! library's own unit tests stay vendor-neutral).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test stops at its first broken expectation"
+)]
+
 use std::path::Path;
 
 use userscope::json::index;

@@ -1,6 +1,12 @@
 //! `get --format json|text` rendering (moved from the unit tests in `src/output.rs`, which
 //! keeps no vendor names outside the registry).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test stops at its first broken expectation"
+)]
+
 use chrono::Utc;
 use serde_json::json;
 use userscope::lookup::{LookupOutcome, Origin, RequestInfo};

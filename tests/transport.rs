@@ -9,6 +9,12 @@
 //! fails the test by connecting to it. Servers here listen on 127.0.0.1 only. (192.0.2.2 is
 //! used only inside the private network namespace of the last test.)
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test stops at its first broken expectation"
+)]
+
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

@@ -5,6 +5,12 @@
 //! wiremock serves well-behaved answers; a tiny raw TCP server (`RawServer`) misbehaves in
 //! ways wiremock cannot (cut bodies, endless bodies, silence) and records raw request lines.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test stops at its first broken expectation"
+)]
+
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};

@@ -48,6 +48,10 @@ fn loading_frame(frame: &mut ratatui::Frame, path: &Path, size: usize) {
 }
 
 /// `52.1 MB` / `980 KB`: the size said while the rest of a file loads.
+#[allow(
+    clippy::cast_precision_loss,
+    reason = "one decimal of a size on screen"
+)]
 fn size_text(size: usize) -> String {
     let size = size as f64;
     if size >= 1e6 {

@@ -101,6 +101,10 @@ impl Drop for DemoServer {
     }
 }
 
+#[allow(
+    clippy::expect_used,
+    reason = "a constant URL, checked by every demo test"
+)]
 fn base_url_for(addr: SocketAddr) -> Url {
     let mut url = Url::parse("http://127.0.0.1/").expect("a constant URL parses");
     // A socket address always makes a valid host and port; fall back to the bare URL otherwise.

@@ -213,7 +213,7 @@ impl HttpClient {
             }
             tracing::info!(
                 vendor = vendor.as_str(),
-                wait_ms = wait.as_millis() as u64,
+                wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
                 attempt,
                 "rate limited; waiting"
             );

@@ -168,8 +168,8 @@ fn index_text(body: &[u8]) -> Vec<Row> {
         let end = at + line.len();
         let trimmed = if line.ends_with(b"\r") { end - 1 } else { end };
         rows.push(Row {
-            start: at as u32,
-            link: trimmed as u32,
+            start: offset(at),
+            link: offset(trimmed),
             parent: NONE,
             depth: 0,
             kind: Kind::Text,
@@ -206,6 +206,12 @@ pub(crate) fn string_end(b: &[u8], i: usize) -> Option<usize> {
         }
         at += 2;
     }
+}
+
+/// A body offset as stored in a row. Bodies are capped far below 4 GiB (`[http] max_body_mib`,
+/// `open --max-size-mib`); past it an offset saturates instead of wrapping.
+fn offset(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
 }
 
 pub(super) fn number_end(b: &[u8], mut i: usize) -> usize {
@@ -290,8 +296,8 @@ fn index_json(b: &[u8]) -> Option<Vec<Row>> {
         let parent = stack.last().map_or(NONE, |f| f.opener);
         let depth = u16::try_from(stack.len()).unwrap_or(u16::MAX);
         let (start, flags) = match key {
-            Some(k) => (k as u32, KEYED),
-            None => (i as u32, 0),
+            Some(k) => (offset(k), KEYED),
+            None => (offset(i), 0),
         };
         let row = |kind| Row {
             start,
@@ -361,7 +367,7 @@ fn index_json(b: &[u8]) -> Option<Vec<Row>> {
                     opened.link = close;
                     let depth = opened.depth;
                     rows.push(Row {
-                        start: i as u32,
+                        start: offset(i),
                         link: opener,
                         parent: opener,
                         depth,

@@ -11,6 +11,12 @@
 //!
 //! Fuzzing: `USERSCOPE_FUZZ_CASES=N` sets the cases per vendor and target (default 512);
 //! e.g. `USERSCOPE_FUZZ_CASES=200000 cargo test --release --test hardening fuzz_`.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test stops at its first broken expectation"
+)]
 #![cfg(target_os = "linux")]
 
 #[path = "../support/mod.rs"]

@@ -4,6 +4,12 @@
 //!
 //! One test binary (`tui`), one module per area; the harness is `support`.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test stops at its first broken expectation"
+)]
+
 mod compare;
 mod errors;
 mod export;

@@ -6,6 +6,12 @@
 //! bad arguments), `faults` (a faulty vendor server and a key that must never leak) and
 //! `history_and_raw_tree` (the history file, a saved payload, filtering and folding).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test stops at its first broken expectation"
+)]
+
 #[path = "../support/mod.rs"]
 mod support;
 

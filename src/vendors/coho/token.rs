@@ -73,7 +73,7 @@ async fn exchange(request: ExchangeRequest<'_>) -> Result<(ApiKey, Duration), Lo
         vendor = "coho",
         url = %url,
         status = received.status,
-        elapsed_ms = received.elapsed.as_millis() as u64,
+        elapsed_ms = u64::try_from(received.elapsed.as_millis()).unwrap_or(u64::MAX),
         "token exchange"
     );
     let fail = |message: String| LookupError::Server {

@@ -28,14 +28,15 @@ fn single(req: &DemoRequest<'_>) -> DemoResponse {
     if let Some(message) = auth_failure(req) {
         return error(401, "UNAUTHORIZED", message);
     }
+    // ceil(now) in whole epoch seconds.
     let now_secs = req
         .now
         .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs_f64())
-        .unwrap_or(0.0);
+        .map(|d| d.as_secs() + u64::from(d.subsec_nanos() > 0))
+        .unwrap_or(0);
     let rate_headers = |resp: DemoResponse, remaining: u32, reset_in: u64| {
         // Vemetric sends the reset as epoch seconds: ceil(now) + seconds left in the window.
-        let reset = now_secs.ceil() as u64 + reset_in;
+        let reset = now_secs + reset_in;
         resp.with_header("x-ratelimit-limit", LIMIT.to_string())
             .with_header("x-ratelimit-remaining", remaining.to_string())
             .with_header("x-ratelimit-reset", reset.to_string())
