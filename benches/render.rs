@@ -7,7 +7,11 @@
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
-    reason = "a benchmark stops at its first broken input"
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_wrap,
+    clippy::cast_precision_loss,
+    reason = "a benchmark stops at its first broken input; its own numbers are not from the network"
 )]
 
 use std::hint::black_box;

@@ -4,7 +4,11 @@
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
-    reason = "a test stops at its first broken expectation"
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_wrap,
+    clippy::cast_precision_loss,
+    reason = "a test stops at its first broken expectation; its own numbers are not from the network"
 )]
 
 use std::collections::HashMap;
