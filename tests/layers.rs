@@ -219,3 +219,67 @@ fn the_registry_lists_the_five_vendors_in_order_under_stable_names() {
     assert!(VendorKind::COHO < VendorKind::VEMETRIC);
     assert_eq!(format!("{:?}", VendorKind::CHAKRA), "VendorKind(chakra)");
 }
+
+/// `src/` files, as paths relative to the crate root, with their text.
+fn sources() -> Vec<(String, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    rust_files(&root.join("src"), &mut files);
+    files
+        .into_iter()
+        .map(|path| {
+            let relative = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (relative, std::fs::read_to_string(&path).unwrap())
+        })
+        .collect()
+}
+
+/// Code lines of `text` (comments left out) that mention `needle`.
+fn uses(text: &str, needle: &str) -> Vec<String> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| code_part(line).contains(needle))
+        .map(|(n, line)| format!("{}: {}", n + 1, line.trim()))
+        .collect()
+}
+
+/// The layers point one way (ARCHITECTURE.md): nothing below the UI imports `tui` or `cli`,
+/// `http` does not import `lookup`, and the domain modules hold no terminal types.
+#[test]
+fn the_layers_point_one_way() {
+    let mut problems = Vec::new();
+    for (relative, text) in sources() {
+        let ui = relative.starts_with("src/tui/")
+            || relative.starts_with("src/cli/")
+            || relative == "src/main.rs"
+            || relative == "src/lib.rs";
+        let mut forbidden: Vec<&str> = Vec::new();
+        if !ui {
+            forbidden.extend(["crate::tui", "crate::cli"]);
+        }
+        if relative.starts_with("src/http/") {
+            forbidden.push("crate::lookup");
+        }
+        let domain = ["src/compare/", "src/json/", "src/open.rs", "src/scheduler.rs"];
+        if domain.iter().any(|d| relative.starts_with(d)) {
+            forbidden.extend(["ratatui", "crossterm"]);
+        }
+        for needle in forbidden {
+            for hit in uses(&text, needle) {
+                problems.push(format!("{relative} uses {needle}: {hit}"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn the_layer_scanner_sees_imports_in_code_only() {
+    let text = "use crate::tui::app;\n// crate::tui in a comment\nlet s = \"x\"; // crate::cli\n";
+    assert_eq!(uses(text, "crate::tui"), ["1: use crate::tui::app;"]);
+    assert!(uses(text, "crate::cli").is_empty());
+}
