@@ -264,7 +264,12 @@ fn the_layers_point_one_way() {
         if relative.starts_with("src/http/") {
             forbidden.push("crate::lookup");
         }
-        let domain = ["src/compare/", "src/json/", "src/open.rs", "src/scheduler.rs"];
+        let domain = [
+            "src/compare/",
+            "src/json/",
+            "src/open.rs",
+            "src/scheduler.rs",
+        ];
         if domain.iter().any(|d| relative.starts_with(d)) {
             forbidden.extend(["ratatui", "crossterm"]);
         }

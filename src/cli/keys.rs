@@ -114,6 +114,13 @@ fn set(name: &str, client_id: Option<&str>) -> Result<i32, LookupError> {
             None => Credential::Key(secret),
         }
     };
+    let stored_text = match &credential {
+        Credential::Key(key) => key.expose(),
+        Credential::ClientCredentials { secret, .. } => secret.expose(),
+    };
+    if let Some(refusal) = secrets::control_character_refusal(stored_text) {
+        return Err(LookupError::Usage(refusal));
+    }
     if let Credential::Key(key) = &credential
         && let Some(warning) = secrets::shape_warning(vendor, key.expose())
     {

@@ -497,5 +497,13 @@ mod tests {
             "{err}"
         );
         assert_eq!(line_and_column("ab\ncdé\nx", 7), (2, 4));
+        // A connection name with ESC and BEL is shown with visible stand-ins, never raw.
+        let err = Config::parse_located(
+            "[connections.\"a\\u001b[2Jb\\u0007\"]\nregion = \"eu\"\n",
+            "c.toml",
+        )
+        .unwrap_err();
+        assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
+        assert!(err.contains("a␛[2Jb␇"), "{err}");
     }
 }

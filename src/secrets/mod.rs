@@ -19,7 +19,7 @@ mod linux;
 mod shape;
 
 pub use keyring::{KeyringKeys, SERVICE, StoreKind};
-pub use shape::shape_warning;
+pub use shape::{control_character_refusal, shape_warning};
 
 /// An API key (or secret). `Debug`/`Display` print `[redacted]`; memory is zeroized on drop.
 #[derive(Clone)]

@@ -356,3 +356,39 @@ async fn coho_client_secret_is_refused_for_a_plain_http_auth_url_elsewhere() {
     assert_no_canary("stderr", &f.stderr);
     assert!(server.requests().is_empty(), "{:?}", server.requests());
 }
+
+/// `keys set` refuses a key holding NUL or ESC (stored, it would break every later lookup),
+/// names the kind of character, never the key, and stores nothing.
+#[test]
+fn keys_with_control_characters_are_refused_by_keys_set() {
+    use std::io::Write;
+    for (key, said) in [
+        ("fsk-abc\u{0}SECRETTAIL", "NUL at character 8"),
+        ("fsk-abc\u{1b}[2JSECRETTAIL", "ESC at character 8"),
+    ] {
+        let home = Home::new();
+        let mut child = home
+            .command(&["keys", "set", "foldspace"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(key.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(said), "{stderr}");
+        assert!(stderr.contains("nothing stored"), "{stderr}");
+        assert!(
+            !stderr.contains("SECRETTAIL") && !stderr.contains("fsk-abc"),
+            "{stderr}"
+        );
+        assert!(!String::from_utf8_lossy(&out.stdout).contains("SECRETTAIL"));
+    }
+}
