@@ -27,6 +27,7 @@
 mod support;
 
 mod faults;
+mod files;
 mod fuzz;
 mod hostile_ids;
 mod hostile_strings;
