@@ -51,13 +51,23 @@ pub fn filter_label(focus: Pane) -> String {
     format!(" Filter {pane}: ")
 }
 
+/// After the filter being typed: what its keys do, or a notice set while typing (a paste that
+/// was cut), which would otherwise stay hidden behind the filter line.
+pub fn filter_hint(app: &App) -> Span<'static> {
+    match &app.notice {
+        Some(notice) => Span::styled(format!("   {notice}"), app.theme.warning()),
+        None => Span::styled("   Enter keeps · Esc clears", app.theme.muted()),
+    }
+}
+
 /// `filter`: the pane filter being typed, with its label (it takes the whole line).
 pub fn footer(app: &App, filter: Option<(String, &TextInput)>, area: Rect, buf: &mut Buffer) {
     if let Some((label, input)) = filter {
         let line = Line::from(vec![
             Span::styled(label, app.theme.hint_key()),
-            Span::styled(sanitize(input.text()).into_owned(), app.theme.text()),
-            Span::styled("   Enter keeps · Esc clears", app.theme.muted()),
+            // Only what the line can show: a full field costs no more than a short one.
+            Span::styled(input.head(usize::from(area.width)), app.theme.text()),
+            filter_hint(app),
         ]);
         buf.set_line(area.x, area.y, &line, area.width);
         return;
