@@ -103,7 +103,7 @@ pub fn handle_batch(
             return Ok(());
         }
         handled += 1;
-        if handled % CHECK_INPUT_EVERY == 0 {
+        if handled.is_multiple_of(CHECK_INPUT_EVERY) {
             more(app, batch)?;
         }
     }
@@ -372,7 +372,7 @@ pub async fn run(
             app,
             &mut batch,
             |_, effect| exec.run(effect),
-            |app, batch| drain_terminal(app, batch),
+            drain_terminal,
         )?;
         dirty = true;
     }

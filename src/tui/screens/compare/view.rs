@@ -218,12 +218,7 @@ fn footer(app: &App, view: &CompareView, area: Rect, buf: &mut Buffer) -> Option
     let theme = &app.theme;
     if let Some(input) = &view.filter_edit {
         let label = " Filter rows: ";
-        let line = Line::from(vec![
-            Span::styled(label, theme.hint_key()),
-            Span::styled(input.head(usize::from(area.width)), theme.text()),
-            status_line::filter_hint(app),
-        ]);
-        buf.set_line(area.x, area.y, &line, area.width);
+        status_line::filter_line(app, label, input, area, buf);
         let x = usize::from(area.x) + width(label) + input.cursor_cells(usize::from(area.width));
         return Some(
             u16::try_from(x)
