@@ -73,10 +73,14 @@ pub fn enqueue(app: &App, batch: &mut VecDeque<Message>, message: Message) {
     }
 }
 
-/// Every terminal event ready now, without waiting: crossterm reads the terminal until the
-/// read would block and parses all of it (a bracketed paste is one event).
+/// How long one look for more input may wait. Not zero: crossterm's `/dev/tty` reader does
+/// not look at the terminal at all for a zero timeout, only at what it parsed before.
+const READY_NOW: Duration = Duration::from_micros(1);
+
+/// Every terminal event ready now, without waiting: looked for until none is left (a bracketed
+/// paste is one event).
 fn drain_terminal(app: &App, batch: &mut VecDeque<Message>) -> io::Result<()> {
-    while crossterm::event::poll(Duration::ZERO)? {
+    while crossterm::event::poll(READY_NOW)? {
         if let Some(message) = from_terminal(crossterm::event::read()?) {
             enqueue(app, batch, message);
         }

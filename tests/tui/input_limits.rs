@@ -126,6 +126,7 @@ fn ctrl_c_after_ten_thousand_keys_is_handled_first() {
     let mut effects = 0;
     handle_batch(&mut app, &mut batch, |_, _| effects += 1, |_, _| Ok(())).unwrap();
     let took = started.elapsed();
+    println!("Ctrl-C behind 10,000 queued keys handled in {took:?}");
     assert_eq!(app.exit, Some(130));
     assert!(batch.is_empty(), "the rest of the batch is dropped");
     assert_eq!(app.start().unwrap().input.text(), "", "no key was typed");
