@@ -108,6 +108,9 @@ pub enum ExportError {
     Exists(String),
     #[error("`{0}` is not a plain file name (no `/`, not empty, not `.` or `..`)")]
     BadName(String),
+    /// The name is a symbolic link (or a directory, a FIFO…): never written through or over.
+    #[error("{0} is {1}; userscope writes exports only as plain files")]
+    NotAFile(String, &'static str),
     #[error("{0}")]
     Io(String),
 }
@@ -129,10 +132,34 @@ pub fn check_name(name: &str) -> Result<&str, ExportError> {
     }
 }
 
-/// Write `bytes` to `dir/name`. A temporary file (owner-only permissions: profiles are
-/// personal data) is written first, then put in place: without `overwrite` by a hard link,
-/// which fails if the name exists; with it by a rename, which replaces a symlink itself
-/// instead of writing through it. Either way no symlink is ever followed.
+/// Refuse a target that exists as anything but a regular file, looked at without following a
+/// link: a symlink planted under the export's name (pointing at `~/.bashrc`, say) is refused
+/// and left as it is, its target untouched.
+fn check_target(path: &Path, name: &str) -> Result<(), ExportError> {
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return Ok(());
+    };
+    let kind = meta.file_type();
+    let what = if kind.is_symlink() {
+        "a symbolic link"
+    } else if kind.is_dir() {
+        "a directory"
+    } else if kind.is_file() {
+        return Ok(());
+    } else {
+        "not a regular file"
+    };
+    Err(ExportError::NotAFile(
+        crate::sanitize::sanitize(name).into_owned(),
+        what,
+    ))
+}
+
+/// Write `bytes` to `dir/name`, a private file (0600: profiles are personal data). A
+/// temporary file, created new with owner-only permissions, is written first, then put in
+/// place: without `overwrite` by a hard link, which fails if the name exists; with it by a
+/// rename. A name that is a symlink is refused either way; and as neither a link nor a rename
+/// ever writes through a symlink, one planted after that check only gets itself replaced.
 pub fn write(
     dir: &Path,
     name: &str,
@@ -141,6 +168,7 @@ pub fn write(
 ) -> Result<PathBuf, ExportError> {
     let name = check_name(name)?;
     let path = dir.join(name);
+    check_target(&path, name)?;
     let io = |e: std::io::Error| ExportError::Io(e.to_string());
     static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -196,17 +224,29 @@ mod tests {
             let target = dir.path().join("target.txt");
             std::fs::write(&target, "precious").unwrap();
             std::os::unix::fs::symlink(&target, dir.path().join("link.json")).unwrap();
-            assert!(matches!(
-                write(dir.path(), "link.json", b"x", false),
-                Err(ExportError::Exists(_))
-            ));
-            write(dir.path(), "link.json", b"x", true).unwrap();
+            // A symlink under the name is refused, asked to overwrite or not, and stays.
+            for overwrite in [false, true] {
+                assert_eq!(
+                    write(dir.path(), "link.json", b"x", overwrite),
+                    Err(ExportError::NotAFile(
+                        "link.json".to_owned(),
+                        "a symbolic link"
+                    ))
+                );
+            }
             assert_eq!(std::fs::read_to_string(&target).unwrap(), "precious");
             assert!(
-                !std::fs::symlink_metadata(dir.path().join("link.json"))
+                std::fs::symlink_metadata(dir.path().join("link.json"))
                     .unwrap()
                     .file_type()
                     .is_symlink()
+            );
+            std::fs::create_dir(dir.path().join("d.json")).unwrap();
+            assert_eq!(
+                write(dir.path(), "d.json", b"x", true)
+                    .unwrap_err()
+                    .to_string(),
+                "d.json is a directory; userscope writes exports only as plain files"
             );
         }
         // No temporary files are left behind.

@@ -109,6 +109,9 @@ pub struct Lookups {
     pub recent: Vec<RecentLookup>,
     /// Where the recent lookups persist (`None`: this run keeps them in memory only).
     pub history_path: Option<std::path::PathBuf>,
+    /// The last save of the history failed and the operator was told (told once: a full disk
+    /// must not repeat itself after every lookup; a save that works again re-arms it).
+    pub history_save_failed: bool,
     /// The last `PROFILE_CACHE` profiles, newest first.
     pub cache: Vec<CachedProfile>,
     pub loading: Option<Loading>,

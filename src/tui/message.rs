@@ -26,6 +26,8 @@ pub enum KeyStatus {
 #[derive(Debug)]
 pub enum Message {
     Key(KeyEvent),
+    /// A bracketed paste: goes to the focused text field as one edit.
+    Paste(PastedText),
     Mouse(MouseEvent),
     Resize {
         width: u16,
@@ -55,10 +57,28 @@ pub enum Message {
     FileLoaded(Box<LoadedFile>),
     /// Whether copies may not reach the clipboard here (OSC 52 support), once checked.
     ClipboardChecked(Option<String>),
+    /// Whether saving the recent lookups worked (a failure is shown once, then only logged).
+    HistorySaved(Result<(), String>),
     /// SIGTERM / SIGINT from outside the terminal.
     Terminate {
         exit_code: i32,
     },
+}
+
+/// Pasted text. It may be an API key (pasted into the key dialog): its `Debug` shows only the
+/// length, and it is wiped from memory when dropped.
+pub struct PastedText(pub String);
+
+impl std::fmt::Debug for PastedText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PastedText({} bytes)", self.0.len())
+    }
+}
+
+impl Drop for PastedText {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
 }
 
 /// A file's full profile view, or why it cannot be shown.

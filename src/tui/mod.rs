@@ -6,7 +6,8 @@
 //! recent lookups, profile cache), `message` (messages and effects), `keymap` (keys as data),
 //! `view` (a profile prepared for the panes, from the pane table `view::PANES`), `ui` (drawing
 //! shared by screens: chrome, layout, table, JSON tree, status line, themes), `runtime` (the
-//! event loop), `terminal` (setup/restore), `services` (lookups, keys, demo server).
+//! event loop), `terminal` (setup/restore), `size_guard` (no frame allocated for an absurd
+//! terminal size), `services` (lookups, keys, demo server).
 
 use std::io::IsTerminal;
 use std::time::Instant;
@@ -26,6 +27,7 @@ pub mod overlays;
 pub mod runtime;
 pub mod screens;
 pub mod services;
+pub mod size_guard;
 pub mod terminal;
 pub mod text;
 pub mod ui;

@@ -1,8 +1,12 @@
 //! The event loop: one queue of messages from the terminal, finished tasks, ticks and signals;
 //! `update` on each; effects run as spawned tasks that report back as messages. The screen is
 //! redrawn only when the queue is drained and something changed, so the UI never waits on I/O.
+//!
+//! Each wake-up takes every terminal event that is ready (a burst of thousands of keys is one
+//! batch, drawn once), and a quit anywhere in the batch is handled before the rest of it, so
+//! Ctrl-C ends the app at once whatever was typed or pasted before it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::io;
 use std::time::{Duration, Instant};
 
@@ -14,10 +18,11 @@ use tokio_util::sync::CancellationToken;
 
 use crate::error::LookupError;
 use crate::tui::app::{App, Clock, update};
-use crate::tui::message::{Effect, LoadedFile, Message, RequestId};
+use crate::tui::keymap::{Action, Context};
+use crate::tui::message::{Effect, LoadedFile, Message, PastedText, RequestId};
 use crate::tui::services::{self, Services};
 use crate::tui::terminal::Term;
-use crate::tui::ui;
+use crate::tui::{size_guard, ui};
 
 /// Debug builds: panic right after the first frame, or with the value `profile` after the first
 /// frame that shows a profile (for the panic-hook end-to-end tests).
@@ -27,11 +32,16 @@ const ANIMATION_TICK: Duration = Duration::from_millis(100);
 /// Relative ages ("3 minutes ago") refresh this often when nothing else happens.
 const IDLE_TICK: Duration = Duration::from_secs(30);
 
+/// Messages handled between two looks for more terminal input inside one long batch (a quit
+/// typed while a huge batch is worked through is seen after at most this many).
+const CHECK_INPUT_EVERY: usize = 256;
+
 /// Turn a terminal event into a message; `None` for events that change nothing (key releases,
 /// mouse motion), so they cause no redraw.
-fn from_terminal(event: Event) -> Option<Message> {
+pub fn from_terminal(event: Event) -> Option<Message> {
     match event {
         Event::Key(key) if key.kind != KeyEventKind::Release => Some(Message::Key(key)),
+        Event::Paste(text) => Some(Message::Paste(PastedText(text))),
         Event::Mouse(m) => match m.kind {
             MouseEventKind::Moved | MouseEventKind::Drag(_) | MouseEventKind::Up(_) => None,
             _ => Some(Message::Mouse(m)),
@@ -39,6 +49,69 @@ fn from_terminal(event: Event) -> Option<Message> {
         Event::Resize(width, height) => Some(Message::Resize { width, height }),
         _ => None,
     }
+}
+
+/// Whether `message` ends the app whatever comes before it: the force-quit key (Ctrl-C, quits
+/// in every context, typing or not) or a signal.
+fn is_quit(app: &App, message: &Message) -> bool {
+    match message {
+        Message::Terminate { .. } => true,
+        Message::Key(key) => {
+            app.keymap.action_for(key, &[Context::Global], false) == Some(Action::ForceQuit)
+        }
+        _ => false,
+    }
+}
+
+/// Queue `message` for this batch: a quit goes to the front, so that it is handled before
+/// the thousands of keys that may be queued ahead of it.
+pub fn enqueue(app: &App, batch: &mut VecDeque<Message>, message: Message) {
+    if is_quit(app, &message) {
+        batch.push_front(message);
+    } else {
+        batch.push_back(message);
+    }
+}
+
+/// How long one look for more input may wait. Not zero: crossterm's `/dev/tty` reader does
+/// not look at the terminal at all for a zero timeout, only at what it parsed before.
+const READY_NOW: Duration = Duration::from_micros(1);
+
+/// Every terminal event ready now, without waiting: looked for until none is left (a bracketed
+/// paste is one event).
+fn drain_terminal(app: &App, batch: &mut VecDeque<Message>) -> io::Result<()> {
+    while crossterm::event::poll(READY_NOW)? {
+        if let Some(message) = from_terminal(crossterm::event::read()?) {
+            enqueue(app, batch, message);
+        }
+    }
+    Ok(())
+}
+
+/// Handle a batch in order (its quits first); stops as soon as the app is to end. Between
+/// every `CHECK_INPUT_EVERY` messages `more` may add what arrived meanwhile.
+pub fn handle_batch(
+    app: &mut App,
+    batch: &mut VecDeque<Message>,
+    mut run: impl FnMut(&mut App, Effect),
+    mut more: impl FnMut(&App, &mut VecDeque<Message>) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut handled = 0usize;
+    while let Some(message) = batch.pop_front() {
+        app.clock = Clock::now();
+        for effect in update(app, message) {
+            run(app, effect);
+        }
+        if app.exit.is_some() {
+            batch.clear();
+            return Ok(());
+        }
+        handled += 1;
+        if handled.is_multiple_of(CHECK_INPUT_EVERY) {
+            more(app, batch)?;
+        }
+    }
+    Ok(())
 }
 
 struct Executor<'a> {
@@ -155,10 +228,13 @@ impl Executor<'_> {
                 });
             }
             Effect::SaveHistory { path, entries } => {
+                let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
-                    if let Err(e) = crate::history::save(&path, &entries) {
+                    let result = crate::history::save(&path, &entries).map_err(|e| {
                         tracing::warn!(path = %path.display(), "cannot write the history: {e}");
-                    }
+                        e.to_string()
+                    });
+                    let _ = tx.send(Message::HistorySaved(result));
                 });
             }
             Effect::WriteExport {
@@ -227,7 +303,8 @@ pub async fn run(
         tx,
         tokens: HashMap::new(),
     };
-    let size = terminal.size()?;
+    // The real size, not the one the capped backend gives ratatui.
+    let size = terminal.backend().real_size()?;
     app.size = Rect::new(0, 0, size.width, size.height);
     // Started once the first frame is out, so that it gets the machine to itself.
     let mut initial = Some(initial);
@@ -241,7 +318,7 @@ pub async fn run(
 
     loop {
         if dirty {
-            terminal.draw(|frame| ui::render(app, frame))?;
+            size_guard::draw(terminal, |frame| ui::render(app, frame))?;
             dirty = false;
             for effect in initial.take().into_iter().flatten() {
                 exec.run(effect);
@@ -277,24 +354,31 @@ pub async fn run(
             _ = idle.tick() => Some(Message::Tick),
             code = signals.next() => Some(Message::Terminate { exit_code: code }),
         };
-        let Some(mut message) = message else {
+        // This wake-up's batch: what woke us, every terminal event ready, every finished task.
+        let mut batch = VecDeque::new();
+        if let Some(message) = message {
+            enqueue(app, &mut batch, message);
+        }
+        drain_terminal(app, &mut batch)?;
+        while let Ok(next) = rx.try_recv() {
+            enqueue(app, &mut batch, next);
+        }
+        if batch.is_empty() {
             continue;
-        };
-        // Handle everything already queued before drawing again.
-        loop {
-            if let Message::LookupDone { request, .. } = &message {
+        }
+        // A finished lookup has nothing left to cancel.
+        for message in &batch {
+            if let Message::LookupDone { request, .. } = message {
                 exec.tokens.remove(request);
             }
-            app.clock = Clock::now();
-            for effect in update(app, message) {
-                exec.run(effect);
-            }
-            dirty = true;
-            match rx.try_recv() {
-                Ok(next) => message = next,
-                Err(_) => break,
-            }
         }
+        handle_batch(
+            app,
+            &mut batch,
+            |_, effect| exec.run(effect),
+            drain_terminal,
+        )?;
+        dirty = true;
     }
 }
 

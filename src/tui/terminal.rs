@@ -4,7 +4,9 @@
 use std::io::{self, BufWriter, Stdout, stdout};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -12,9 +14,13 @@ use crossterm::terminal::{
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
+use crate::tui::size_guard::CappedBackend;
+
 /// Frames go out in one write: `Stdout` alone flushes every kilobyte, and a terminal (or tmux)
-/// that gets a frame in pieces may draw the pieces. Ratatui flushes after each frame.
-pub type Term = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+/// that gets a frame in pieces may draw the pieces. Ratatui flushes after each frame. The
+/// backend hides absurd terminal sizes from ratatui (`size_guard`): draw through
+/// `size_guard::draw`.
+pub type Term = Terminal<CappedBackend<CrosstermBackend<BufWriter<Stdout>>>>;
 
 /// Large enough for a full frame of a big terminal with colours.
 const FRAME_BUFFER_BYTES: usize = 256 * 1024;
@@ -37,15 +43,22 @@ pub fn setup() -> io::Result<(Term, TerminalGuard)> {
     enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
     let guard = TerminalGuard;
-    execute!(stdout(), EnterAlternateScreen, EnableMouseCapture)?;
-    let terminal = Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
-        FRAME_BUFFER_BYTES,
+    // Bracketed paste: a paste arrives as one event (one edit), not as thousands of keys that
+    // could each run a command.
+    execute!(
         stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste
+    )?;
+    let terminal = Terminal::new(CappedBackend::new(CrosstermBackend::new(
+        BufWriter::with_capacity(FRAME_BUFFER_BYTES, stdout()),
     )))?;
     Ok((terminal, guard))
 }
 
-/// Leave the alternate screen, stop mouse capture, show the cursor, cooked mode. Runs once per
+/// Leave the alternate screen, stop mouse capture and bracketed paste (a shell left with it on
+/// shows `^[[200~` around every paste), show the cursor, cooked mode. Runs once per
 /// setup however many exits call it; best effort: it runs from the panic hook, where there is
 /// nobody to report a failure to.
 pub fn restore() {
@@ -54,6 +67,7 @@ pub fn restore() {
     }
     let _ = execute!(
         stdout(),
+        DisableBracketedPaste,
         DisableMouseCapture,
         LeaveAlternateScreen,
         crossterm::cursor::Show

@@ -19,6 +19,7 @@ mod errors;
 mod export;
 mod history;
 mod hostile;
+mod input_limits;
 mod movements;
 mod open_file;
 mod raw_tree;

@@ -4,7 +4,8 @@
 //!
 //! `tmux` is the harness; the tests are in `basics` (start, browse, quit, signals, panics,
 //! bad arguments), `faults` (a faulty vendor server and a key that must never leak) and
-//! `history_and_raw_tree` (the history file, a saved payload, filtering and folding).
+//! `history_and_raw_tree` (the history file, a saved payload, filtering and folding) and
+//! `paste_and_burst` (a 100 KB paste, Ctrl-C behind 10,000 keys).
 
 #![allow(
     clippy::unwrap_used,
@@ -22,6 +23,7 @@ mod support;
 mod basics;
 mod faults;
 mod history_and_raw_tree;
+mod paste_and_burst;
 mod tmux;
 
 use std::process::{Command, Output};

@@ -5,7 +5,7 @@ use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
 
 use crate::sanitize::sanitize;
-use crate::tui::input::typed_char;
+use crate::tui::input::{cut_notice, typed_char};
 use crate::tui::keymap::Action;
 use crate::tui::message::Effect;
 use crate::tui::overlays::{DialogState, Overlay, OverlayStep};
@@ -113,6 +113,23 @@ impl App {
                 Vec::new()
             }
         }
+    }
+
+    /// A bracketed paste: one edit of the focused text field (none focused: ignored, rather
+    /// than replayed as keys that could run commands). A cut is said in the notice line.
+    pub(super) fn on_paste(&mut self, text: &str) -> Vec<Effect> {
+        let pasted = match self.overlay.as_mut() {
+            Some(overlay) => overlay.paste(text),
+            None => self.on_screen(|screen, ctx| match screen {
+                Screen::Start(s) => s.paste(text, ctx),
+                Screen::Profile(p) => p.paste(text, ctx),
+                Screen::Compare(c) => c.paste(text),
+            }),
+        };
+        if pasted.is_some_and(|p| p.cut) {
+            self.notice = Some(cut_notice());
+        }
+        Vec::new()
     }
 
     pub(super) fn on_mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {

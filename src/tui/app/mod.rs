@@ -256,6 +256,19 @@ impl App {
         });
     }
 
+    /// A history save finished: the first failure (of a run of them) is shown, every one is
+    /// logged by the runtime.
+    fn on_history_saved(&mut self, result: Result<(), String>) {
+        match result {
+            Ok(()) => self.lookups.history_save_failed = false,
+            Err(why) => {
+                if !std::mem::replace(&mut self.lookups.history_save_failed, true) {
+                    self.notice = Some(format!("Recent lookups not saved: {}", sanitize(&why)));
+                }
+            }
+        }
+    }
+
     /// `userscope open`: the file's full view replaces the identity-only first screen.
     fn on_file_loaded(&mut self, result: Result<ProfileView, crate::open::OpenError>) {
         match result {
@@ -283,6 +296,11 @@ pub fn update(app: &mut App, message: Message) -> Vec<Effect> {
             Vec::new()
         }
         Message::Key(key) => app.on_key(key),
+        Message::Paste(text) => app.on_paste(&text.0),
+        Message::HistorySaved(result) => {
+            app.on_history_saved(result);
+            Vec::new()
+        }
         Message::Mouse(mouse) => app.on_mouse(mouse),
         Message::Resize { width, height } => {
             app.on_resize(width, height);

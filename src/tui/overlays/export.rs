@@ -5,13 +5,12 @@ use crossterm::event::KeyEvent;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Margin, Position, Rect};
 
-use crate::sanitize::sanitize;
 use crate::tui::app::App;
 use crate::tui::export::{ExportDialog, ExportKind, ExportState, check_name, contents};
-use crate::tui::input::typed_char;
+use crate::tui::input::{Pasted, cut_notice, typed_char};
 use crate::tui::keymap::Action;
 use crate::tui::message::Effect;
-use crate::tui::text::{truncate, width};
+use crate::tui::text::truncate;
 use crate::tui::ui::{chrome, layout};
 
 /// Keys in the export dialog: typing edits the name, Tab switches between the normalized
@@ -72,6 +71,20 @@ pub(super) fn on_key(
     OverlayStep::Stay
 }
 
+/// A paste into the file name (not while writing).
+pub(super) fn paste(dialog: &mut ExportDialog, text: &str) -> Option<Pasted> {
+    if dialog.state == ExportState::Writing {
+        return None;
+    }
+    let pasted = dialog.name.paste(text);
+    if pasted.cut {
+        dialog.state = ExportState::Failed(cut_notice());
+    } else if pasted.changed {
+        dialog.state = ExportState::Editing;
+    }
+    Some(pasted)
+}
+
 /// Draw the dialog; returns the cursor position in the name field.
 pub fn render(app: &App, dialog: &ExportDialog, area: Rect, buf: &mut Buffer) -> Option<Position> {
     let theme = &app.theme;
@@ -88,7 +101,8 @@ pub fn render(app: &App, dialog: &ExportDialog, area: Rect, buf: &mut Buffer) ->
     };
     line(buf, &mut y, "File name:", theme.muted());
     let field_y = y;
-    let name = sanitize(dialog.name.text()).into_owned();
+    // Only what the dialog can show of the name (it is cut to the width below anyway).
+    let name = dialog.name.head(w);
     line(buf, &mut y, &format!("› {name}"), theme.text());
     y += 1;
     for kind in [ExportKind::Normalized, ExportKind::Raw] {
@@ -117,8 +131,7 @@ pub fn render(app: &App, dialog: &ExportDialog, area: Rect, buf: &mut Buffer) ->
     if field_y >= text.bottom() {
         return None;
     }
-    let before = sanitize(dialog.name.before_cursor()).into_owned();
-    let x = usize::from(text.x) + 2 + width(&before);
+    let x = usize::from(text.x) + 2 + dialog.name.cursor_cells(w);
     let x = u16::try_from(x)
         .unwrap_or(u16::MAX)
         .min(text.right().saturating_sub(1));

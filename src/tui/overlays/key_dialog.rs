@@ -11,7 +11,7 @@ use crossterm::event::KeyEvent;
 
 use crate::secrets::ApiKey;
 use crate::tui::app::App;
-use crate::tui::input::{TextInput, typed_char};
+use crate::tui::input::{Pasted, TextInput, cut_notice, typed_char};
 use crate::tui::keymap::Action;
 use crate::tui::text::wrap;
 use crate::tui::ui::{chrome, layout};
@@ -83,6 +83,23 @@ impl KeyDialog {
             _ => {}
         }
         OverlayStep::Stay
+    }
+}
+
+impl KeyDialog {
+    /// A pasted key (the usual way a key arrives). A cut paste is not the key: the dialog says
+    /// so instead of letting it be saved unnoticed.
+    pub(super) fn paste(&mut self, text: &str) -> Option<Pasted> {
+        if !matches!(self.state, DialogState::Editing | DialogState::Failed(_)) {
+            return None;
+        }
+        let pasted = self.input.paste(text);
+        if pasted.cut {
+            self.state = DialogState::Failed(cut_notice());
+        } else if pasted.changed {
+            self.state = DialogState::Editing;
+        }
+        Some(pasted)
     }
 }
 

@@ -7,6 +7,7 @@ use ratatui::Frame;
 
 use crate::secrets::ApiKey;
 use crate::tui::app::App;
+use crate::tui::input::Pasted;
 use crate::tui::keymap::{Action, Context, KeyMap};
 use crate::tui::message::Effect;
 
@@ -72,6 +73,15 @@ impl Overlay {
             },
             Overlay::KeyDialog(dialog) => dialog.on_key(key, action),
             Overlay::Export(dialog) => export::on_key(dialog, key, action),
+        }
+    }
+
+    /// A paste into the dialog's text field; `None` when it has none (help, detail).
+    pub fn paste(&mut self, text: &str) -> Option<Pasted> {
+        match self {
+            Overlay::KeyDialog(d) => d.paste(text),
+            Overlay::Export(d) => export::paste(d, text),
+            Overlay::Help(_) | Overlay::Detail(_) => None,
         }
     }
 

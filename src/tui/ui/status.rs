@@ -51,15 +51,35 @@ pub fn filter_label(focus: Pane) -> String {
     format!(" Filter {pane}: ")
 }
 
+/// The filter being typed: label, text (only what the line can show: a full field costs no
+/// more than a short one) and its keys. A notice set while typing (a paste that was cut) is
+/// drawn over the right end of the line, where a long text cannot push it out of sight.
+pub fn filter_line(app: &App, label: &str, input: &TextInput, area: Rect, buf: &mut Buffer) {
+    let line = Line::from(vec![
+        Span::styled(label.to_owned(), app.theme.hint_key()),
+        Span::styled(input.head(usize::from(area.width)), app.theme.text()),
+        Span::styled("   Enter keeps · Esc clears", app.theme.muted()),
+    ]);
+    buf.set_line(area.x, area.y, &line, area.width);
+    if let Some(notice) = &app.notice {
+        let notice = format!(" {notice} ");
+        let w = u16::try_from(crate::tui::text::width(&notice))
+            .unwrap_or(u16::MAX)
+            .min(area.width);
+        buf.set_stringn(
+            area.right().saturating_sub(w),
+            area.y,
+            &notice,
+            usize::from(w),
+            app.theme.warning(),
+        );
+    }
+}
+
 /// `filter`: the pane filter being typed, with its label (it takes the whole line).
 pub fn footer(app: &App, filter: Option<(String, &TextInput)>, area: Rect, buf: &mut Buffer) {
     if let Some((label, input)) = filter {
-        let line = Line::from(vec![
-            Span::styled(label, app.theme.hint_key()),
-            Span::styled(sanitize(input.text()).into_owned(), app.theme.text()),
-            Span::styled("   Enter keeps · Esc clears", app.theme.muted()),
-        ]);
-        buf.set_line(area.x, area.y, &line, area.width);
+        filter_line(app, &label, input, area, buf);
         return;
     }
     if let Some(text) = loading_text(app) {

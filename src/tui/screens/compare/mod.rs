@@ -12,7 +12,7 @@ use ratatui::layout::Position;
 use crate::compare::{CompareRow, Comparison, Group};
 use crate::lookup::LookupOutcome;
 use crate::sanitize::sanitize;
-use crate::tui::input::TextInput;
+use crate::tui::input::{Pasted, TextInput};
 use crate::tui::keymap::{Action, Context};
 use crate::tui::lookups::{CachedProfile, Lookups};
 use crate::tui::overlays::{Overlay, detail::Detail};
@@ -241,6 +241,18 @@ impl CompareState {
         }
         lines.pop();
         Some(Overlay::Detail(Detail::new(row.key.clone(), lines)))
+    }
+
+    /// A paste into the filter being typed; `None` when no filter is being typed.
+    pub fn paste(&mut self, text: &str) -> Option<Pasted> {
+        let view = self.ready_mut()?;
+        let input = view.filter_edit.as_mut()?;
+        let pasted = input.paste(text);
+        if pasted.changed {
+            let query = input.text().to_owned();
+            view.set_filter(&query);
+        }
+        Some(pasted)
     }
 
     /// Keys while typing the filter: rows narrow with every keystroke; Enter keeps the filter,

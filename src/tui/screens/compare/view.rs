@@ -17,7 +17,7 @@ use crate::tui::keymap::Action;
 use crate::tui::screens::compare::{CompareState, CompareView, Stage, ViewLine};
 use crate::tui::text::{fit, truncate, truncate_middle, width};
 use crate::tui::ui::theme::Theme;
-use crate::tui::ui::{chrome, table};
+use crate::tui::ui::{chrome, status as status_line, table};
 use crate::tui::view::PaneScroll;
 
 pub struct CompareAreas {
@@ -218,13 +218,8 @@ fn footer(app: &App, view: &CompareView, area: Rect, buf: &mut Buffer) -> Option
     let theme = &app.theme;
     if let Some(input) = &view.filter_edit {
         let label = " Filter rows: ";
-        let line = Line::from(vec![
-            Span::styled(label, theme.hint_key()),
-            Span::styled(sanitize(input.text()).into_owned(), theme.text()),
-            Span::styled("   Enter keeps · Esc clears", theme.muted()),
-        ]);
-        buf.set_line(area.x, area.y, &line, area.width);
-        let x = usize::from(area.x) + width(label) + width(&sanitize(input.before_cursor()));
+        status_line::filter_line(app, label, input, area, buf);
+        let x = usize::from(area.x) + width(label) + input.cursor_cells(usize::from(area.width));
         return Some(
             u16::try_from(x)
                 .unwrap_or(u16::MAX)

@@ -4,7 +4,7 @@
 use crossterm::event::KeyEvent;
 
 use crate::sanitize::sanitize;
-use crate::tui::input::TextInput;
+use crate::tui::input::{Pasted, TextInput};
 use crate::tui::keymap::{Action, Context};
 use crate::tui::screens::{Ctx, Step, Transition};
 use crate::tui::view::Pane;
@@ -86,6 +86,19 @@ impl ProfileState {
         if let Some(s) = self.view.scroll_mut(Pane::Raw) {
             keep_visible(s, rows);
         }
+    }
+
+    /// A paste into the filter being typed (as typing it would: the rows narrow at once, the
+    /// Raw search waits for Enter); `None` when no filter is being typed.
+    pub fn paste(&mut self, text: &str, ctx: &mut Ctx) -> Option<Pasted> {
+        let input = self.filter_edit.as_mut()?;
+        let pasted = input.paste(text);
+        if pasted.changed && self.view.focus != Pane::Raw {
+            let query = input.text().to_owned();
+            self.view
+                .set_filter(self.view.focus, &query, ctx.clock.wall);
+        }
+        Some(pasted)
     }
 
     /// Keys while typing a pane filter: the rows narrow with every keystroke; arrows still

@@ -20,8 +20,8 @@ pub fn render(app: &App, state: &ProfileState, frame: &mut Frame) {
     draw(app, state, area, frame.buffer_mut());
     if let Some(input) = state.filter_edit.as_ref().filter(|_| app.overlay.is_none()) {
         let footer = layout::profile(area, view.focus).footer;
-        let before = sanitize(input.before_cursor());
-        let x = usize::from(footer.x) + width(&status::filter_label(view.focus)) + width(&before);
+        let before = input.cursor_cells(usize::from(footer.width));
+        let x = usize::from(footer.x) + width(&status::filter_label(view.focus)) + before;
         let x = u16::try_from(x)
             .unwrap_or(u16::MAX)
             .min(footer.right().saturating_sub(1));

@@ -3,7 +3,7 @@
 
 use ratatui::layout::{Position, Rect};
 
-use crate::tui::input::TextInput;
+use crate::tui::input::{Pasted, TextInput, cut_notice};
 use crate::tui::keymap::Action;
 use crate::tui::lookups::{ConnEntry, Lookups};
 use crate::tui::message::Effect;
@@ -151,10 +151,19 @@ impl StartState {
         })
     }
 
-    /// A character typed into the lookup field.
+    /// A character typed into the lookup field (a full field says so instead).
     pub fn type_char(&mut self, c: char, ctx: &mut Ctx) {
-        self.input.insert(c);
-        *ctx.notice = None;
+        *ctx.notice = (!self.input.insert(c)).then(cut_notice);
+    }
+
+    /// A paste into the lookup field; `None` when the field does not have focus.
+    pub fn paste(&mut self, text: &str, ctx: &mut Ctx) -> Option<Pasted> {
+        if !self.is_typing() {
+            return None;
+        }
+        let pasted = self.input.paste(text);
+        *ctx.notice = pasted.cut.then(cut_notice);
+        Some(pasted)
     }
 
     pub fn apply(&mut self, action: Action, ctx: &mut Ctx) -> Step {

@@ -155,25 +155,25 @@ fn lookup(app: &App, s: &StartState, area: Rect, buf: &mut Buffer) -> Option<Pos
     if inner.height < 2 {
         return None;
     }
-    // Scroll the field horizontally so the cursor stays visible.
+    // Scroll the field horizontally so the cursor stays visible (only the visible part of
+    // the text is looked at: a full field costs no more than a short one).
     let avail = usize::from(inner.width.saturating_sub(3));
-    let before = sanitize(s.input.before_cursor()).into_owned();
-    let full = sanitize(s.input.text()).into_owned();
-    let mut skip = 0usize;
-    while width(&before.chars().skip(skip).collect::<String>()) > avail.saturating_sub(1) {
-        skip += 1;
-    }
-    let shown: String = full.chars().skip(skip).collect();
-    let shown_before: String = before.chars().skip(skip).collect();
+    let shown = s.input.window(avail);
     let y = inner.y + 1;
     buf.set_string(inner.x, y, "› ", theme.title());
-    if full.is_empty() {
+    if s.input.is_empty() {
         let hint = format!("type the {} and press Enter", s.kind);
         buf.set_stringn(inner.x + 2, y, hint, avail, theme.muted());
     } else {
-        buf.set_stringn(inner.x + 2, y, truncate(&shown, avail), avail, theme.text());
+        buf.set_stringn(
+            inner.x + 2,
+            y,
+            truncate(&shown.text, avail),
+            avail,
+            theme.text(),
+        );
     }
-    let x = inner.x + 2 + u16::try_from(width(&shown_before)).unwrap_or(0);
+    let x = inner.x + 2 + u16::try_from(shown.cursor_cells).unwrap_or(0);
     Some(Position::new(x.min(inner.right().saturating_sub(1)), y))
 }
 
