@@ -67,13 +67,13 @@ fn a_paste_never_runs_commands_and_goes_only_to_a_focused_field() {
     assert_eq!(app.start().unwrap().input.text(), "");
 
     // The profile's filter narrows at once, as typing the same text would.
-    let mut app = loaded(VendorKind::Coho);
+    let mut app = loaded(VendorKind::COHO);
     press(&mut app, "f");
     paste(&mut app, "email\n");
     let view = app.profile().unwrap();
     let filter = view.filter(view.focus).expect("the paste filters");
     assert_eq!(filter.query, "email");
-    let mut typed = loaded(VendorKind::Coho);
+    let mut typed = loaded(VendorKind::COHO);
     press(&mut typed, "femail");
     let typed_view = typed.profile().unwrap();
     assert_eq!(
@@ -313,8 +313,8 @@ fn a_finished_lookup_saves_the_history_and_a_failure_reaches_the_screen() {
     let path = dir.path().join("history.json");
     std::fs::create_dir(&path).unwrap();
     app.load_history(path.clone(), &[]);
-    let outcome = rich_outcome(VendorKind::Coho);
-    let request = submit(&mut app, VendorKind::Coho, &outcome.lookup.value.clone());
+    let outcome = rich_outcome(VendorKind::COHO);
+    let request = submit(&mut app, VendorKind::COHO, &outcome.lookup.value.clone());
     let effects = finish(&mut app, request, Ok(outcome));
     let Some(Effect::SaveHistory { path: to, entries }) = effects
         .into_iter()
@@ -354,7 +354,7 @@ fn exports_are_private_files_and_a_symlink_under_the_name_is_refused() {
     let target = dir.path().join("bashrc");
     std::fs::write(&target, b"precious").unwrap();
     std::os::unix::fs::symlink(&target, dir.path().join("p.json")).unwrap();
-    let mut app = loaded(VendorKind::Coho);
+    let mut app = loaded(VendorKind::COHO);
     press(&mut app, "e<C-u>p.json");
     for overwrite in [false, true] {
         let err = write(dir.path(), "p.json", b"{}", overwrite).unwrap_err();
