@@ -22,6 +22,10 @@ use serde_json::{Value, json};
 use userscope::demo::{self, DemoServer};
 use userscope::vendors::VendorKind;
 
+mod support;
+
+use support::home::Home;
+
 // ---------------------------------------------------------------------------------------------
 // The server, through HTTP
 // ---------------------------------------------------------------------------------------------
@@ -493,16 +497,14 @@ struct DemoServerProcess {
     commented_exports: HashMap<String, String>,
     banner: String,
     /// HOME, config and state dirs of the server and of the `get`s run against it.
-    home: tempfile::TempDir,
+    home: Home,
 }
 
 impl DemoServerProcess {
     fn spawn() -> Self {
-        let home = tempfile::tempdir().unwrap();
-        let child = StdCommand::new(env!("CARGO_BIN_EXE_userscope"))
-            .args(["demo-server", "--port", "0"])
-            .env_clear()
-            .envs(isolated_env(home.path()))
+        let home = Home::new();
+        let child = home
+            .command(&["demo-server", "--port", "0"])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -575,7 +577,7 @@ impl DemoServerProcess {
     /// `userscope get VENDOR ID --base-url <this server> ARGS…` with the printed key of VENDOR.
     fn get(&self, vendor: &str, id: &str, args: &[&str]) -> Command {
         let key_var = format!("USERSCOPE_{}_API_KEY", vendor.to_ascii_uppercase());
-        let mut cmd = userscope_cmd(self.home.path());
+        let mut cmd = userscope_cmd(&self.home);
         cmd.env(&key_var, self.export(&key_var))
             .args(["get", vendor, id, "--base-url", &self.base_url()])
             .args(args);
@@ -590,28 +592,11 @@ impl Drop for DemoServerProcess {
     }
 }
 
-/// Environment for a child: no inherited USERSCOPE_* settings, no config file, and home, config
-/// and state dirs inside a fresh temp dir (nothing of the developer's is read or written).
-fn isolated_env(home: &std::path::Path) -> Vec<(String, String)> {
-    let path = |p: &str| home.join(p).to_string_lossy().into_owned();
-    vec![
-        ("PATH".into(), std::env::var("PATH").unwrap_or_default()),
-        ("HOME".into(), path("")),
-        ("XDG_CONFIG_HOME".into(), path("config")),
-        ("XDG_STATE_HOME".into(), path("state")),
-        ("XDG_DATA_HOME".into(), path("data")),
-        (
-            "USERSCOPE_CONFIG".into(),
-            path("does-not-exist/config.toml"),
-        ),
-    ]
-}
-
-fn userscope_cmd(home: &std::path::Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_userscope"));
-    cmd.env_clear()
-        .envs(isolated_env(home))
-        .timeout(Duration::from_secs(60));
+/// `userscope` with a fresh HOME and nothing of the developer's environment but PATH
+/// (no USERSCOPE_* settings, no config file), killed after 60 s.
+fn userscope_cmd(home: &Home) -> Command {
+    let mut cmd = Command::from_std(home.command(&[]));
+    cmd.timeout(Duration::from_secs(60));
     cmd
 }
 
@@ -732,8 +717,8 @@ fn demo_server_exits_0_on_sigterm() {
 fn demo_server_on_a_busy_port_exits_6_with_one_line() {
     let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = busy.local_addr().unwrap().port().to_string();
-    let home = tempfile::tempdir().unwrap();
-    let run = Run::of(userscope_cmd(home.path()).args(["demo-server", "--port", &port]));
+    let home = Home::new();
+    let run = Run::of(userscope_cmd(&home).args(["demo-server", "--port", &port]));
     run.assert_code(6);
     assert_eq!(
         run.stderr,
@@ -901,19 +886,15 @@ fn get_raw_prints_the_vendor_bytes_exactly() {
 fn get_with_all_printed_exports_needs_no_flags() {
     let server = DemoServerProcess::spawn();
     // User.com by email: the printed base URL replaces the account subdomain.
-    let run = Run::of(
-        userscope_cmd(server.home.path())
-            .envs(&server.exports)
-            .args([
-                "get",
-                "usercom",
-                "ELENI.P@example.gr",
-                "--by",
-                "email",
-                "--format",
-                "json",
-            ]),
-    );
+    let run = Run::of(userscope_cmd(&server.home).envs(&server.exports).args([
+        "get",
+        "usercom",
+        "ELENI.P@example.gr",
+        "--by",
+        "email",
+        "--format",
+        "json",
+    ]));
     run.assert_code(0);
     let out = run.json();
     assert_eq!(out["profile"]["displayName"], "Ελένη Παπαδοπούλου 🎉");
@@ -929,7 +910,7 @@ fn get_with_all_printed_exports_needs_no_flags() {
 #[test]
 fn get_coho_exchanges_the_printed_client_credentials_for_a_token() {
     let server = DemoServerProcess::spawn();
-    let mut cmd = userscope_cmd(server.home.path());
+    let mut cmd = userscope_cmd(&server.home);
     cmd.env(
         "USERSCOPE_COHO_BASE_URL",
         server.export("USERSCOPE_COHO_BASE_URL"),
@@ -955,8 +936,8 @@ fn get_coho_exchanges_the_printed_client_credentials_for_a_token() {
 
 #[test]
 fn get_demo_runs_against_the_in_process_server_without_keys() {
-    let home = tempfile::tempdir().unwrap();
-    let run = Run::of(userscope_cmd(home.path()).args([
+    let home = Home::new();
+    let run = Run::of(userscope_cmd(&home).args([
         "get",
         "--demo",
         "foldspace",
@@ -973,8 +954,7 @@ fn get_demo_runs_against_the_in_process_server_without_keys() {
         "Привет 👋"
     );
 
-    let run =
-        Run::of(userscope_cmd(home.path()).args(["get", "--demo", "usercom", "g3FaYocCy0U6"]));
+    let run = Run::of(userscope_cmd(&home).args(["get", "--demo", "usercom", "g3FaYocCy0U6"]));
     run.assert_code(0);
     assert!(run.stdout_text().contains("Jane Doe"));
 }

@@ -25,6 +25,10 @@ use tempfile::TempDir;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+mod support;
+
+use support::leaks::{contains, files_containing, processes_with_in_argv};
+
 const BIN: &str = env!("CARGO_BIN_EXE_userscope");
 
 fn real_keyring(test: &str) -> bool {
@@ -130,9 +134,13 @@ fn run_watched(mut cmd: Command, stdin: Option<&str>, needle: Option<&str>) -> R
     let mut seen = Vec::new();
     let mut sample = |pid: u32| {
         if let Some(needle) = needle {
-            seen.extend(processes_mentioning(needle));
+            seen.extend(
+                processes_with_in_argv(needle)
+                    .into_iter()
+                    .map(|hit| format!("cmdline of {}", hit.pid)),
+            );
             let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
-            if contains(&environ, needle) {
+            if contains(&environ, needle.as_bytes()) {
                 seen.push(format!("environment of {pid}"));
             }
         }
@@ -180,55 +188,6 @@ fn has_row(stdout: &str, row: &str) -> bool {
     stdout
         .lines()
         .any(|l| l.split_whitespace().collect::<Vec<_>>().join(" ") == row)
-}
-
-fn contains(haystack: &[u8], needle: &str) -> bool {
-    !needle.is_empty()
-        && haystack
-            .windows(needle.len())
-            .any(|w| w == needle.as_bytes())
-}
-
-/// Every process whose command line holds `needle` (the key must never be an argument).
-fn processes_mentioning(needle: &str) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    entries
-        .filter_map(Result::ok)
-        .filter(|e| {
-            e.file_name()
-                .to_string_lossy()
-                .bytes()
-                .all(|b| b.is_ascii_digit())
-        })
-        .filter_map(|e| {
-            let cmdline = std::fs::read(e.path().join("cmdline")).ok()?;
-            contains(&cmdline, needle)
-                .then(|| format!("cmdline of {}", e.file_name().to_string_lossy()))
-        })
-        .collect()
-}
-
-/// Every file under `dir` whose bytes contain `needle`.
-fn files_mentioning(dir: &Path, needle: &str) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let p = entry.path();
-            match entry.file_type() {
-                Ok(t) if t.is_dir() => stack.push(p),
-                Ok(t)
-                    if t.is_file() && contains(&std::fs::read(&p).unwrap_or_default(), needle) =>
-                {
-                    found.push(p)
-                }
-                _ => {}
-            }
-        }
-    }
-    found
 }
 
 fn secret_tool_search(account: &str) -> String {
@@ -489,7 +448,7 @@ async fn real_keyring_leaves_no_trace_of_the_key() {
     );
     assert!(!log.contains(&key), "the key is in the log");
     for dir in ["home", "config", "state", "cache", "data", "runtime"] {
-        let hits = files_mentioning(&sb.dir(dir), &key);
+        let hits = files_containing(&sb.dir(dir), &key);
         assert!(hits.is_empty(), "the key is in {hits:?}");
     }
 }
@@ -762,8 +721,8 @@ fn leak_detectors_find_a_planted_key() {
     assert_eq!(run.stdout, format!("{key}\n"));
     std::fs::write(sb.dir("state/planted.txt"), format!("x{key}y")).unwrap();
     assert_eq!(
-        files_mentioning(&sb.dir("state"), &key),
-        vec![sb.dir("state/planted.txt")]
+        files_containing(&sb.dir("state"), &key),
+        vec![sb.dir("state/planted.txt").display().to_string()]
     );
 }
 

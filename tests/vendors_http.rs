@@ -2,8 +2,9 @@
 //! the body cap, faulty servers, redirects, the loopback rule, hostile IDs, Coho's token
 //! exchange, and the real `userscope get` binary.
 //!
-//! wiremock serves well-behaved answers; a tiny raw TCP server (`RawServer`) misbehaves in
-//! ways wiremock cannot (cut bodies, endless bodies, silence) and records raw request lines.
+//! wiremock serves well-behaved answers; the raw TCP `FaultServer` of `tests/support`
+//! misbehaves in ways wiremock cannot (cut bodies, endless bodies, silence) and records raw
+//! request lines.
 
 #![allow(
     clippy::unwrap_used,
@@ -16,8 +17,7 @@
 )]
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
@@ -31,6 +31,11 @@ use userscope::secrets::EnvKeys;
 use userscope::vendors::{Connection, Lookup, LookupKind, VendorKind};
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+mod support;
+
+use support::fault_server::{FaultServer, Step};
+use support::home::Home;
 
 const KEY: &str = "TESTKEY-0123456789abcdef";
 const COHO_SECRET: &str = "coho-s3cr3t-DO-NOT-LEAK";
@@ -690,132 +695,15 @@ async fn cancelling_stops_a_rate_limit_wait() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// A raw server for misbehaviour
+// Body cap, cut bodies, bad bodies
 // ---------------------------------------------------------------------------------------------
 
-enum Script {
-    /// Write these bytes, then close.
-    Bytes(Vec<u8>),
-    /// Write `head`, then `chunk` repeatedly until `total` bytes or the client hangs up.
-    /// With `chunked`, each chunk is framed as HTTP chunked encoding. `pause` passes between
-    /// the head and the first body byte.
-    Endless {
-        pause: Duration,
-        head: String,
-        chunk: Vec<u8>,
-        total: usize,
-        chunked: bool,
-    },
-    /// Accept, read the request, answer nothing for this long.
-    Silent(Duration),
-    /// Write the head, then one body byte per `every`.
-    Trickle { head: String, every: Duration },
-}
+/// How long a raw server accepts connections: a test server never outlives its test for long.
+const RAW_SERVER_LIFETIME: Duration = Duration::from_secs(60);
 
-struct RawServer {
-    base: String,
-    /// Request lines (`GET /path HTTP/1.1`) in arrival order.
-    lines: Arc<Mutex<Vec<String>>>,
-    /// Body bytes the server managed to write.
-    written: Arc<AtomicUsize>,
-}
-
-impl RawServer {
-    async fn start(script: Script) -> RawServer {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let lines = Arc::new(Mutex::new(Vec::new()));
-        let written = Arc::new(AtomicUsize::new(0));
-        let script = Arc::new(script);
-        let (l, w) = (lines.clone(), written.clone());
-        tokio::spawn(async move {
-            // Bounded: a test server never outlives its test for long.
-            let deadline = tokio::time::sleep(Duration::from_secs(60));
-            tokio::pin!(deadline);
-            loop {
-                let accepted = tokio::select! {
-                    _ = &mut deadline => return,
-                    a = listener.accept() => a,
-                };
-                let Ok((mut socket, _)) = accepted else {
-                    return;
-                };
-                let (l, w, script) = (l.clone(), w.clone(), script.clone());
-                tokio::spawn(async move {
-                    let mut head = Vec::new();
-                    let mut buf = [0u8; 4096];
-                    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-                        match socket.read(&mut buf).await {
-                            Ok(0) | Err(_) => return,
-                            Ok(n) => head.extend_from_slice(&buf[..n]),
-                        }
-                    }
-                    let text = String::from_utf8_lossy(&head).into_owned();
-                    l.lock()
-                        .unwrap()
-                        .push(text.lines().next().unwrap_or_default().to_owned());
-                    serve(&mut socket, &script, &w).await;
-                });
-            }
-        });
-        RawServer {
-            base,
-            lines,
-            written,
-        }
-    }
-
-    fn lines(&self) -> Vec<String> {
-        self.lines.lock().unwrap().clone()
-    }
-}
-
-async fn serve(socket: &mut tokio::net::TcpStream, script: &Script, written: &AtomicUsize) {
-    match script {
-        Script::Bytes(bytes) => {
-            let _ = socket.write_all(bytes).await;
-            let _ = socket.shutdown().await;
-        }
-        Script::Endless {
-            pause,
-            head,
-            chunk,
-            total,
-            chunked,
-        } => {
-            if socket.write_all(head.as_bytes()).await.is_err() {
-                return;
-            }
-            tokio::time::sleep(*pause).await;
-            while written.load(Ordering::SeqCst) < *total {
-                let frame = if *chunked {
-                    let mut f = format!("{:x}\r\n", chunk.len()).into_bytes();
-                    f.extend_from_slice(chunk);
-                    f.extend_from_slice(b"\r\n");
-                    f
-                } else {
-                    chunk.clone()
-                };
-                if socket.write_all(&frame).await.is_err() {
-                    return;
-                }
-                written.fetch_add(chunk.len(), Ordering::SeqCst);
-            }
-        }
-        Script::Silent(d) => tokio::time::sleep(*d).await,
-        Script::Trickle { head, every } => {
-            if socket.write_all(head.as_bytes()).await.is_err() {
-                return;
-            }
-            for _ in 0..100 {
-                tokio::time::sleep(*every).await;
-                if socket.write_all(b" ").await.is_err() {
-                    return;
-                }
-                written.fetch_add(1, Ordering::SeqCst);
-            }
-        }
-    }
+/// The request lines (`GET /path HTTP/1.1`) `server` has seen, in arrival order.
+fn request_lines(server: &FaultServer) -> Vec<String> {
+    server.requests().into_iter().map(|r| r.line).collect()
 }
 
 fn small_cap() -> HttpSettings {
@@ -825,28 +713,25 @@ fn small_cap() -> HttpSettings {
     }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Body cap, cut bodies, bad bodies
-// ---------------------------------------------------------------------------------------------
-
 #[tokio::test]
 async fn a_declared_oversize_body_is_refused_before_reading() {
     let total = 64 * 1024 * 1024;
     // The body starts only after 3 s: an answer before that proves the client never waited for it.
-    let server = RawServer::start(Script::Endless {
-        pause: Duration::from_secs(3),
-        head: format!(
-            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {total}\r\n\r\n"
-        ),
-        chunk: vec![b' '; 64 * 1024],
-        total,
-        chunked: false,
-    })
-    .await;
+    let head = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {total}\r\n\r\n"
+    );
+    let head_len = head.len() as u64;
+    let server = FaultServer::start_for(RAW_SERVER_LIFETIME, move |_, _| {
+        vec![
+            Step::Write(head.clone().into_bytes()),
+            Step::Sleep(Duration::from_secs(3)),
+            Step::Flood(total),
+        ]
+    });
     let started = Instant::now();
     let err = run(
         &lookuper_settings(small_cap()),
-        &conn(VendorKind::FOLDSPACE, &server.base),
+        &conn(VendorKind::FOLDSPACE, &server.base_url()),
         LookupKind::Identifier,
         "x",
     )
@@ -862,26 +747,29 @@ async fn a_declared_oversize_body_is_refused_before_reading() {
         "{:?}",
         started.elapsed()
     );
-    assert_eq!(server.written.load(Ordering::SeqCst), 0);
+    // `written` counts the head too, once its write returns: a moment for that count to land.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(server.written(), head_len);
     // Once the pause ends, the client has hung up: the writes fail early.
-    tokio::time::sleep(Duration::from_millis(3500)).await;
-    assert!(server.written.load(Ordering::SeqCst) < total / 2);
+    tokio::time::sleep(Duration::from_millis(3400)).await;
+    assert!(server.written() < total / 2);
 }
 
 #[tokio::test]
 async fn an_endless_chunked_body_is_cut_at_the_cap() {
     let total = 64 * 1024 * 1024;
-    let server = RawServer::start(Script::Endless {
-        pause: Duration::ZERO,
-        head: "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n".to_owned(),
-        chunk: vec![b'['; 64 * 1024],
-        total,
-        chunked: true,
-    })
-    .await;
+    let server = FaultServer::start_for(RAW_SERVER_LIFETIME, move |_, _| {
+        vec![
+            Step::Write(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    .to_vec(),
+            ),
+            Step::FloodChunked { fill: b'[', total },
+        ]
+    });
     let err = run(
         &lookuper_settings(small_cap()),
-        &conn(VendorKind::CHAKRA, &server.base),
+        &conn(VendorKind::CHAKRA, &server.base_url()),
         LookupKind::Id,
         "x",
     )
@@ -899,18 +787,19 @@ async fn an_endless_chunked_body_is_cut_at_the_cap() {
         "{err}"
     );
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let written = server.written.load(Ordering::SeqCst);
+    let written = server.written();
     assert!(written >= 1024 * 1024, "{written}");
     assert!(written < total / 2, "{written}");
 }
 
 #[tokio::test]
 async fn a_body_shorter_than_its_content_length_is_an_error() {
-    let server = RawServer::start(Script::Bytes(
-        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"id\":\"x\",".to_vec(),
-    ))
-    .await;
-    let err = run_default(VendorKind::FOLDSPACE, &server.base, "x")
+    let server = FaultServer::start_for(RAW_SERVER_LIFETIME, |_, _| {
+        vec![Step::Write(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"id\":\"x\",".to_vec(),
+        )]
+    });
+    let err = run_default(VendorKind::FOLDSPACE, &server.base_url(), "x")
         .await
         .unwrap_err();
     assert_eq!(err.exit_code(), 6);
@@ -1013,34 +902,42 @@ async fn silence_and_trickling_bodies_end_at_the_timeout() {
         timeout_secs: 1.0,
         ..HttpSettings::default()
     };
-    let silent = RawServer::start(Script::Silent(Duration::from_secs(20))).await;
+    let silent = FaultServer::start_for(RAW_SERVER_LIFETIME, |_, _| {
+        vec![Step::Sleep(Duration::from_secs(20))]
+    });
     let started = Instant::now();
     let err = run(
         &lookuper_settings(settings.clone()),
-        &conn(VendorKind::CHAKRA, &silent.base),
+        &conn(VendorKind::CHAKRA, &silent.base_url()),
         LookupKind::Id,
         "x",
     )
     .await
     .unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(4));
-    let host = silent.base.trim_start_matches("http://");
+    let base = silent.base_url();
+    let host = base.trim_start_matches("http://");
     assert_eq!(
         err.to_string(),
         format!("{host} did not answer within 1 s (timeout); raise it with --timeout")
     );
     assert_eq!(err.exit_code(), 6);
 
-    let trickle = RawServer::start(Script::Trickle {
-        head: "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
-            .to_owned(),
-        every: Duration::from_millis(400),
-    })
-    .await;
+    let every = Duration::from_millis(400);
+    let trickle = FaultServer::start_for(RAW_SERVER_LIFETIME, move |_, _| {
+        vec![
+            Step::Write(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+                    .to_vec(),
+            ),
+            Step::Sleep(every),
+            Step::Drip(vec![b' '; 100], every),
+        ]
+    });
     let started = Instant::now();
     let err = run(
         &lookuper_settings(settings),
-        &conn(VendorKind::CHAKRA, &trickle.base),
+        &conn(VendorKind::CHAKRA, &trickle.base_url()),
         LookupKind::Id,
         "x",
     )
@@ -1227,10 +1124,11 @@ fn decode(s: &str) -> String {
 
 #[tokio::test]
 async fn hostile_ids_are_encoded_into_the_documented_endpoint() {
-    let server = RawServer::start(Script::Bytes(
-        b"HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}".to_vec(),
-    ))
-    .await;
+    let server = FaultServer::start_for(RAW_SERVER_LIFETIME, |_, _| {
+        vec![Step::Write(
+            b"HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}".to_vec(),
+        )]
+    });
     let l = lookuper();
     let cases: [(VendorKind, LookupKind, &str); 6] = [
         (VendorKind::COHO, LookupKind::Id, "/api/data/user/"),
@@ -1254,12 +1152,12 @@ async fn hostile_ids_are_encoded_into_the_documented_endpoint() {
     ];
     let mut expected_count = 0;
     for (vendor, by, prefix) in cases {
-        let c = conn(vendor, &server.base);
+        let c = conn(vendor, &server.base_url());
         for id in HOSTILE_IDS {
             let err = run(&l, &c, by, id).await.unwrap_err();
             assert_eq!(err.exit_code(), 3, "{vendor} {id}: {err}");
             expected_count += 1;
-            let lines = server.lines();
+            let lines = request_lines(&server);
             assert_eq!(lines.len(), expected_count);
             let line = lines.last().unwrap();
             let target = line
@@ -1278,7 +1176,7 @@ async fn hostile_ids_are_encoded_into_the_documented_endpoint() {
         }
     }
     // A few exact spellings, so the decoding check above cannot hide a double encoding.
-    let lines = server.lines();
+    let lines = request_lines(&server);
     assert!(
         lines.contains(&"GET /api/data/user/..%2Fadmin HTTP/1.1".to_owned()),
         "{lines:?}"
@@ -1295,7 +1193,7 @@ async fn hostile_ids_are_encoded_into_the_documented_endpoint() {
     for id in [".", ".."] {
         let err = run(
             &l,
-            &conn(VendorKind::FOLDSPACE, &server.base),
+            &conn(VendorKind::FOLDSPACE, &server.base_url()),
             LookupKind::Identifier,
             id,
         )
@@ -1303,7 +1201,7 @@ async fn hostile_ids_are_encoded_into_the_documented_endpoint() {
         .unwrap_err();
         assert_eq!(err.exit_code(), 2, "{id}");
     }
-    assert_eq!(server.lines().len(), expected_count);
+    assert_eq!(request_lines(&server).len(), expected_count);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1527,27 +1425,17 @@ async fn cli(args: &[&str], env: &[(&str, &str)]) -> CliRun {
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .collect();
     tokio::task::spawn_blocking(move || {
-        let home = tempfile::tempdir().unwrap();
-        let mut cmd = assert_cmd::Command::cargo_bin("userscope").unwrap();
-        for (k, _) in std::env::vars() {
-            if k.starts_with("USERSCOPE_") {
-                cmd.env_remove(k);
-            }
-        }
-        cmd.env("USERSCOPE_CONFIG", home.path().join("no-such-config.toml"))
-            .env("HOME", home.path())
-            .env("XDG_STATE_HOME", home.path().join("state"))
-            .env("XDG_CONFIG_HOME", home.path().join("config"))
-            .env("XDG_DATA_HOME", home.path().join("data"))
-            .env_remove("DBUS_SESSION_BUS_ADDRESS")
-            .args(&args)
-            .timeout(Duration::from_secs(60));
+        // A fresh HOME and nothing of the developer's environment (no USERSCOPE_*, no D-Bus).
+        let home = Home::new();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let mut cmd = assert_cmd::Command::from_std(home.command(&args));
+        cmd.timeout(Duration::from_secs(60));
         for (k, v) in &env {
             cmd.env(k, v);
         }
         let out = cmd.output().unwrap();
         // The log file, history and anything else written under HOME never hold a secret.
-        for file in files_under(home.path()) {
+        for file in home.files() {
             let content = String::from_utf8_lossy(&std::fs::read(&file).unwrap()).into_owned();
             for secret in [KEY, COHO_SECRET, "tok-cli"] {
                 assert!(
@@ -1565,21 +1453,6 @@ async fn cli(args: &[&str], env: &[(&str, &str)]) -> CliRun {
     })
     .await
     .unwrap()
-}
-
-fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut files = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                files.extend(files_under(&path));
-            } else {
-                files.push(path);
-            }
-        }
-    }
-    files
 }
 
 fn first_line(s: &str) -> &str {

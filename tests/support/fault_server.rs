@@ -56,6 +56,13 @@ pub enum Step {
     Drip(Vec<u8>, Duration),
     /// Write `total` spaces in 64 KiB pieces, counting what the socket accepts.
     Flood(u64),
+    /// Write `total` body bytes of `fill` as HTTP chunked encoding, one 64 KiB chunk per piece
+    /// (framing counted as written). No closing zero-size chunk: the body never ends properly,
+    /// so only a client-side cap stops the reading early.
+    FloodChunked {
+        fill: u8,
+        total: u64,
+    },
     /// Abort the connection with a TCP RST (SO_LINGER 0) instead of a clean close.
     Reset,
 }
@@ -233,6 +240,19 @@ async fn serve(mut stream: TcpStream, state: Arc<ServerState>) {
                 }
                 ok
             }
+            Step::FloodChunked { fill, total } => {
+                let mut left = total;
+                let mut ok = true;
+                while left > 0 {
+                    let n = left.min(PIECE as u64) as usize;
+                    if !write_counted(&mut stream, &chunk_frame(fill, n), &state).await {
+                        ok = false;
+                        break;
+                    }
+                    left -= n as u64;
+                }
+                ok
+            }
             Step::Reset => {
                 #[allow(deprecated)] // SO_LINGER 0 is exactly what makes the RST here.
                 let _ = stream.set_linger(Some(Duration::ZERO));
@@ -259,6 +279,14 @@ async fn write_counted(stream: &mut TcpStream, bytes: &[u8], state: &ServerState
             .fetch_add(piece.len() as u64, Ordering::SeqCst);
     }
     true
+}
+
+/// One HTTP/1.1 chunk: `len` in hex, CRLF, `len` bytes of `fill`, CRLF.
+fn chunk_frame(fill: u8, len: usize) -> Vec<u8> {
+    let mut frame = format!("{len:x}\r\n").into_bytes();
+    frame.resize(frame.len() + len, fill);
+    frame.extend_from_slice(b"\r\n");
+    frame
 }
 
 /// Read up to the blank line ending the request head; `None` on EOF, timeout or oversize.
