@@ -79,14 +79,31 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).trim() == "1"
     }
 
-    /// Poll the screen (bounded) until every needle is visible.
+    /// Poll the screen (bounded) until every needle is visible, then until the screen holds
+    /// still: a frame reaches tmux through the pty in pieces, and a capture taken between two
+    /// pieces shows half a frame. A screen that keeps changing (a spinner, a clock) is returned
+    /// after a second, as long as the needles are still there.
     #[track_caller]
     pub(crate) fn wait_for(&self, needles: &[&str]) -> String {
         let deadline = Instant::now() + Duration::from_secs(15);
         loop {
             let screen = self.screen();
             if needles.iter().all(|n| screen.contains(n)) {
-                return screen;
+                let settle = Instant::now() + Duration::from_secs(1);
+                let mut last = screen;
+                loop {
+                    std::thread::sleep(Duration::from_millis(30));
+                    let again = self.screen();
+                    let stable = again == last;
+                    let complete = needles.iter().all(|n| again.contains(n));
+                    last = again;
+                    if !complete {
+                        break;
+                    }
+                    if stable || Instant::now() > settle {
+                        return last;
+                    }
+                }
             }
             if Instant::now() > deadline {
                 panic!("timed out waiting for {needles:?}; screen:\n{screen}");
