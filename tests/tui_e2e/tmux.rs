@@ -90,7 +90,7 @@ impl Tmux {
             let screen = self.screen();
             if needles.iter().all(|n| screen.contains(n)) {
                 let settle = Instant::now() + Duration::from_secs(1);
-                let mut last = screen;
+                let mut last = screen.clone();
                 loop {
                     std::thread::sleep(Duration::from_millis(30));
                     let again = self.screen();
