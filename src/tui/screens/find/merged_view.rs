@@ -81,7 +81,7 @@ fn body(app: &App, state: &FindState, area: Rect, buf: &mut Buffer) {
         .map(|f| width(&f.field))
         .max()
         .unwrap_or(0)
-        .clamp(5, (room / (n + 1)).max(5))
+        .clamp(5, (room * 3 / 10).max(5))
         .min(room);
     let value_w = room.saturating_sub(key_w) / n;
     let mut column_header = vec![Span::raw("  "), Span::raw(fit("Field", key_w))];

@@ -123,11 +123,17 @@ impl FindState {
         self.rows.iter().filter(|r| r.outcome.is_some()).collect()
     }
 
-    /// How many rows have each final status, for the title: (found, answered, all).
+    /// For the progress line: (found, asked rows that answered, asked rows). Skipped and
+    /// no-key rows are not asked (unless a follow-up asks them).
     pub fn counts(&self) -> (usize, usize, usize) {
         let found = self.found().len();
-        let answered = self.rows.iter().filter(|r| r.row.status.is_final()).count();
-        (found, answered, self.rows.len())
+        let asked = || {
+            self.rows
+                .iter()
+                .filter(|r| !matches!(r.row.status, Status::Skipped { .. } | Status::NoKey { .. }))
+        };
+        let answered = asked().filter(|r| r.row.status.is_final()).count();
+        (found, answered, asked().count())
     }
 
     /// Apply one event of this find (the router checked the request id). Returns the summary

@@ -72,12 +72,13 @@ pub(super) fn header(app: &App, state: &FindState, area: Rect, buf: &mut Buffer)
         Span::styled(sanitize(&state.query.value).into_owned(), theme.key()),
     ]);
     buf.set_line(area.x, area.y, &first, area.width);
-    let (found, answered, all) = state.counts();
+    let (found, answered, asked) = state.counts();
+    let all = state.rows.len();
     let elapsed = app.clock.instant.saturating_duration_since(state.started);
     let progress = match state.phase {
         Phase::Running if state.rows.is_empty() => "checking keys…".to_owned(),
         Phase::Running => format!(
-            "{answered} of {all} answered · {:.1} s · {} cancels all",
+            "{answered} of {asked} asked answered · {:.1} s · {} cancels all",
             elapsed.as_secs_f64(),
             app.keymap.key_for(Action::Back)
         ),
@@ -121,8 +122,13 @@ fn status_cell(row: &BoardRow, app: &App) -> (String, Style) {
     }
 }
 
+/// `41 ms` under a second, `1.3 s` from there.
 fn seconds(d: Duration) -> String {
-    format!("{:.1} s", d.as_secs_f64())
+    if d < Duration::from_secs(1) {
+        format!("{} ms", d.as_millis())
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
+    }
 }
 
 /// The time cell: the lookup's time once answered, the running time while it runs.

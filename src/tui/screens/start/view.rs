@@ -14,9 +14,9 @@ use crate::tui::keymap::Action;
 use crate::tui::lookups::ConnEntry;
 use crate::tui::message::KeyStatus;
 use crate::tui::screens::start::{StartFocus, StartState, find_kind_of};
-use crate::vendors::LookupKind;
 use crate::tui::text::{fit, truncate, width};
 use crate::tui::ui::{chrome, layout, status};
+use crate::vendors::LookupKind;
 
 pub fn render(app: &App, state: &StartState, frame: &mut Frame) {
     let area = frame.area();
@@ -143,7 +143,10 @@ fn all_vendors_row(app: &App, s: &StartState, inner: Rect, buf: &mut Buffer) {
     ]);
     buf.set_line(inner.x, inner.y, &line, inner.width);
     if selected {
-        buf.set_style(Rect::new(inner.x, inner.y, inner.width, 1), theme.selected());
+        buf.set_style(
+            Rect::new(inner.x, inner.y, inner.width, 1),
+            theme.selected(),
+        );
     }
 }
 
