@@ -344,6 +344,16 @@ fn enter_opens_a_found_profile_and_esc_returns_to_the_board_as_it_was() {
     press(&mut app, "<Esc>");
     assert_eq!(app.screen.kind(), ScreenKind::Find);
     assert_eq!(board(&app).selected, foldspace);
+    // K on the board is the selected row's connection's key.
+    press(&mut app, "K");
+    match &app.overlay {
+        Some(Overlay::KeyDialog(d)) => assert_eq!(
+            app.lookups.connections[d.conn_index].vendor,
+            VendorKind::FOLDSPACE
+        ),
+        other => panic!("{other:?}"),
+    }
+    press(&mut app, "<Esc>");
     // A skipped row has no profile: Enter says so and stays.
     let chakra = row_of(&app, VendorKind::CHAKRA);
     press(&mut app, "<Home>");

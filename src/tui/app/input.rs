@@ -39,7 +39,13 @@ impl App {
                         );
                         return Vec::new();
                     }
-                    Screen::Start(_) | Screen::Compare(_) | Screen::Find(_) => selected,
+                    // The board: the selected row's connection.
+                    Screen::Find(f) => f
+                        .rows
+                        .get(f.selected)
+                        .and_then(|r| self.lookups.position(&r.row.connection))
+                        .unwrap_or(selected),
+                    Screen::Start(_) | Screen::Compare(_) => selected,
                 };
                 self.open_key_dialog(index, None);
                 return Vec::new();

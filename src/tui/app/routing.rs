@@ -132,11 +132,14 @@ impl App {
                 }
             }
             // A profile opened from the board: back to the board as it was.
-            ScreenKind::Profile => {
-                if let Some(find) = self.parked.find.take() {
-                    self.bring(Screen::Find(find));
+            // (Without a board to return to, the start screen as Esc on any profile.)
+            ScreenKind::Profile => match self.parked.find.take() {
+                Some(find) => self.bring(Screen::Find(find)),
+                None => {
+                    self.show_start(true);
+                    self.focus_start_input();
                 }
-            }
+            },
             ScreenKind::Find => {}
         }
     }
