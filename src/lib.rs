@@ -8,6 +8,7 @@ pub mod config;
 pub mod demo;
 pub mod display;
 pub mod error;
+pub mod find;
 pub mod fsio;
 pub mod history;
 pub mod http;

@@ -12,9 +12,11 @@ pub use crate::vendors::vendor_names;
 use crate::vendors::{Connection, ConnectionSettings, VendorKind};
 
 mod file;
+mod find;
 mod http;
 mod tui;
 pub use file::{config_path, state_dir};
+pub use find::{FindRoute, FindSettings};
 pub use http::HttpSettings;
 pub use tui::{KeyList, TuiSettings};
 
@@ -25,6 +27,8 @@ pub struct Config {
     pub connections: BTreeMap<String, ConnectionConfig>,
     /// TUI settings (key bindings, theme); read by the TUI.
     pub tui: TuiSettings,
+    /// `[find]`: which connections answer `userscope find` for each identity class.
+    pub find: FindSettings,
 }
 
 /// One `[connections.NAME]` table. `region` and `subdomain` are connection settings whose
@@ -121,6 +125,7 @@ impl Config {
                 });
             }
         }
+        config.find.check(&config)?;
         Ok(config)
     }
 

@@ -20,6 +20,12 @@ pub const MAX_AUTO_RETRIES: u32 = 3;
 const MAX_RECENT: usize = crate::history::MAX_ENTRIES;
 const PROFILE_CACHE: usize = 16;
 
+/// The connection name a find (All vendors) is kept under in the recent lookups: the file's
+/// format does not change, and an older version that reads it finds no connection of this
+/// name, so Enter on the entry does nothing there. Its `vendor` is a stand-in and `by` the
+/// class (`email` or `id`). (A config would have to quote `[connections."*"]` to clash.)
+pub const FIND_CONNECTION: &str = "*";
+
 /// A vendor connection in the picker.
 #[derive(Clone, Debug)]
 pub struct ConnEntry {
@@ -44,6 +50,11 @@ pub struct RecentLookup {
 }
 
 impl RecentLookup {
+    /// Whether this is a find at all vendors rather than one vendor's lookup.
+    pub fn is_find(&self) -> bool {
+        self.connection == FIND_CONNECTION
+    }
+
     /// What the list shows after the arrow: the name found, else the outcome's short text.
     pub fn label(&self) -> String {
         match &self.found {
@@ -214,6 +225,30 @@ impl Lookups {
         let item = RecentLookup {
             connection: entry.name.clone(),
             vendor: entry.vendor,
+            lookup: lookup.clone(),
+            at,
+            outcome,
+            found,
+        };
+        self.recent
+            .retain(|r| !(r.connection == item.connection && r.lookup == item.lookup));
+        self.recent.insert(0, item);
+        self.recent.truncate(MAX_RECENT);
+        self.save_history_effect()
+    }
+
+    /// Put a finished find (All vendors) at the top of the recent list; returns the history
+    /// write. `found` is this run's summary (a name and how many found), never written.
+    pub fn record_find(
+        &mut self,
+        lookup: &Lookup,
+        outcome: Outcome,
+        found: Option<String>,
+        at: DateTime<Utc>,
+    ) -> Vec<Effect> {
+        let item = RecentLookup {
+            connection: FIND_CONNECTION.to_owned(),
+            vendor: VendorKind::first(),
             lookup: lookup.clone(),
             at,
             outcome,

@@ -4,6 +4,7 @@
 use crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::error::LookupError;
+use crate::find::{FindEvent, Query, Target};
 use crate::lookup::{LookupEvent, LookupOutcome};
 use crate::secrets::{ApiKey, KeyOrigin};
 use crate::vendors::{Connection, Lookup};
@@ -42,6 +43,12 @@ pub enum Message {
     LookupDone {
         request: RequestId,
         result: Box<Result<LookupOutcome, LookupError>>,
+    },
+    /// A step of an All-vendors find (`Effect::StartFind`), tagged like a lookup's result: a
+    /// find that was cancelled or replaced has a stale id and its events are dropped.
+    FindProgress {
+        request: RequestId,
+        event: Box<FindEvent>,
     },
     KeyStatuses(Vec<(String, KeyStatus)>),
     KeySaved {
@@ -100,8 +107,17 @@ pub enum Effect {
         connection: Connection,
         lookup: Lookup,
     },
+    /// Cancel the lookup or the find with this id (whichever it is).
     CancelLookup {
         request: RequestId,
+    },
+    /// Ask every connection at once for `query` (`crate::find`): the runtime routes it with the
+    /// config's `[find]` settings, follows found emails one round, and reports each step as a
+    /// `Message::FindProgress`.
+    StartFind {
+        request: RequestId,
+        query: Query,
+        targets: Vec<Target>,
     },
     /// Ask the key source which connections have a key.
     CheckKeys(Vec<Connection>),

@@ -1,8 +1,9 @@
 //! The terminal UI: pick a vendor, look a person up, browse the profile in panes.
 //!
 //! Layout: `app` (the router: runtime-wide state, the screen in front, the overlay, and the
-//! pure `update`), `screens/{start,profile,compare}` (each: its state, keys and `view`),
-//! `overlays` (help, detail, key dialog, export), `lookups` (connections, the lookup in flight,
+//! pure `update`), `screens/{start,profile,compare,find}` (each: its state, keys and `view`;
+//! `find` is the All-vendors board and its merged view), `overlays` (help, detail, key
+//! dialog, export, the pivot's vendor picker), `lookups` (connections, the lookup in flight,
 //! recent lookups, profile cache), `message` (messages and effects), `keymap` (keys as data),
 //! `view` (a profile prepared for the panes, from the pane table `view::PANES`), `ui` (drawing
 //! shared by screens: chrome, layout, table, JSON tree, status line, themes), `runtime` (the

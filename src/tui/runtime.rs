@@ -168,6 +168,30 @@ impl Executor<'_> {
                     });
                 });
             }
+            Effect::StartFind {
+                request,
+                query,
+                targets,
+            } => {
+                let token = CancellationToken::new();
+                self.tokens.insert(request, token.clone());
+                let plan = crate::find::Plan::new(query, targets, &self.services.find, true);
+                tracing::info!(request, class = %plan.query.class, rows = plan.rows.len(), "find started");
+                let tx = self.tx.clone();
+                let lookuper = self.services.lookuper.clone();
+                tokio::spawn(async move {
+                    let mut events = crate::find::start(plan, lookuper, token);
+                    while let Some(event) = events.recv().await {
+                        let message = Message::FindProgress {
+                            request,
+                            event: Box::new(event),
+                        };
+                        if tx.send(message).is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
             Effect::CheckClipboard => {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
@@ -368,8 +392,16 @@ pub async fn run(
         }
         // A finished lookup has nothing left to cancel.
         for message in &batch {
-            if let Message::LookupDone { request, .. } = message {
-                exec.tokens.remove(request);
+            match message {
+                Message::LookupDone { request, .. } => {
+                    exec.tokens.remove(request);
+                }
+                Message::FindProgress { request, event }
+                    if matches!(**event, crate::find::FindEvent::Done(_)) =>
+                {
+                    exec.tokens.remove(request);
+                }
+                _ => {}
             }
         }
         handle_batch(

@@ -20,6 +20,8 @@ pub struct Services {
     pub keys: Arc<dyn KeySource>,
     /// Keeps the in-process demo server alive for the session (`--demo`).
     pub demo: Option<DemoServer>,
+    /// `[find]`: who answers an email and who an ID, when All vendors is asked.
+    pub find: crate::config::FindSettings,
 }
 
 /// The key source for real vendors: env first, then the OS keyring.
@@ -183,6 +185,7 @@ pub async fn prepare(
             lookuper,
             keys,
             demo: demo_server,
+            find: config.find.clone(),
         },
         init,
     ))

@@ -49,6 +49,39 @@ impl std::fmt::Display for LookupKind {
     }
 }
 
+/// An identity class `userscope find` routes (design §9): an email address, or the person's ID
+/// in *your* product (which most tools store as their external or identify ID). CLI names
+/// (`--as`) and config keys (`[find]`) are stable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FindClass {
+    Email,
+    Id,
+}
+
+impl FindClass {
+    pub const ALL: [FindClass; 2] = [FindClass::Email, FindClass::Id];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindClass::Email => "email",
+            FindClass::Id => "id",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<FindClass> {
+        FindClass::ALL
+            .into_iter()
+            .find(|c| c.as_str().eq_ignore_ascii_case(s.trim()))
+    }
+}
+
+impl std::fmt::Display for FindClass {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct Lookup {
     pub by: LookupKind,
@@ -221,6 +254,14 @@ pub trait VendorAdapter: Sync {
     /// for one. `None`: the vendor takes a plain API key only.
     fn token_exchange(&self) -> Option<&'static dyn TokenExchange> {
         None
+    }
+
+    /// Which of this vendor's lookup kinds finds a person by an identity class in
+    /// `userscope find` (design §9), or the one-line reason none does (shown as `skipped`).
+    /// Only kinds that take *that* value qualify: a vendor's own internal IDs do not.
+    fn find_kind(&self, class: FindClass) -> Result<LookupKind, &'static str> {
+        let _ = class;
+        Err("this vendor does not say which of its lookups finds a person")
     }
 
     /// The demo vendor: keys, people and the responder of the built-in demo server.

@@ -14,6 +14,11 @@ use super::{LookupKind, VendorKind};
 /// rate-limit path; vendors whose IDs cannot take this form say which one they use instead.
 pub const RATE_LIMITED_ID: &str = "rate-limited";
 
+/// The demo person of `userscope find` (issue 11): one customer known under this email and
+/// this product ID at four of the five demo vendors, with deliberate conflicts between them.
+pub const EVERYWHERE_EMAIL: &str = "mara.lindqvist@example.org";
+pub const EVERYWHERE_ID: &str = "acct-7781";
+
 /// One vendor's demo: its key(s), its people and its answers.
 pub trait DemoVendor: Sync {
     /// The key the demo server accepts (for token vendors: the ready access token).
@@ -27,6 +32,13 @@ pub trait DemoVendor: Sync {
     /// The demo people; the first is the rich one the TUI shows first. Each vendor has
     /// "rich", "sparse", "non-Latin" and "300 attributes", in that order.
     fn users(&self) -> &'static [DemoUser];
+
+    /// This vendor's record of the `find` demo person ([`EVERYWHERE_EMAIL`], [`EVERYWHERE_ID`]),
+    /// if it knows them. Kept apart from [`DemoVendor::users`] so the start screen, the banner
+    /// and the tests over the four classic people do not change; the responder finds them all.
+    fn everywhere(&self) -> Option<&'static DemoUser> {
+        None
+    }
 
     /// Whether a known value matches an asked one. Emails compare case-insensitively, as
     /// every real service does; vendors with other rules (numeric ids) override this.
@@ -85,7 +97,15 @@ pub fn users(vendor: VendorKind) -> &'static [DemoUser] {
 /// The person this lookup finds, if any.
 pub fn find(vendor: VendorKind, kind: LookupKind, value: &str) -> Option<&'static DemoUser> {
     let demo = vendor.adapter().demo();
-    demo.users().iter().find(|u| u.matches(demo, kind, value))
+    demo.users()
+        .iter()
+        .chain(demo.everywhere())
+        .find(|u| u.matches(demo, kind, value))
+}
+
+/// This vendor's record of the `find` demo person, if it has one.
+pub fn everywhere(vendor: VendorKind) -> Option<&'static DemoUser> {
+    vendor.adapter().demo().everywhere()
 }
 
 /// The lookup that always answers 429 at this vendor.

@@ -22,8 +22,8 @@ pub mod usercom;
 pub mod vemetric;
 
 pub use adapter::{
-    AuthPlacement, Connection, ConnectionSettings, Endpoint, Lookup, LookupKind, RequestSpec,
-    Setting, VendorAdapter, WrongShape,
+    AuthPlacement, Connection, ConnectionSettings, Endpoint, FindClass, Lookup, LookupKind,
+    RequestSpec, Setting, VendorAdapter, WrongShape,
 };
 
 /// The built-in vendors, in the order screens and tables list them.
@@ -109,6 +109,12 @@ impl VendorKind {
     /// Whether the vendor's documented payload has this concept at all.
     pub fn provides(self, section: Section) -> bool {
         self.adapter().provides(section)
+    }
+
+    /// The lookup kind that finds a person of this identity class (`userscope find`), or why
+    /// none does.
+    pub fn find_kind(self, class: FindClass) -> Result<LookupKind, &'static str> {
+        self.adapter().find_kind(class)
     }
 
     /// Whether the vendor also takes a client id + secret (exchanged for tokens).

@@ -17,6 +17,7 @@
 mod compare;
 mod errors;
 mod export;
+mod find;
 mod history;
 mod hostile;
 mod input_limits;

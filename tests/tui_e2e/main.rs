@@ -4,7 +4,8 @@
 //!
 //! `tmux` is the harness; the tests are in `basics` (start, browse, quit, signals, panics,
 //! bad arguments), `faults` (a faulty vendor server and a key that must never leak) and
-//! `history_and_raw_tree` (the history file, a saved payload, filtering and folding) and
+//! `history_and_raw_tree` (the history file, a saved payload, filtering and folding), `find`
+//! (All vendors: the board and the merged view) and
 //! `paste_and_burst` (a 100 KB paste, Ctrl-C behind 10,000 keys).
 
 #![allow(
@@ -22,6 +23,7 @@ mod support;
 
 mod basics;
 mod faults;
+mod find;
 mod history_and_raw_tree;
 mod paste_and_burst;
 mod tmux;

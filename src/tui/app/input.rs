@@ -32,6 +32,19 @@ impl App {
                         .lookups
                         .position(&p.view.outcome.connection)
                         .unwrap_or(selected),
+                    Screen::Start(s) if s.all_vendors => {
+                        self.notice = Some(
+                            "Pick one vendor to set its key (All vendors uses each one's)"
+                                .to_owned(),
+                        );
+                        return Vec::new();
+                    }
+                    // The board: the selected row's connection.
+                    Screen::Find(f) => f
+                        .rows
+                        .get(f.selected)
+                        .and_then(|r| self.lookups.position(&r.row.connection))
+                        .unwrap_or(selected),
                     Screen::Start(_) | Screen::Compare(_) => selected,
                 };
                 self.open_key_dialog(index, None);
@@ -43,6 +56,7 @@ impl App {
             Screen::Start(s) => s.apply(action, ctx),
             Screen::Profile(p) => p.apply(action, ctx),
             Screen::Compare(c) => c.apply(action, ctx),
+            Screen::Find(f) => f.apply(action, ctx),
         });
         self.follow(step)
     }
@@ -60,6 +74,10 @@ impl App {
             }
             OverlayStep::Quit(code) => self.quit(code),
             OverlayStep::Effects(effects) => effects,
+            OverlayStep::Lookup { conn_index, lookup } => {
+                self.overlay = None;
+                self.start_lookup(conn_index, lookup)
+            }
             OverlayStep::SaveKey { conn_index, key } => {
                 match self
                     .lookups
@@ -94,6 +112,7 @@ impl App {
         let step = self.on_screen(|screen, ctx| match screen {
             Screen::Profile(p) if p.is_typing() => Some(p.on_filter_key(&key, ctx)),
             Screen::Compare(c) if c.is_typing() => Some(c.on_filter_key(&key, ctx)),
+            Screen::Find(f) if f.is_typing() => Some(f.on_filter_key(&key, ctx)),
             _ => None,
         });
         if let Some(step) = step {
@@ -124,6 +143,7 @@ impl App {
                 Screen::Start(s) => s.paste(text, ctx),
                 Screen::Profile(p) => p.paste(text, ctx),
                 Screen::Compare(c) => c.paste(text),
+                Screen::Find(f) => f.paste(text),
             }),
         };
         if pasted.is_some_and(|p| p.cut) {
@@ -148,6 +168,7 @@ impl App {
             Screen::Profile(p) => p.wheel(down, 3, ctx.size),
             Screen::Compare(c) => c.wheel(down, 3, ctx),
             Screen::Start(s) => s.wheel(down, ctx.lookups),
+            Screen::Find(f) => f.wheel(down, 3, ctx),
         });
         Vec::new()
     }
@@ -166,6 +187,7 @@ impl App {
                 s.click(at, ctx.size, ctx.demo, ctx.lookups);
                 Step::none()
             }
+            Screen::Find(_) => Step::none(),
         });
         self.follow(step)
     }

@@ -20,6 +20,7 @@ use crate::tui::message::{Effect, Message};
 use crate::tui::overlays::Overlay;
 use crate::tui::screens::Parked;
 use crate::tui::screens::compare::CompareState;
+use crate::tui::screens::find::FindState;
 use crate::tui::screens::profile::ProfileState;
 pub use crate::tui::screens::start::{DemoHint, StartFocus, StartState};
 pub use crate::tui::screens::{Screen, ScreenKind};
@@ -27,6 +28,7 @@ use crate::tui::ui::theme::Theme;
 use crate::tui::view::{Pane, ProfileView};
 use crate::vendors::{Connection, LookupKind, VendorKind};
 
+mod find_flow;
 mod input;
 mod lookup_flow;
 mod routing;
@@ -117,11 +119,18 @@ impl App {
     pub fn show_profile(&mut self, view: ProfileView) {
         let filter_edit = self.profile_state_mut().and_then(|p| p.filter_edit.take());
         self.parked.profile = None;
-        let state = ProfileState { view, filter_edit };
+        let from_find = self.screen.kind() == ScreenKind::Find;
+        let state = ProfileState {
+            view,
+            filter_edit,
+            from_find,
+        };
         // A profile in front or a comparison of an older one is replaced; the start screen
-        // waits behind.
-        if let Screen::Start(start) = std::mem::replace(&mut self.screen, Screen::Profile(state)) {
-            self.parked.start = Some(start);
+        // and the All-vendors board wait behind (Esc returns to the board it came from).
+        match std::mem::replace(&mut self.screen, Screen::Profile(state)) {
+            Screen::Start(start) => self.parked.start = Some(start),
+            Screen::Find(find) => self.parked.find = Some(find),
+            Screen::Profile(_) | Screen::Compare(_) => {}
         }
         self.parked.compare = None;
     }
@@ -173,6 +182,21 @@ impl App {
         }
     }
 
+    /// The All-vendors find, in front or parked behind a profile it opened.
+    pub fn find(&self) -> Option<&FindState> {
+        match &self.screen {
+            Screen::Find(f) => Some(f),
+            _ => self.parked.find.as_ref(),
+        }
+    }
+
+    pub fn find_mut(&mut self) -> Option<&mut FindState> {
+        match &mut self.screen {
+            Screen::Find(f) => Some(f),
+            _ => self.parked.find.as_mut(),
+        }
+    }
+
     /// Whether the start screen is looking up side B (its result opens the comparison).
     pub fn awaiting_side_b(&self) -> bool {
         self.screen.kind() == ScreenKind::Start && self.parked.compare.is_some()
@@ -190,6 +214,7 @@ impl App {
                 Screen::Start(s) => s.is_typing(),
                 Screen::Profile(p) => p.is_typing(),
                 Screen::Compare(c) => c.is_typing(),
+                Screen::Find(f) => f.is_typing(),
             },
         }
     }
@@ -197,6 +222,7 @@ impl App {
     /// Whether something on screen moves with time (spinner, countdown): the runtime ticks then.
     pub fn animating(&self) -> bool {
         self.lookups.loading.is_some()
+            || self.find().is_some_and(FindState::is_running)
             || self
                 .lookups
                 .error
@@ -218,6 +244,10 @@ impl App {
             ScreenKind::Start => Context::Start,
             ScreenKind::Profile => Context::Profile,
             ScreenKind::Compare => Context::Compare,
+            ScreenKind::Find => match &self.screen {
+                Screen::Find(f) => f.context(),
+                _ => Context::Find,
+            },
         });
         contexts
     }
@@ -327,6 +357,7 @@ pub fn update(app: &mut App, message: Message) -> Vec<Effect> {
             Vec::new()
         }
         Message::LookupDone { request, result } => app.on_lookup_done(request, *result),
+        Message::FindProgress { request, event } => app.on_find_progress(request, *event),
         Message::KeyStatuses(statuses) => {
             for (name, status) in statuses {
                 if let Some(entry) = app.lookups.connections.iter_mut().find(|c| c.name == name) {

@@ -69,6 +69,12 @@ impl App {
                 self.focus_start_input();
                 Vec::new()
             }
+            Transition::Find { query } => self.start_find(query),
+            Transition::OpenProfile(outcome) => {
+                self.show_profile(crate::tui::view::ProfileView::new(outcome));
+                self.notice = None;
+                Vec::new()
+            }
             Transition::Open(overlay) => {
                 self.overlay = Some(overlay);
                 Vec::new()
@@ -108,6 +114,8 @@ impl App {
                     self.notice = None;
                 } else if let Some(profile) = self.parked.profile.take() {
                     self.bring(Screen::Profile(profile));
+                } else if let Some(find) = self.parked.find.take() {
+                    self.bring(Screen::Find(find));
                 } else {
                     self.lookups.error = None;
                     self.notice = None;
@@ -123,7 +131,16 @@ impl App {
                     self.screen = next;
                 }
             }
-            ScreenKind::Profile => {}
+            // A profile opened from the board: back to the board as it was.
+            // (Without a board to return to, the start screen as Esc on any profile.)
+            ScreenKind::Profile => match self.parked.find.take() {
+                Some(find) => self.bring(Screen::Find(find)),
+                None => {
+                    self.show_start(true);
+                    self.focus_start_input();
+                }
+            },
+            ScreenKind::Find => {}
         }
     }
 

@@ -52,6 +52,10 @@ impl Action {
             Action::ClearInput => "clear_input".into(),
             Action::Compare => "compare".into(),
             Action::DiffOnly => "diff_only".into(),
+            Action::Merged => "merged".into(),
+            Action::ColumnLeft => "column_left".into(),
+            Action::ColumnRight => "column_right".into(),
+            Action::Pivot => "pivot".into(),
         }
     }
 }

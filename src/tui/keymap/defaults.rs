@@ -232,6 +232,7 @@ impl Default for KeyMap {
             bind(&[KeySpec::ctrl('u')], ClearInput, Typing, "clear the field"),
         ]);
         bindings.extend(compare_bindings());
+        bindings.extend(find_bindings());
         KeyMap { bindings }
     }
 }
@@ -279,6 +280,88 @@ fn compare_bindings() -> Vec<Binding> {
             Action::Compare,
             Context::Compare,
             "pick another profile to compare with",
+        ),
+    ]
+}
+
+/// The All-vendors board and its merged view, and `g` (the pivot) wherever a value is
+/// selected. In the profile `g` looks the value up; Home still goes to the first row there.
+fn find_bindings() -> Vec<Binding> {
+    use KeyCode as K;
+    let c = KeySpec::ch;
+    let p = KeySpec::plain;
+    vec![
+        bind(
+            &[c('g')],
+            Action::Pivot,
+            Context::Profile,
+            "look the selected value up at a vendor you pick",
+        ),
+        hinted(
+            bind(
+                &[p(K::Enter)],
+                Action::Select,
+                Context::Find,
+                "open the selected connection's profile (Esc returns here)",
+            ),
+            "profile",
+        ),
+        hinted(
+            bind(
+                &[c('M')],
+                Action::Merged,
+                Context::Find,
+                "merged view: what the found profiles say, side by side",
+            ),
+            "merged",
+        ),
+        hinted(
+            bind(
+                &[c('g')],
+                Action::Pivot,
+                Context::Find,
+                "look the selected row's email up at a vendor you pick",
+            ),
+            "look up",
+        ),
+        hinted(
+            bind(
+                &[c('d')],
+                Action::DiffOnly,
+                Context::Merged,
+                "list all fields → conflicts only (≠)",
+            ),
+            "conflicts",
+        ),
+        hinted(
+            bind(
+                &[c('f')],
+                Action::Filter,
+                Context::Merged,
+                "filter the fields by name",
+            ),
+            "filter",
+        ),
+        bind(
+            &[c('h'), p(K::Left)],
+            Action::ColumnLeft,
+            Context::Merged,
+            "select the column to the left",
+        ),
+        bind(
+            &[c('l'), p(K::Right)],
+            Action::ColumnRight,
+            Context::Merged,
+            "select the column to the right",
+        ),
+        hinted(
+            bind(
+                &[c('g')],
+                Action::Pivot,
+                Context::Merged,
+                "look the selected cell's value up at a vendor you pick",
+            ),
+            "look up",
         ),
     ]
 }

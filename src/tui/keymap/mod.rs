@@ -54,6 +54,12 @@ pub enum Action {
     // Compare two profiles side by side.
     Compare,
     DiffOnly,
+    // The All-vendors board and its merged view.
+    Merged,
+    ColumnLeft,
+    ColumnRight,
+    /// Look the selected value up at a vendor picked from a list.
+    Pivot,
 }
 
 /// Where a binding applies. `Typing` bindings win while a text field has focus; there every
@@ -68,6 +74,10 @@ pub enum Context {
     Typing,
     /// The Compare screen (two profiles side by side).
     Compare,
+    /// The All-vendors board (one row per connection).
+    Find,
+    /// The merged view of the found profiles (one column per connection).
+    Merged,
 }
 
 impl Context {
@@ -79,6 +89,8 @@ impl Context {
             Context::Raw => "Raw pane (JSON tree)",
             Context::Typing => "While typing",
             Context::Compare => "Compare screen",
+            Context::Find => "All-vendors board",
+            Context::Merged => "Merged view (all vendors)",
         }
     }
 }
@@ -239,6 +251,8 @@ impl KeyMap {
             Context::Profile,
             Context::Raw,
             Context::Compare,
+            Context::Find,
+            Context::Merged,
             Context::Typing,
         ] {
             for b in self.bindings.iter().filter(|b| b.context == context) {

@@ -1,5 +1,5 @@
-//! Popups over a screen: the key help (`?`), a row's full value, the API-key dialog and the
-//! export dialog. Each has its own state, key handling and drawing; while one is open it gets
+//! Popups over a screen: the key help (`?`), a row's full value, the API-key dialog, the
+//! export dialog and the pivot's vendor picker (`g`). Each has its own state, key handling and drawing; while one is open it gets
 //! every key. What it needs of the app (saving a key, closing) it asks the router for.
 
 use crossterm::event::KeyEvent;
@@ -15,6 +15,7 @@ pub mod detail;
 pub mod export;
 pub mod help;
 pub mod key_dialog;
+pub mod pivot;
 
 pub use detail::Detail;
 pub use help::Help;
@@ -26,6 +27,7 @@ pub enum Overlay {
     Detail(Detail),
     KeyDialog(KeyDialog),
     Export(crate::tui::export::ExportDialog),
+    Pivot(pivot::Pivot),
 }
 
 /// What an overlay asks of the router after a key.
@@ -39,6 +41,11 @@ pub enum OverlayStep {
         conn_index: usize,
         key: ApiKey,
     },
+    /// Run `lookup` with connection `conn_index` (the pivot).
+    Lookup {
+        conn_index: usize,
+        lookup: crate::vendors::Lookup,
+    },
 }
 
 impl Overlay {
@@ -47,7 +54,7 @@ impl Overlay {
         match self {
             Overlay::KeyDialog(d) => d.state != DialogState::DemoFixed,
             Overlay::Export(_) => true,
-            Overlay::Help(_) | Overlay::Detail(_) => false,
+            Overlay::Help(_) | Overlay::Detail(_) | Overlay::Pivot(_) => false,
         }
     }
 
@@ -73,6 +80,7 @@ impl Overlay {
             },
             Overlay::KeyDialog(dialog) => dialog.on_key(key, action),
             Overlay::Export(dialog) => export::on_key(dialog, key, action),
+            Overlay::Pivot(pivot) => pivot.on_key(action),
         }
     }
 
@@ -81,7 +89,7 @@ impl Overlay {
         match self {
             Overlay::KeyDialog(d) => d.paste(text),
             Overlay::Export(d) => export::paste(d, text),
-            Overlay::Help(_) | Overlay::Detail(_) => None,
+            Overlay::Help(_) | Overlay::Detail(_) | Overlay::Pivot(_) => None,
         }
     }
 
@@ -109,6 +117,10 @@ impl Overlay {
             }
             Overlay::KeyDialog(d) => key_dialog::render(app, d, area, frame.buffer_mut()),
             Overlay::Export(d) => export::render(app, d, area, frame.buffer_mut()),
+            Overlay::Pivot(p) => {
+                pivot::render(app, p, area, frame.buffer_mut());
+                None
+            }
         };
         if let Some(pos) = cursor {
             frame.set_cursor_position(pos);

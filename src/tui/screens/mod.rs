@@ -15,10 +15,12 @@ use crate::tui::overlays::Overlay;
 use crate::vendors::Lookup;
 
 pub mod compare;
+pub mod find;
 pub mod profile;
 pub mod start;
 
 pub use compare::CompareState;
+pub use find::FindState;
 pub use profile::ProfileState;
 pub use start::StartState;
 
@@ -32,6 +34,8 @@ pub enum Screen {
     Profile(ProfileState),
     /// Two profiles side by side (`C`), or choosing the second one.
     Compare(CompareState),
+    /// All vendors: the board of every connection's answer, and the merged view (`M`).
+    Find(FindState),
 }
 
 /// Which screen, without its state (for checks and transitions).
@@ -40,6 +44,7 @@ pub enum ScreenKind {
     Start,
     Profile,
     Compare,
+    Find,
 }
 
 impl Screen {
@@ -48,6 +53,7 @@ impl Screen {
             Screen::Start(_) => ScreenKind::Start,
             Screen::Profile(_) => ScreenKind::Profile,
             Screen::Compare(_) => ScreenKind::Compare,
+            Screen::Find(_) => ScreenKind::Find,
         }
     }
 }
@@ -60,6 +66,8 @@ pub struct Parked {
     pub profile: Option<ProfileState>,
     /// Only while side B is being looked up on the start screen.
     pub compare: Option<CompareState>,
+    /// The last All-vendors find, kept while one of its profiles is open.
+    pub find: Option<FindState>,
 }
 
 impl Parked {
@@ -68,6 +76,7 @@ impl Parked {
             ScreenKind::Start => self.start.take().map(Screen::Start),
             ScreenKind::Profile => self.profile.take().map(Screen::Profile),
             ScreenKind::Compare => self.compare.take().map(Screen::Compare),
+            ScreenKind::Find => self.find.take().map(Screen::Find),
         }
     }
 
@@ -76,6 +85,7 @@ impl Parked {
             Screen::Start(s) => self.start = Some(s),
             Screen::Profile(s) => self.profile = Some(s),
             Screen::Compare(s) => self.compare = Some(s),
+            Screen::Find(s) => self.find = Some(s),
         }
     }
 }
@@ -124,6 +134,12 @@ pub enum Transition {
         conn_index: usize,
         lookup: Lookup,
     },
+    /// Find `query` at every connection (All vendors on the start form, a recent find).
+    Find {
+        query: crate::find::Query,
+    },
+    /// Show a found profile from the board in the usual panes; Esc there returns to the board.
+    OpenProfile(Arc<LookupOutcome>),
     /// A recent lookup chosen: shown from the cache when it is there, else run again.
     Recent {
         connection: String,

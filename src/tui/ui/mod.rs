@@ -35,6 +35,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         Screen::Profile(p) => crate::tui::screens::profile::view::render(app, p, frame),
         Screen::Compare(c) => crate::tui::screens::compare::view::render(app, c, frame),
         Screen::Start(s) => crate::tui::screens::start::view::render(app, s, frame),
+        Screen::Find(f) => crate::tui::screens::find::view::render(app, f, frame),
     }
     if let Some(overlay) = &app.overlay {
         overlay.render(app, frame);

@@ -2,7 +2,9 @@
 //! every body is wrapped in `{_data, _meta, _errors}`.
 
 use super::demo_kit::DemoVendor;
-use super::{Connection, Lookup, LookupKind, RequestSpec, VendorAdapter, VendorKind, WrongShape};
+use super::{
+    Connection, FindClass, Lookup, LookupKind, RequestSpec, VendorAdapter, VendorKind, WrongShape,
+};
 use crate::error::LookupError;
 use crate::profile::{Normalized, Section};
 
@@ -32,6 +34,10 @@ impl VendorAdapter for Chakra {
     }
     fn provides(&self, section: Section) -> bool {
         section != Section::Tags
+    }
+    fn find_kind(&self, class: FindClass) -> Result<LookupKind, &'static str> {
+        let _ = class;
+        Err("ChakraHQ looks people up by its own user ID only")
     }
     fn demo(&self) -> &'static dyn DemoVendor {
         &ChakraDemo

@@ -134,6 +134,15 @@ const USERS: &[DemoUser] = &[
     },
 ];
 
+/// The `find` demo person (issue 11) as this vendor knows them.
+const EVERYWHERE: DemoUser = DemoUser {
+    lookup: LookupKind::Id,
+    value: catalog::EVERYWHERE_ID,
+    label: "find everywhere",
+    also: &[],
+    body: crate::demo_fixture!("coho", "acct-7781-everywhere"),
+};
+
 /// Coho's demo: its key, its people and its answers.
 pub struct CohoDemo;
 
@@ -144,6 +153,10 @@ impl DemoVendor for CohoDemo {
 
     fn users(&self) -> &'static [DemoUser] {
         USERS
+    }
+
+    fn everywhere(&self) -> Option<&'static DemoUser> {
+        Some(&EVERYWHERE)
     }
 
     fn client_credentials(&self) -> Option<(&'static str, &'static str)> {

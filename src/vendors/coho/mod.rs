@@ -5,7 +5,7 @@
 use super::auth::TokenExchange;
 use super::demo_kit::DemoVendor;
 use super::{
-    Connection, ConnectionSettings, Endpoint, Lookup, LookupKind, RequestSpec, Setting,
+    Connection, ConnectionSettings, Endpoint, FindClass, Lookup, LookupKind, RequestSpec, Setting,
     VendorAdapter, VendorKind, WrongShape,
 };
 use crate::error::LookupError;
@@ -111,6 +111,12 @@ impl VendorAdapter for Coho {
     }
     fn token_exchange(&self) -> Option<&'static dyn TokenExchange> {
         Some(&CohoTokens)
+    }
+    fn find_kind(&self, class: FindClass) -> Result<LookupKind, &'static str> {
+        match class {
+            FindClass::Id => Ok(LookupKind::Id),
+            FindClass::Email => Err("Coho looks people up by your product's user ID only"),
+        }
     }
     fn demo(&self) -> &'static dyn DemoVendor {
         &CohoDemo

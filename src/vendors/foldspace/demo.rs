@@ -61,6 +61,15 @@ const USERS: &[DemoUser] = &[
     },
 ];
 
+/// The `find` demo person (issue 11) as this vendor knows them.
+const EVERYWHERE: DemoUser = DemoUser {
+    lookup: LookupKind::Identifier,
+    value: catalog::EVERYWHERE_ID,
+    label: "find everywhere",
+    also: &[],
+    body: crate::demo_fixture!("foldspace", "acct-7781-everywhere"),
+};
+
 /// Foldspace's demo: its key, its people and its answers.
 pub struct FoldspaceDemo;
 
@@ -71,6 +80,10 @@ impl DemoVendor for FoldspaceDemo {
 
     fn users(&self) -> &'static [DemoUser] {
         USERS
+    }
+
+    fn everywhere(&self) -> Option<&'static DemoUser> {
+        Some(&EVERYWHERE)
     }
 
     fn respond(&self, req: &DemoRequest<'_>) -> Option<DemoResponse> {

@@ -1,7 +1,9 @@
 //! Foldspace: `GET https://api.foldspace.ai/v1/user/{identifyId}`, `X-FOLDSPACE-API-KEY: KEY`.
 
 use super::demo_kit::DemoVendor;
-use super::{Connection, Lookup, LookupKind, RequestSpec, VendorAdapter, VendorKind, WrongShape};
+use super::{
+    Connection, FindClass, Lookup, LookupKind, RequestSpec, VendorAdapter, VendorKind, WrongShape,
+};
 use crate::error::LookupError;
 use crate::profile::{Normalized, Section};
 
@@ -31,6 +33,12 @@ impl VendorAdapter for Foldspace {
     }
     fn provides(&self, section: Section) -> bool {
         section != Section::Tags
+    }
+    fn find_kind(&self, class: FindClass) -> Result<LookupKind, &'static str> {
+        match class {
+            FindClass::Id => Ok(LookupKind::Identifier),
+            FindClass::Email => Err("Foldspace looks people up by your product's identify ID only"),
+        }
     }
     fn demo(&self) -> &'static dyn DemoVendor {
         &FoldspaceDemo

@@ -130,6 +130,18 @@ const USERS: &[DemoUser] = &[
     },
 ];
 
+/// The `find` demo person (issue 11) as this vendor knows them.
+const EVERYWHERE: DemoUser = DemoUser {
+    lookup: LookupKind::Key,
+    value: "Mx3Lq7RvK2nD",
+    label: "find everywhere",
+    also: &[
+        (LookupKind::Id, "19678400"),
+        (LookupKind::Email, catalog::EVERYWHERE_EMAIL),
+    ],
+    body: crate::demo_fixture!("usercom", "Mx3Lq7RvK2nD-everywhere"),
+};
+
 /// Usercom's demo: its key, its people and its answers.
 pub struct UsercomDemo;
 
@@ -140,6 +152,10 @@ impl DemoVendor for UsercomDemo {
 
     fn users(&self) -> &'static [DemoUser] {
         USERS
+    }
+
+    fn everywhere(&self) -> Option<&'static DemoUser> {
+        Some(&EVERYWHERE)
     }
 
     fn is_rate_limited(&self, kind: LookupKind, value: &str) -> bool {

@@ -4,7 +4,7 @@
 
 use super::demo_kit::DemoVendor;
 use super::{
-    Connection, ConnectionSettings, Endpoint, Lookup, LookupKind, RequestSpec, Setting,
+    Connection, ConnectionSettings, Endpoint, FindClass, Lookup, LookupKind, RequestSpec, Setting,
     VendorAdapter, VendorKind, WrongShape,
 };
 use crate::error::LookupError;
@@ -91,6 +91,12 @@ impl VendorAdapter for Usercom {
         let len = key.chars().count();
         (len != KEY_LEN)
             .then(|| format!("User.com API keys are {KEY_LEN} characters long; this one has {len}"))
+    }
+    fn find_kind(&self, class: FindClass) -> Result<LookupKind, &'static str> {
+        match class {
+            FindClass::Email => Ok(LookupKind::Email),
+            FindClass::Id => Err("User.com IDs are its own numbers, not your product's user ID"),
+        }
     }
     fn demo(&self) -> &'static dyn DemoVendor {
         &UsercomDemo

@@ -155,6 +155,20 @@ const USERS: &[DemoUser] = &[
     },
 ];
 
+/// The `find` demo person (issue 11) as this vendor knows them.
+const EVERYWHERE: DemoUser = DemoUser {
+    lookup: LookupKind::Id,
+    value: "7781000001",
+    label: "find everywhere",
+    also: &[
+        (LookupKind::Identifier, catalog::EVERYWHERE_ID),
+        // The demo accepts the email as an identifier too, so a find by email reaches this
+        // record (a product that identifies people by email would have it there).
+        (LookupKind::Identifier, catalog::EVERYWHERE_EMAIL),
+    ],
+    body: crate::demo_fixture!("vemetric", "7781000001-everywhere"),
+};
+
 /// Vemetric's demo: its key, its people and its answers.
 pub struct VemetricDemo;
 
@@ -165,6 +179,10 @@ impl DemoVendor for VemetricDemo {
 
     fn users(&self) -> &'static [DemoUser] {
         USERS
+    }
+
+    fn everywhere(&self) -> Option<&'static DemoUser> {
+        Some(&EVERYWHERE)
     }
 
     /// Ids compare numerically (leading zeros do not matter), as the real service does.

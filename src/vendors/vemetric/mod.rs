@@ -2,7 +2,9 @@
 //! `Authorization: Bearer vem_…`; rate limits come as `X-RateLimit-*` headers.
 
 use super::demo_kit::DemoVendor;
-use super::{Connection, Lookup, LookupKind, RequestSpec, VendorAdapter, VendorKind, WrongShape};
+use super::{
+    Connection, FindClass, Lookup, LookupKind, RequestSpec, VendorAdapter, VendorKind, WrongShape,
+};
 use crate::error::LookupError;
 use crate::profile::{Normalized, Section};
 
@@ -54,6 +56,12 @@ impl VendorAdapter for Vemetric {
                 if body.is_none() { ", no vem_ prefix" } else { "" }
             )
         })
+    }
+    fn find_kind(&self, class: FindClass) -> Result<LookupKind, &'static str> {
+        // Vemetric's `identifier` is whatever the product identified the person with: its
+        // user ID or its email.
+        let _ = class;
+        Ok(LookupKind::Identifier)
     }
     fn demo(&self) -> &'static dyn DemoVendor {
         &VemetricDemo

@@ -99,8 +99,8 @@ fn header(view: &CompareView, area: Rect, theme: &Theme, buf: &mut Buffer) {
     }
 }
 
-/// Style of a status's symbol and of its values.
-fn status_style(status: Status, theme: &Theme) -> Style {
+/// Style of a status's symbol and of its values (the merged view of All vendors too).
+pub(crate) fn status_style(status: Status, theme: &Theme) -> Style {
     match status {
         Status::Same => theme.ok(),
         Status::Differs => theme.warning(),
@@ -246,8 +246,9 @@ fn footer(app: &App, view: &CompareView, area: Rect, buf: &mut Buffer) -> Option
     None
 }
 
-/// The Compare screen's own hints: its keys first (the global ones are in `?`), as bound.
-fn hints_line(hints: &[(String, &str)], theme: &Theme, area: Rect, buf: &mut Buffer) {
+/// A screen's own hints (Compare, the All-vendors board): its keys first (the global ones
+/// are in `?`), as bound.
+pub(crate) fn hints_line(hints: &[(String, &str)], theme: &Theme, area: Rect, buf: &mut Buffer) {
     let mut spans = Vec::new();
     let mut used = 0;
     for (key, hint) in hints {

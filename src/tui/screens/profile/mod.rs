@@ -20,6 +20,8 @@ pub struct ProfileState {
     /// The focused pane's filter (or the Raw search) while it is being typed (Enter keeps
     /// it, Esc clears it).
     pub filter_edit: Option<TextInput>,
+    /// Opened from the All-vendors board: Esc returns there, as it was.
+    pub from_find: bool,
 }
 
 /// Rows of a pane on a screen of `size`.
@@ -54,6 +56,7 @@ impl ProfileState {
         ProfileState {
             view,
             filter_edit: None,
+            from_find: false,
         }
     }
 
@@ -184,6 +187,9 @@ impl ProfileState {
                     view.set_filter(view.focus, "", ctx.clock.wall);
                     return Step::none();
                 }
+                if self.from_find {
+                    return Transition::Back.into();
+                }
                 return Transition::ToStart.into();
             }
             Action::Filter => {
@@ -226,6 +232,7 @@ impl ProfileState {
             | Action::NextMatch
             | Action::PrevMatch => self.apply_raw(action, ctx),
             Action::Copy => return self.copy_selected(ctx).into(),
+            Action::Pivot => return self.pivot(ctx),
             Action::CopyPath => {
                 let path = if view.focus == Pane::Raw {
                     view.raw_selected_line()
@@ -271,6 +278,38 @@ impl ProfileState {
             _ => {}
         }
         Step::none()
+    }
+
+    /// `g`: the selected value looked up at a vendor picked from a list. In the Raw pane a
+    /// string is taken without its quotes; objects and arrays are not values to look up.
+    fn pivot(&self, ctx: &mut Ctx) -> Step {
+        let view = &self.view;
+        let value = if view.focus == Pane::Raw {
+            view.raw_selected_line().and_then(|line| {
+                let text = view.raw.value_text(line);
+                match serde_json::from_str::<serde_json::Value>(&text) {
+                    Ok(serde_json::Value::String(s)) => Some(s),
+                    Ok(serde_json::Value::Number(n)) => Some(n.to_string()),
+                    _ => None,
+                }
+            })
+        } else {
+            let selected = view.scroll(view.focus).selected;
+            view.row(view.focus, selected, ctx.clock.wall)
+                .map(|row| row.value)
+                .filter(|v| !v.trim().is_empty() && v != crate::display::ABSENT)
+        };
+        match value {
+            Some(value) => {
+                let pivot =
+                    crate::tui::overlays::pivot::Pivot::new(&value, &ctx.lookups.connections);
+                Transition::Open(Overlay::Pivot(pivot)).into()
+            }
+            None => {
+                *ctx.notice = Some("No value on this row to look up".to_owned());
+                Step::none()
+            }
+        }
     }
 
     /// `y`: the selected value (the Raw pane: the whole value under the selected line).

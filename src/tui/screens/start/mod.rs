@@ -1,15 +1,18 @@
-//! The start screen's state and keys: pick a vendor, type who to look up (with the kind
-//! toggle), or pick a demo user or a recent lookup. Running the lookup is the router's job.
+//! The start screen's state and keys: pick a vendor (or All vendors, which heads the list),
+//! type who to look up (with the kind toggle: for All vendors, email or ID), or pick a demo
+//! user or a recent lookup. Running the lookup or the find is the router's job.
 
 use ratatui::layout::{Position, Rect};
 
+use crate::find::Query;
 use crate::tui::input::{Pasted, TextInput, cut_notice};
 use crate::tui::keymap::Action;
+use crate::tui::lookups::FIND_CONNECTION;
 use crate::tui::lookups::{ConnEntry, Lookups};
 use crate::tui::message::Effect;
 use crate::tui::screens::{Ctx, Step, Transition};
 use crate::tui::ui::layout;
-use crate::vendors::{Lookup, LookupKind, VendorKind};
+use crate::vendors::{FindClass, Lookup, LookupKind, VendorKind};
 
 pub mod view;
 
@@ -31,8 +34,12 @@ pub enum StartFocus {
 }
 
 pub struct StartState {
-    /// Index into the connections.
+    /// Index into the connections (kept while All vendors is chosen, for going back down).
     pub selected: usize,
+    /// "All vendors" (the first row of the list) is chosen: Enter finds the person everywhere.
+    pub all_vendors: bool,
+    /// The class Ctrl-T chose for All vendors; `None` takes it from the value (`@`: email).
+    pub find_class: Option<FindClass>,
     pub kind: LookupKind,
     pub input: TextInput,
     pub focus: StartFocus,
@@ -41,6 +48,43 @@ pub struct StartState {
     /// `D` was pressed once on the recent list; a second `D` clears it.
     pub confirm_clear: bool,
     pub demo_users: Vec<DemoHint>,
+    /// `--demo`: the person every demo vendor but one knows, offered under All vendors.
+    find_hints: Vec<DemoHint>,
+}
+
+/// The demo person of `userscope find`, by email and by product ID (only in `--demo`).
+fn find_demo_hints() -> Vec<DemoHint> {
+    use crate::vendors::demo_kit::{EVERYWHERE_EMAIL, EVERYWHERE_ID};
+    [
+        (LookupKind::Email, EVERYWHERE_EMAIL, "known at four vendors"),
+        (
+            LookupKind::Id,
+            EVERYWHERE_ID,
+            "the same person by product ID",
+        ),
+    ]
+    .into_iter()
+    .map(|(by, value, label)| DemoHint {
+        vendor: VendorKind::first(),
+        lookup: Lookup::new(by, value),
+        label: label.to_owned(),
+    })
+    .collect()
+}
+
+/// The lookup kind a history entry of a find stores for its class (and back).
+pub fn find_kind_of(class: FindClass) -> LookupKind {
+    match class {
+        FindClass::Email => LookupKind::Email,
+        FindClass::Id => LookupKind::Id,
+    }
+}
+
+pub fn find_class_of(kind: LookupKind) -> FindClass {
+    match kind {
+        LookupKind::Email => FindClass::Email,
+        _ => FindClass::Id,
+    }
 }
 
 impl StartState {
@@ -52,8 +96,16 @@ impl StartState {
         demo_users: Vec<DemoHint>,
     ) -> StartState {
         let selected = selected.min(connections.len().saturating_sub(1));
+        let find_hints = if demo_users.is_empty() {
+            Vec::new()
+        } else {
+            find_demo_hints()
+        };
         let mut state = StartState {
             selected,
+            all_vendors: false,
+            find_class: None,
+            find_hints,
             kind: LookupKind::Id,
             input: TextInput::new(input),
             focus: StartFocus::Input,
@@ -71,13 +123,38 @@ impl StartState {
         state
     }
 
-    /// The selected connection's vendor (`None` only without any connection).
+    /// The selected connection's vendor (`None` for All vendors or without any connection).
     pub fn vendor(&self, connections: &[ConnEntry]) -> Option<VendorKind> {
+        if self.all_vendors {
+            return None;
+        }
         connections.get(self.selected).map(|c| c.vendor)
     }
 
-    /// Demo users of the selected vendor.
+    /// The class an All-vendors find takes: Ctrl-T's choice, else `@` in the value says email.
+    pub fn effective_class(&self) -> FindClass {
+        self.find_class
+            .unwrap_or(if self.input.text().contains('@') {
+                FindClass::Email
+            } else {
+                FindClass::Id
+            })
+    }
+
+    /// The row of the vendor list that is highlighted: All vendors is row 0.
+    pub fn list_row(&self) -> usize {
+        if self.all_vendors {
+            0
+        } else {
+            self.selected + 1
+        }
+    }
+
+    /// Demo users of the selected vendor (All vendors: the find demo person).
     pub fn visible_demo_users(&self, connections: &[ConnEntry]) -> Vec<&DemoHint> {
+        if self.all_vendors {
+            return self.find_hints.iter().collect();
+        }
         let vendor = self.vendor(connections);
         self.demo_users
             .iter()
@@ -99,24 +176,33 @@ impl StartState {
 
     /// Select connection `index`; each vendor starts at its own default kind.
     fn select(&mut self, index: usize, connections: &[ConnEntry]) {
+        self.all_vendors = false;
         self.selected = index;
         if let Some(vendor) = self.vendor(connections) {
             self.kind = vendor.default_lookup();
         }
     }
 
+    /// Up / Down in the vendor list: All vendors, then each connection, wrapping around.
     fn change_vendor(&mut self, down: bool, connections: &[ConnEntry]) {
-        let n = connections.len();
-        if n == 0 {
-            return;
-        }
+        let n = connections.len() + 1;
+        let row = self.list_row();
         let next = if down {
-            (self.selected + 1) % n
+            (row + 1) % n
         } else {
-            (self.selected + n - 1) % n
+            (row + n - 1) % n
         };
-        self.select(next, connections);
+        self.select_row(next, connections);
         self.list_cursor = 0;
+    }
+
+    /// Choose row `row` of the vendor list (0: All vendors).
+    fn select_row(&mut self, row: usize, connections: &[ConnEntry]) {
+        match row.checked_sub(1) {
+            None => self.all_vendors = true,
+            Some(i) if i < connections.len() => self.select(i, connections),
+            Some(_) => {}
+        }
     }
 
     fn cycle_focus(&mut self, forward: bool, demo: bool) {
@@ -138,6 +224,9 @@ impl StartState {
 
     /// Enter on the form: the lookup typed (or why not).
     fn submit(&mut self, ctx: &mut Ctx) -> Step {
+        if self.all_vendors {
+            return self.submit_find(ctx);
+        }
         let value = self.input.text().trim().to_owned();
         if value.is_empty() {
             *ctx.notice = Some(format!("Type a {} to look up first", self.kind));
@@ -149,6 +238,22 @@ impl StartState {
             conn_index: self.selected,
             lookup: Lookup::new(self.kind, value),
         })
+    }
+
+    /// Enter with All vendors: the find (an empty value or an email without `@` is refused
+    /// here, before anything is sent).
+    fn submit_find(&mut self, ctx: &mut Ctx) -> Step {
+        match Query::parse(self.input.text(), self.find_class) {
+            Ok(query) => {
+                *ctx.notice = None;
+                Step::Go(Transition::Find { query })
+            }
+            Err(e) => {
+                *ctx.notice = Some(e.to_string());
+                self.focus = StartFocus::Input;
+                Step::none()
+            }
+        }
     }
 
     /// A character typed into the lookup field (a full field says so instead).
@@ -212,6 +317,12 @@ impl StartState {
             Action::ClearHistory if self.focus == StartFocus::Recent => {
                 return self.clear_history(ctx).into();
             }
+            Action::ToggleKind if self.all_vendors => {
+                self.find_class = Some(match self.effective_class() {
+                    FindClass::Email => FindClass::Id,
+                    FindClass::Id => FindClass::Email,
+                });
+            }
             Action::ToggleKind => {
                 if let Some(vendor) = self.vendor(&ctx.lookups.connections) {
                     let kinds = vendor.lookup_kinds();
@@ -240,17 +351,31 @@ impl StartState {
                     .get(self.list_cursor)
                     .map(|u| (*u).clone())
                 {
-                    self.kind = user.lookup.by;
+                    if self.all_vendors {
+                        self.find_class = Some(find_class_of(user.lookup.by));
+                    } else {
+                        self.kind = user.lookup.by;
+                    }
                     self.input.set(&user.lookup.value);
                     self.focus = StartFocus::Input;
                     return self.submit(ctx);
                 }
             }
             StartFocus::Recent => {
-                if let Some(r) = ctx.lookups.recent.get(self.list_cursor).cloned()
+                let recent = ctx.lookups.recent.get(self.list_cursor).cloned();
+                if let Some(r) = recent.as_ref().filter(|r| r.connection == FIND_CONNECTION) {
+                    // A find of an earlier run: run it again.
+                    self.all_vendors = true;
+                    self.find_class = Some(find_class_of(r.lookup.by));
+                    self.input.set(&r.lookup.value);
+                    self.focus = StartFocus::Input;
+                    return self.submit_find(ctx);
+                }
+                if let Some(r) = recent
                     && let Some(i) = ctx.lookups.position(&r.connection)
                 {
                     self.selected = i;
+                    self.all_vendors = false;
                     self.kind = r.lookup.by;
                     self.input.set(&r.lookup.value);
                     self.focus = StartFocus::Input;
@@ -309,10 +434,10 @@ impl StartState {
         if areas.vendors.contains(at) {
             self.focus = StartFocus::Vendors;
             let visible = usize::from(areas.vendors.height.saturating_sub(2));
-            let row = layout::list_offset(self.selected, visible)
+            let row = layout::list_offset(self.list_row(), visible)
                 + usize::from(at.y.saturating_sub(areas.vendors.y + 1));
-            if at.y > areas.vendors.y && row < lookups.connections.len() && self.selected != row {
-                self.select(row, &lookups.connections);
+            if at.y > areas.vendors.y && row != self.list_row() {
+                self.select_row(row, &lookups.connections);
             }
         } else if areas.lookup.contains(at) {
             self.focus = StartFocus::Input;

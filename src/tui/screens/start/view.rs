@@ -13,9 +13,10 @@ use crate::tui::app::App;
 use crate::tui::keymap::Action;
 use crate::tui::lookups::ConnEntry;
 use crate::tui::message::KeyStatus;
-use crate::tui::screens::start::{StartFocus, StartState};
+use crate::tui::screens::start::{StartFocus, StartState, find_kind_of};
 use crate::tui::text::{fit, truncate, width};
 use crate::tui::ui::{chrome, layout, status};
+use crate::vendors::LookupKind;
 
 pub fn render(app: &App, state: &StartState, frame: &mut Frame) {
     let area = frame.area();
@@ -83,18 +84,23 @@ fn vendors(app: &App, s: &StartState, area: Rect, buf: &mut Buffer) {
     block.render(area, buf);
     let total = usize::from(inner.width);
     let rows = usize::from(inner.height);
-    let offset = layout::list_offset(s.selected, rows);
+    // Row 0 is All vendors; connection i is row i + 1.
+    let offset = layout::list_offset(s.list_row(), rows);
+    if offset == 0 && rows > 0 {
+        all_vendors_row(app, s, inner, buf);
+    }
     for (line, (i, entry)) in app
         .lookups
         .connections
         .iter()
         .enumerate()
-        .skip(offset)
-        .take(rows)
+        .skip(offset.saturating_sub(1))
+        .take(rows.saturating_sub(usize::from(offset == 0)))
         .enumerate()
     {
+        let line = line + usize::from(offset == 0);
         let y = inner.y + u16::try_from(line).unwrap_or(u16::MAX);
-        let selected = i == s.selected;
+        let selected = !s.all_vendors && i == s.selected;
         let marker = if selected { "▶ " } else { "  " };
         let mut name = entry.vendor.display_name().to_owned();
         if entry.name != entry.vendor.as_str() {
@@ -119,12 +125,38 @@ fn vendors(app: &App, s: &StartState, area: Rect, buf: &mut Buffer) {
     }
 }
 
+/// The first row of the vendor list: every connection at once (a find).
+fn all_vendors_row(app: &App, s: &StartState, inner: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let selected = s.all_vendors;
+    let marker = if selected { "▶ " } else { "  " };
+    let note = "email / id";
+    let name_w = usize::from(inner.width).saturating_sub(width(note) + 3);
+    let line = Line::from(vec![
+        Span::styled(marker, theme.title()),
+        Span::styled(
+            fit("All vendors", name_w),
+            if selected { theme.key() } else { theme.text() },
+        ),
+        Span::raw(" "),
+        Span::styled(note, theme.muted()),
+    ]);
+    buf.set_line(inner.x, inner.y, &line, inner.width);
+    if selected {
+        buf.set_style(
+            Rect::new(inner.x, inner.y, inner.width, 1),
+            theme.selected(),
+        );
+    }
+}
+
 /// Draws the lookup box; returns where the text cursor goes.
 fn lookup(app: &App, s: &StartState, area: Rect, buf: &mut Buffer) -> Option<Position> {
     let theme = &app.theme;
     let vendor = s.vendor(&app.lookups.connections);
     let focused = s.focus == StartFocus::Input;
     let title = match vendor {
+        _ if s.all_vendors => "Find at all vendors".to_owned(),
         Some(v) => format!("Look up at {}", v.display_name()),
         None => "Look up (no vendor configured)".to_owned(),
     };
@@ -135,9 +167,14 @@ fn lookup(app: &App, s: &StartState, area: Rect, buf: &mut Buffer) -> Option<Pos
         return None;
     }
     let mut kinds = vec![Span::styled("by ", theme.muted())];
-    let kinds_offered = vendor.map_or(&[][..], |v| v.lookup_kinds());
+    let find_kinds = [LookupKind::Email, LookupKind::Id];
+    let (kinds_offered, current) = if s.all_vendors {
+        (&find_kinds[..], find_kind_of(s.effective_class()))
+    } else {
+        (vendor.map_or(&[][..], |v| v.lookup_kinds()), s.kind)
+    };
     for kind in kinds_offered {
-        let style = if *kind == s.kind {
+        let style = if *kind == current {
             theme.tab_active()
         } else {
             theme.tab()
@@ -162,7 +199,11 @@ fn lookup(app: &App, s: &StartState, area: Rect, buf: &mut Buffer) -> Option<Pos
     let y = inner.y + 1;
     buf.set_string(inner.x, y, "› ", theme.title());
     if s.input.is_empty() {
-        let hint = format!("type the {} and press Enter", s.kind);
+        let hint = if s.all_vendors {
+            "type an email or your product's user ID and press Enter".to_owned()
+        } else {
+            format!("type the {} and press Enter", s.kind)
+        };
         buf.set_stringn(inner.x + 2, y, hint, avail, theme.muted());
     } else {
         buf.set_stringn(
@@ -277,7 +318,11 @@ fn demo_users(app: &App, s: &StartState, area: Rect, buf: &mut Buffer) {
     let vendor = s.vendor(&app.lookups.connections);
     let title = format!(
         "Demo users · {}",
-        vendor.map_or("no vendor", |v| v.display_name())
+        match vendor {
+            _ if s.all_vendors => "All vendors",
+            Some(v) => v.display_name(),
+            None => "no vendor",
+        }
     );
     list_box(
         app,
@@ -307,7 +352,14 @@ fn recent(app: &App, s: &StartState, area: Rect, buf: &mut Buffer) {
             };
             Line::from(vec![
                 Span::styled(when, theme.muted()),
-                Span::styled(format!("{} ", sanitize(&r.connection)), theme.muted()),
+                Span::styled(
+                    if r.is_find() {
+                        "all vendors ".to_owned()
+                    } else {
+                        format!("{} ", sanitize(&r.connection))
+                    },
+                    theme.muted(),
+                ),
                 Span::styled(format!("{} ", r.lookup.by), theme.muted()),
                 Span::styled(sanitize(&r.lookup.value).into_owned(), theme.key()),
                 Span::styled(" → ", theme.muted()),
