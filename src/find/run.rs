@@ -185,6 +185,7 @@ async fn check_keys(plan: &mut Plan, keys: Arc<dyn KeySource>, cancel: &Cancella
 /// The connection a key is looked up for. Key stores go by name and vendor only, so an
 /// unresolved connection (no account subdomain yet) gets a stand-in address that is never
 /// contacted: its row becomes an error before anything is sent.
+#[allow(clippy::expect_used, reason = "a constant URL")]
 fn key_connection(target: &Target) -> Connection {
     match &target.connection {
         Ok(conn) => conn.clone(),
