@@ -238,6 +238,7 @@ fn a_store_that_cannot_open_reports_why_and_is_retried() {
             counter.fetch_add(1, Ordering::SeqCst);
             Err(KeyError::NoSessionBus {
                 detail: "no bus".into(),
+                key_var: None,
             })
         }),
         opened: Mutex::new(None),
