@@ -14,7 +14,7 @@ use crate::vendors::{Connection, ConnectionSettings, VendorKind};
 mod file;
 mod http;
 mod tui;
-pub use file::{config_path, state_dir};
+pub use file::{check_trusted, config_path, state_dir};
 pub use http::HttpSettings;
 pub use tui::{KeyList, TuiSettings};
 
@@ -267,11 +267,15 @@ fn did_you_mean(message: &str) -> Option<&str> {
 fn closest<'a>(typed: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     let typed_lower = typed.to_lowercase();
     candidates
-        .map(|c| (strsim::damerau_levenshtein(&typed_lower, &c.to_lowercase()), c))
+        .map(|c| {
+            (
+                strsim::damerau_levenshtein(&typed_lower, &c.to_lowercase()),
+                c,
+            )
+        })
         .filter(|(distance, c)| {
             let longest = typed.chars().count().max(c.chars().count());
-            *distance > 0 && *distance * 3 <= longest.max(3)
-                || (*distance == 0 && typed != *c)
+            *distance > 0 && *distance * 3 <= longest.max(3) || (*distance == 0 && typed != *c)
         })
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, c)| c)
@@ -570,13 +574,14 @@ mod tests {
         // An enum value (the vendor) gets the same help.
         let vendor = VendorKind::all().next().unwrap().as_str();
         let typo = format!("{}x", vendor);
-        let err = Config::parse_located(
-            &format!("[connections.a]\nvendor = \"{typo}\"\n"),
-            "c.toml",
-        )
-        .unwrap_err();
+        let err =
+            Config::parse_located(&format!("[connections.a]\nvendor = \"{typo}\"\n"), "c.toml")
+                .unwrap_err();
         assert!(err.starts_with("c.toml:2:10: unknown variant"), "{err}");
-        assert!(err.ends_with(&format!("(did you mean `{vendor}`?)")), "{err}");
+        assert!(
+            err.ends_with(&format!("(did you mean `{vendor}`?)")),
+            "{err}"
+        );
     }
 
     #[test]

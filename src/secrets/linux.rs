@@ -88,7 +88,10 @@ pub(super) fn classify(err: &StoreError) -> Option<KeyError> {
 fn classify_ss(err: &secret_service::Error) -> Option<KeyError> {
     let detail = err.to_string();
     match err {
-        secret_service::Error::Unavailable => Some(KeyError::NoSessionBus { detail, key_var: None }),
+        secret_service::Error::Unavailable => Some(KeyError::NoSessionBus {
+            detail,
+            key_var: None,
+        }),
         secret_service::Error::Locked | secret_service::Error::Prompt => {
             Some(KeyError::Locked { detail })
         }
@@ -108,7 +111,10 @@ fn classify_zbus(err: &zbus::Error) -> Option<KeyError> {
         zbus::Error::MethodError(name, _, _) => by_dbus_name(name.as_str(), detail),
         zbus::Error::FDO(f) => by_dbus_name(f.name().as_str(), detail),
         zbus::Error::Address(_) | zbus::Error::InputOutput(_) | zbus::Error::Handshake(_) => {
-            Some(KeyError::NoSessionBus { detail, key_var: None })
+            Some(KeyError::NoSessionBus {
+                detail,
+                key_var: None,
+            })
         }
         _ => None,
     }

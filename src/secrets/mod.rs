@@ -511,7 +511,11 @@ mod tests {
             "USERSCOPE_CRM_CLIENT_SECRET" => Some("s".to_owned()),
             _ => None,
         });
-        assert!(only_client_secret.credential_for("crm", client_vendor()).is_some());
+        assert!(
+            only_client_secret
+                .credential_for("crm", client_vendor())
+                .is_some()
+        );
         let no_id = EnvKeys::with_lookup(|name: &str| {
             (name == "USERSCOPE_CRM_CLIENT_SECRET").then(|| "s".to_owned())
         });
@@ -524,15 +528,26 @@ mod tests {
             detail: "no bus".into(),
             key_var: None,
         };
-        assert!(generic.to_string().contains("set USERSCOPE_<CONNECTION>_API_KEY instead"));
+        assert!(
+            generic
+                .to_string()
+                .contains("set USERSCOPE_<CONNECTION>_API_KEY instead")
+        );
         let named = generic.for_connection("coho-us").to_string();
-        assert!(named.contains("set USERSCOPE_COHO_US_API_KEY instead"), "{named}");
+        assert!(
+            named.contains("set USERSCOPE_COHO_US_API_KEY instead"),
+            "{named}"
+        );
         let provider = KeyError::NoProvider {
             detail: String::new(),
             key_var: None,
         }
         .for_connection("usercom");
-        assert!(provider.to_string().contains("or set USERSCOPE_USERCOM_API_KEY instead"));
+        assert!(
+            provider
+                .to_string()
+                .contains("or set USERSCOPE_USERCOM_API_KEY instead")
+        );
         let unavailable = KeyError::Unavailable(format!("set {GENERIC_KEY_VAR} instead"));
         assert_eq!(
             unavailable.for_connection("crm").to_string(),

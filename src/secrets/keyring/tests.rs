@@ -190,11 +190,17 @@ fn injected_store_errors_map_to_distinct_key_errors() {
         KeyError::PermissionDenied {
             detail: "user said no".into(),
             // The hint names this connection's own variable (issue 15).
-            hint: permission_hint(StoreKind::Injected)
-                .replace("USERSCOPE_<CONNECTION>_API_KEY", "USERSCOPE_HELPDESK_API_KEY")
+            hint: permission_hint(StoreKind::Injected).replace(
+                "USERSCOPE_<CONNECTION>_API_KEY",
+                "USERSCOPE_HELPDESK_API_KEY"
+            )
         }
     );
-    assert!(denied.to_string().ends_with("or set USERSCOPE_HELPDESK_API_KEY instead"));
+    assert!(
+        denied
+            .to_string()
+            .ends_with("or set USERSCOPE_HELPDESK_API_KEY instead")
+    );
     assert!(
         denied
             .to_string()
