@@ -11,9 +11,11 @@ use crate::config::{Config, config_path};
 pub enum ConfigCommand {
     /// Print the config file's path (USERSCOPE_CONFIG, else the XDG default); the file need
     /// not exist.
+    #[command(after_help = super::help::config())]
     Path,
     /// Validate a config file (default: the one `path` prints) as a normal start reads it:
     /// trust (owner, modes), size, TOML, unknown keys with a did-you-mean, settings.
+    #[command(after_help = super::help::config())]
     Check {
         /// The file to check instead of the configured one.
         #[arg(value_name = "FILE")]
