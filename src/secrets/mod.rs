@@ -493,18 +493,18 @@ mod tests {
     #[test]
     fn client_secret_is_read_from_client_secret_first_then_secret() {
         let both = EnvKeys::with_lookup(|name: &str| match name {
-            "USERSCOPE_COHO_US_CLIENT_ID" => Some("cid".to_owned()),
-            "USERSCOPE_COHO_US_CLIENT_SECRET" => Some("new".to_owned()),
-            "USERSCOPE_COHO_US_SECRET" => Some("old".to_owned()),
+            "USERSCOPE_CRM_US_CLIENT_ID" => Some("cid".to_owned()),
+            "USERSCOPE_CRM_US_CLIENT_SECRET" => Some("new".to_owned()),
+            "USERSCOPE_CRM_US_SECRET" => Some("old".to_owned()),
             _ => None,
         });
-        let (cred, origin) = both.credential_for("coho-us", client_vendor()).unwrap();
+        let (cred, origin) = both.credential_for("crm-us", client_vendor()).unwrap();
         assert!(
             matches!(&cred, Credential::ClientCredentials { secret, .. } if secret.expose() == "new")
         );
         assert_eq!(
             origin,
-            KeyOrigin::Env("USERSCOPE_COHO_US_CLIENT_ID + USERSCOPE_COHO_US_CLIENT_SECRET".into())
+            KeyOrigin::Env("USERSCOPE_CRM_US_CLIENT_ID + USERSCOPE_CRM_US_CLIENT_SECRET".into())
         );
         let only_client_secret = EnvKeys::with_lookup(|name: &str| match name {
             "USERSCOPE_CRM_CLIENT_ID" => Some("cid".to_owned()),
@@ -533,20 +533,20 @@ mod tests {
                 .to_string()
                 .contains("set USERSCOPE_<CONNECTION>_API_KEY instead")
         );
-        let named = generic.for_connection("coho-us").to_string();
+        let named = generic.for_connection("crm-us").to_string();
         assert!(
-            named.contains("set USERSCOPE_COHO_US_API_KEY instead"),
+            named.contains("set USERSCOPE_CRM_US_API_KEY instead"),
             "{named}"
         );
         let provider = KeyError::NoProvider {
             detail: String::new(),
             key_var: None,
         }
-        .for_connection("usercom");
+        .for_connection("help-desk");
         assert!(
             provider
                 .to_string()
-                .contains("or set USERSCOPE_USERCOM_API_KEY instead")
+                .contains("or set USERSCOPE_HELP_DESK_API_KEY instead")
         );
         let unavailable = KeyError::Unavailable(format!("set {GENERIC_KEY_VAR} instead"));
         assert_eq!(
