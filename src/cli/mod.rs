@@ -2,9 +2,14 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub mod completions;
+pub mod config;
 pub mod demo_server;
+pub mod doctor;
 pub mod get;
+pub mod help;
 pub mod keys;
+pub mod man;
 pub mod open;
 pub mod vendors;
 
@@ -13,7 +18,7 @@ pub mod vendors;
     name = "userscope",
     version,
     about = "Look up one customer's profile in the SaaS tools your company uses",
-    after_help = "Without a subcommand, userscope opens the terminal UI."
+    after_help = help::tui()
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -43,16 +48,36 @@ pub struct TuiArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Look a person up and print the profile.
+    #[command(after_help = help::get())]
     Get(GetArgs),
     /// Manage API keys in the OS keyring.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = help::keys())]
     Keys(KeysCommand),
     /// List the vendors, their lookup kinds and whether a key is set.
+    #[command(after_help = help::vendors())]
     Vendors,
     /// Serve the built-in demo vendors on 127.0.0.1.
+    #[command(after_help = help::demo_server())]
     DemoServer(DemoServerArgs),
     /// Open a saved vendor payload (a response body) in the TUI, without any network.
+    #[command(after_help = help::open())]
     Open(open::OpenArgs),
+    /// Print the shell completion script (commands, flags, vendor and connection names).
+    #[command(after_help = help::completions())]
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: completions::Shell,
+    },
+    /// Print the man page (roff), or write every page into a directory.
+    #[command(after_help = help::man())]
+    Man(man::ManArgs),
+    /// Check the setup (config, paths, keyring, connections, clipboard); each problem has a fix.
+    #[command(after_help = help::doctor())]
+    Doctor(doctor::DoctorArgs),
+    /// Where the config file is, and whether it is valid.
+    #[command(subcommand, after_help = help::config())]
+    Config(config::ConfigCommand),
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
@@ -99,6 +124,7 @@ pub struct GetArgs {
     /// Lookup kind (id, key, email, identifier); defaults to the vendor's first kind.
     #[arg(long, value_name = "KIND")]
     pub by: Option<String>,
+    /// Output: a readable summary, the stable JSON model, or the vendor's body as received.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
     /// Use the built-in demo vendors (in-process server, demo keys, no network).
@@ -111,7 +137,9 @@ pub struct GetArgs {
 #[derive(Debug, Subcommand)]
 pub enum KeysCommand {
     /// Store a key: read from a hidden prompt, or from stdin when stdin is not a terminal.
+    #[command(after_help = help::keys())]
     Set {
+        /// Vendor or configured connection name (the keyring account; see `userscope vendors`).
         connection: String,
         /// Vendors with a token exchange: store client credentials instead of a token (the
         /// help text names them, from the registry).
@@ -119,11 +147,18 @@ pub enum KeysCommand {
         client_id: Option<String>,
     },
     /// Remove a stored key.
-    Delete { connection: String },
+    #[command(after_help = help::keys())]
+    Delete {
+        /// Vendor or configured connection name whose stored key goes.
+        connection: String,
+    },
     /// Show each connection: key set or not, and where from (never the key).
+    #[command(after_help = help::keys())]
     List,
     /// Make one authenticated call and say whether the key is accepted.
+    #[command(after_help = help::keys())]
     Test {
+        /// Vendor or configured connection name whose key is tried.
         connection: String,
         /// A user ID to look up (a 404 still proves the key is accepted).
         #[arg(long, value_name = "ID")]

@@ -15,7 +15,7 @@ mod file;
 mod find;
 mod http;
 mod tui;
-pub use file::{config_path, state_dir};
+pub use file::{check_trusted, config_path, state_dir};
 pub use find::{FindRoute, FindSettings};
 pub use http::HttpSettings;
 pub use tui::{KeyList, TuiSettings};
@@ -102,7 +102,7 @@ impl Config {
 
     pub fn parse(text: &str) -> Result<Config, ConfigError> {
         let config: Config = toml::from_str(text).map_err(|e| ConfigError {
-            message: crate::sanitize::sanitize(e.message()).into_owned(),
+            message: crate::sanitize::sanitize(&with_suggestion(e.message())).into_owned(),
             at: e.span().map(|span| span.start),
         })?;
         for (name, conn) in &config.connections {
@@ -243,6 +243,47 @@ impl Config {
 pub struct ConfigError {
     pub message: String,
     pub at: Option<usize>,
+}
+
+/// serde's "unknown field `thme`, expected `theme` or `keys`" (also "unknown variant") with
+/// "(did you mean `theme`?)" added when one expected name is close to what was typed. The
+/// names come from the message itself, so every section (and every enum value, such as
+/// `vendor`) gets this without keeping a second list of keys.
+fn with_suggestion(message: &str) -> String {
+    match did_you_mean(message) {
+        Some(name) => format!("{message} (did you mean `{name}`?)"),
+        None => message.to_owned(),
+    }
+}
+
+fn did_you_mean(message: &str) -> Option<&str> {
+    let rest = message
+        .strip_prefix("unknown field `")
+        .or_else(|| message.strip_prefix("unknown variant `"))?;
+    let (typed, rest) = rest.split_once('`')?;
+    let (_, expected) = rest.split_once("expected")?;
+    // The backquoted names are every second piece between backquotes.
+    let candidates = expected.split('`').skip(1).step_by(2);
+    closest(typed, candidates)
+}
+
+/// The candidate nearest to `typed`, if near enough to be a typo: at most a third of the
+/// longer word's characters edited (so `thme` → `theme`, but `colour` suggests nothing).
+fn closest<'a>(typed: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let typed_lower = typed.to_lowercase();
+    candidates
+        .map(|c| {
+            (
+                strsim::damerau_levenshtein(&typed_lower, &c.to_lowercase()),
+                c,
+            )
+        })
+        .filter(|(distance, c)| {
+            let longest = typed.chars().count().max(c.chars().count());
+            *distance > 0 && *distance * 3 <= longest.max(3) || (*distance == 0 && typed != *c)
+        })
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, c)| c)
 }
 
 /// 1-based line and column (in characters) of a byte offset.
@@ -486,6 +527,76 @@ mod tests {
             assert!(!err.contains("S3cret") && !err.contains("alice"), "{err}");
             assert!(err.contains("***@127.0.0.1:8080"), "{err}");
         }
+    }
+
+    #[test]
+    fn unknown_keys_suggest_the_nearest_name_in_every_section() {
+        let cases = [
+            (
+                "thme = 1\n",
+                "c.toml:1:1: unknown field `thme`, expected one of `http`, `connections`, `tui`",
+                None,
+            ),
+            (
+                "[htp]\n",
+                "c.toml:1:2: unknown field `htp`, expected one of `http`, `connections`, `tui`",
+                Some("http"),
+            ),
+            (
+                "[http]\n\ntimeout_sec = 3\n",
+                "c.toml:3:1: unknown field `timeout_sec`, expected one of `connect_timeout_secs`, `timeout_secs`, `max_body_mib`",
+                Some("timeout_secs"),
+            ),
+            (
+                "[tui]\nthme = \"light\"\n",
+                "c.toml:2:1: unknown field `thme`, expected `theme` or `keys`",
+                Some("theme"),
+            ),
+            (
+                "[connections.eu]\nvendor = \"x\"\nbase_ulr = \"http://127.0.0.1:1\"\n",
+                "c.toml:3:1: unknown field `base_ulr`, expected one of `vendor`, `region`, `subdomain`, `base_url`, `auth_url`",
+                Some("base_url"),
+            ),
+            (
+                "[connections.eu]\nsubdomian = \"acme\"\n",
+                "c.toml:2:1: unknown field `subdomian`, expected one of `vendor`, `region`, `subdomain`, `base_url`, `auth_url`",
+                Some("subdomain"),
+            ),
+            (
+                "[connections.eu]\ncolour = \"red\"\n",
+                "c.toml:2:1: unknown field `colour`, expected one of `vendor`, `region`, `subdomain`, `base_url`, `auth_url`",
+                None,
+            ),
+        ];
+        for (text, start, suggestion) in cases {
+            let err = Config::parse_located(text, "c.toml").unwrap_err();
+            let expected = match suggestion {
+                Some(name) => format!("{start} (did you mean `{name}`?)"),
+                None => start.to_owned(),
+            };
+            assert_eq!(err, expected, "{text}");
+        }
+        // An enum value (the vendor) gets the same help.
+        let vendor = VendorKind::all().next().unwrap().as_str();
+        let typo = format!("{}x", vendor);
+        let err =
+            Config::parse_located(&format!("[connections.a]\nvendor = \"{typo}\"\n"), "c.toml")
+                .unwrap_err();
+        assert!(err.starts_with("c.toml:2:10: unknown variant"), "{err}");
+        assert!(
+            err.ends_with(&format!("(did you mean `{vendor}`?)")),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn closest_accepts_typos_only() {
+        let names = ["theme", "keys"];
+        assert_eq!(closest("thme", names.into_iter()), Some("theme"));
+        assert_eq!(closest("Theme", names.into_iter()), Some("theme"));
+        assert_eq!(closest("kyes", names.into_iter()), Some("keys"));
+        assert_eq!(closest("zzzzzz", names.into_iter()), None);
+        assert_eq!(closest("theme", names.into_iter()), None);
     }
 
     #[test]

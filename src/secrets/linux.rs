@@ -88,7 +88,10 @@ pub(super) fn classify(err: &StoreError) -> Option<KeyError> {
 fn classify_ss(err: &secret_service::Error) -> Option<KeyError> {
     let detail = err.to_string();
     match err {
-        secret_service::Error::Unavailable => Some(KeyError::NoSessionBus { detail }),
+        secret_service::Error::Unavailable => Some(KeyError::NoSessionBus {
+            detail,
+            key_var: None,
+        }),
         secret_service::Error::Locked | secret_service::Error::Prompt => {
             Some(KeyError::Locked { detail })
         }
@@ -108,7 +111,10 @@ fn classify_zbus(err: &zbus::Error) -> Option<KeyError> {
         zbus::Error::MethodError(name, _, _) => by_dbus_name(name.as_str(), detail),
         zbus::Error::FDO(f) => by_dbus_name(f.name().as_str(), detail),
         zbus::Error::Address(_) | zbus::Error::InputOutput(_) | zbus::Error::Handshake(_) => {
-            Some(KeyError::NoSessionBus { detail })
+            Some(KeyError::NoSessionBus {
+                detail,
+                key_var: None,
+            })
         }
         _ => None,
     }
@@ -118,10 +124,10 @@ fn classify_zbus(err: &zbus::Error) -> Option<KeyError> {
 fn by_dbus_name(name: &str, detail: String) -> Option<KeyError> {
     match name {
         "org.freedesktop.DBus.Error.ServiceUnknown" | "org.freedesktop.DBus.Error.NameHasNoOwner" => {
-            Some(KeyError::NoProvider { detail })
+            Some(KeyError::NoProvider { detail, key_var: None })
         }
         // Activation of a provider that is installed but cannot start.
-        n if n.starts_with("org.freedesktop.DBus.Error.Spawn") => Some(KeyError::NoProvider { detail }),
+        n if n.starts_with("org.freedesktop.DBus.Error.Spawn") => Some(KeyError::NoProvider { detail, key_var: None }),
         "org.freedesktop.DBus.Error.AccessDenied" | "org.freedesktop.DBus.Error.AuthFailed" => {
             Some(KeyError::PermissionDenied {
                 detail,

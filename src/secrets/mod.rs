@@ -81,8 +81,12 @@ impl Credential {
     }
 }
 
-/// The example env var messages show: the first registered vendor's
-/// (`USERSCOPE_<VENDOR>_API_KEY`).
+/// The generic name of a connection's key variable, for messages written before the
+/// connection is known; [`KeyError::for_connection`] puts the real name in its place.
+pub const GENERIC_KEY_VAR: &str = "USERSCOPE_<CONNECTION>_API_KEY";
+
+/// The first registered vendor's key variable (`USERSCOPE_<VENDOR>_API_KEY`), for examples
+/// that are about no connection in particular.
 pub fn example_key_var() -> String {
     VendorKind::all().next().map_or_else(
         || "USERSCOPE_VENDOR_API_KEY".to_owned(),
@@ -114,17 +118,25 @@ impl fmt::Display for KeyOrigin {
 pub enum KeyError {
     /// No D-Bus session bus (Linux Secret Service).
     #[error(
-        "no D-Bus session bus, so the Secret Service keyring cannot be reached: run userscope in a desktop session (or inside `dbus-run-session` with a keyring daemon), set USERSCOPE_<CONNECTION>_API_KEY (e.g. {example}) instead, or on a headless server opt in to the kernel keyring with USERSCOPE_KEYRING=keyutils",
-        example = example_key_var()
+        "no D-Bus session bus, so the Secret Service keyring cannot be reached: run userscope in a desktop session (or inside `dbus-run-session` with a keyring daemon), set {var} instead, or on a headless server opt in to the kernel keyring with USERSCOPE_KEYRING=keyutils",
+        var = key_var_text(.key_var)
     )]
-    NoSessionBus { detail: String },
+    NoSessionBus {
+        detail: String,
+        /// The connection's own key variable once known (`for_connection`).
+        key_var: Option<String>,
+    },
 
     /// A session bus, but nothing provides `org.freedesktop.secrets`.
     #[error(
-        "no Secret Service provider on the session bus (nothing answers org.freedesktop.secrets): install and start one (e.g. `apt install gnome-keyring`, then log in again or run `gnome-keyring-daemon --start --components=secrets`), or set USERSCOPE_<CONNECTION>_API_KEY (e.g. {example}) instead",
-        example = example_key_var()
+        "no Secret Service provider on the session bus (nothing answers org.freedesktop.secrets): install and start one (e.g. `apt install gnome-keyring`, then log in again or run `gnome-keyring-daemon --start --components=secrets`), or set {var} instead",
+        var = key_var_text(.key_var)
     )]
-    NoProvider { detail: String },
+    NoProvider {
+        detail: String,
+        /// The connection's own key variable once known (`for_connection`).
+        key_var: Option<String>,
+    },
 
     /// The keyring is locked (or its default collection has not been created yet). Reads from a
     /// locked Secret Service find nothing, so this is checked explicitly.
@@ -152,6 +164,36 @@ pub enum KeyError {
     /// Anything else the store reported; the message names the store and its error.
     #[error("{0}")]
     Unavailable(String),
+}
+
+fn key_var_text(key_var: &Option<String>) -> &str {
+    key_var.as_deref().unwrap_or(GENERIC_KEY_VAR)
+}
+
+impl KeyError {
+    /// The same error with its hint naming this connection's own variable
+    /// (`USERSCOPE_USERCOM_API_KEY` for `usercom`), so the fix can be pasted as it is.
+    #[must_use]
+    pub fn for_connection(self, connection: &str) -> KeyError {
+        let var = api_key_var(connection.trim());
+        let named = |text: String| text.replace(GENERIC_KEY_VAR, &var);
+        match self {
+            KeyError::NoSessionBus { detail, .. } => KeyError::NoSessionBus {
+                detail,
+                key_var: Some(var),
+            },
+            KeyError::NoProvider { detail, .. } => KeyError::NoProvider {
+                detail,
+                key_var: Some(var),
+            },
+            KeyError::PermissionDenied { detail, hint } => KeyError::PermissionDenied {
+                detail,
+                hint: named(hint),
+            },
+            KeyError::Unavailable(text) => KeyError::Unavailable(named(text)),
+            other => other,
+        }
+    }
 }
 
 impl From<KeyError> for LookupError {
@@ -217,8 +259,22 @@ pub fn api_key_var(connection_name: &str) -> String {
     format!("USERSCOPE_{}_API_KEY", env_stem(connection_name))
 }
 
-/// Keys from `USERSCOPE_<CONNECTION>_API_KEY` (and `_CLIENT_ID` + `_SECRET` for vendors that
-/// take client credentials).
+/// `USERSCOPE_<CONNECTION>_CLIENT_ID`: the client id of vendors with a token exchange.
+pub fn client_id_var(connection_name: &str) -> String {
+    format!("USERSCOPE_{}_CLIENT_ID", env_stem(connection_name))
+}
+
+/// The client-secret variables, in the order they are read: `_CLIENT_SECRET`, then `_SECRET`.
+pub fn client_secret_vars(connection_name: &str) -> [String; 2] {
+    let stem = env_stem(connection_name);
+    [
+        format!("USERSCOPE_{stem}_CLIENT_SECRET"),
+        format!("USERSCOPE_{stem}_SECRET"),
+    ]
+}
+
+/// Keys from `USERSCOPE_<CONNECTION>_API_KEY` (and `_CLIENT_ID` + `_CLIENT_SECRET`, or the older
+/// `_SECRET`, for vendors that take client credentials).
 pub struct EnvKeys<F = fn(&str) -> Option<String>> {
     lookup: F,
 }
@@ -259,19 +315,19 @@ impl<F: Fn(&str) -> Option<String>> EnvKeys<F> {
             return Some((found, KeyOrigin::Env(key_var)));
         }
         if vendor.accepts_client_credentials() {
-            let stem = env_stem(connection);
-            let id_var = format!("USERSCOPE_{stem}_CLIENT_ID");
-            let secret_var = format!("USERSCOPE_{stem}_SECRET");
-            if let (Some(client_id), Some(mut secret)) =
-                (self.non_empty(&id_var), self.non_empty(&secret_var))
-            {
-                let found = Credential::ClientCredentials {
-                    client_id: client_id.trim().to_owned(),
-                    secret: ApiKey::from_secret_str(secret.trim()),
-                };
-                secret.zeroize();
-                return Some((found, KeyOrigin::Env(format!("{id_var} + {secret_var}"))));
-            }
+            let id_var = client_id_var(connection);
+            let client_id = self.non_empty(&id_var)?;
+            // `_CLIENT_SECRET` is the name people guess first; `_SECRET` was the only one read
+            // before and keeps working.
+            let (mut secret, secret_var) = client_secret_vars(connection)
+                .into_iter()
+                .find_map(|var| self.non_empty(&var).map(|value| (value, var)))?;
+            let found = Credential::ClientCredentials {
+                client_id: client_id.trim().to_owned(),
+                secret: ApiKey::from_secret_str(secret.trim()),
+            };
+            secret.zeroize();
+            return Some((found, KeyOrigin::Env(format!("{id_var} + {secret_var}"))));
         }
         None
     }
@@ -432,6 +488,71 @@ mod tests {
             .credential(&connection("helpdesk", plain_vendor()))
             .unwrap_err();
         assert!(matches!(err, KeyError::PermissionDenied { .. }), "{err:?}");
+    }
+
+    #[test]
+    fn client_secret_is_read_from_client_secret_first_then_secret() {
+        let both = EnvKeys::with_lookup(|name: &str| match name {
+            "USERSCOPE_CRM_US_CLIENT_ID" => Some("cid".to_owned()),
+            "USERSCOPE_CRM_US_CLIENT_SECRET" => Some("new".to_owned()),
+            "USERSCOPE_CRM_US_SECRET" => Some("old".to_owned()),
+            _ => None,
+        });
+        let (cred, origin) = both.credential_for("crm-us", client_vendor()).unwrap();
+        assert!(
+            matches!(&cred, Credential::ClientCredentials { secret, .. } if secret.expose() == "new")
+        );
+        assert_eq!(
+            origin,
+            KeyOrigin::Env("USERSCOPE_CRM_US_CLIENT_ID + USERSCOPE_CRM_US_CLIENT_SECRET".into())
+        );
+        let only_client_secret = EnvKeys::with_lookup(|name: &str| match name {
+            "USERSCOPE_CRM_CLIENT_ID" => Some("cid".to_owned()),
+            "USERSCOPE_CRM_CLIENT_SECRET" => Some("s".to_owned()),
+            _ => None,
+        });
+        assert!(
+            only_client_secret
+                .credential_for("crm", client_vendor())
+                .is_some()
+        );
+        let no_id = EnvKeys::with_lookup(|name: &str| {
+            (name == "USERSCOPE_CRM_CLIENT_SECRET").then(|| "s".to_owned())
+        });
+        assert!(no_id.credential_for("crm", client_vendor()).is_none());
+    }
+
+    #[test]
+    fn keyring_hints_name_the_connections_own_variable() {
+        let generic = KeyError::NoSessionBus {
+            detail: "no bus".into(),
+            key_var: None,
+        };
+        assert!(
+            generic
+                .to_string()
+                .contains("set USERSCOPE_<CONNECTION>_API_KEY instead")
+        );
+        let named = generic.for_connection("crm-us").to_string();
+        assert!(
+            named.contains("set USERSCOPE_CRM_US_API_KEY instead"),
+            "{named}"
+        );
+        let provider = KeyError::NoProvider {
+            detail: String::new(),
+            key_var: None,
+        }
+        .for_connection("help-desk");
+        assert!(
+            provider
+                .to_string()
+                .contains("or set USERSCOPE_HELP_DESK_API_KEY instead")
+        );
+        let unavailable = KeyError::Unavailable(format!("set {GENERIC_KEY_VAR} instead"));
+        assert_eq!(
+            unavailable.for_connection("crm").to_string(),
+            "set USERSCOPE_CRM_API_KEY instead"
+        );
     }
 
     #[test]

@@ -164,6 +164,11 @@ impl KeyringKeys {
         connection: &str,
         vendor: VendorKind,
     ) -> Result<Option<Credential>, KeyError> {
+        self.read(connection, vendor)
+            .map_err(|e| e.for_connection(connection))
+    }
+
+    fn read(&self, connection: &str, vendor: VendorKind) -> Result<Option<Credential>, KeyError> {
         let account = account_name(connection);
         let open = self.open()?;
         let entry = self.entry(&open, &account)?;
@@ -287,8 +292,8 @@ fn open_platform_store(kind: StoreKind) -> Result<OpenStore, KeyError> {
             Ok(OpenStore::new(store, false, Arc::new(|| Ok(()))))
         }
         _ => Err(KeyError::Unavailable(format!(
-            "the {kind} is not available on this platform: set USERSCOPE_<CONNECTION>_API_KEY (e.g. {}) instead",
-            super::example_key_var()
+            "the {kind} is not available on this platform: set {} instead",
+            super::GENERIC_KEY_VAR
         ))),
     }
 }

@@ -189,8 +189,17 @@ fn injected_store_errors_map_to_distinct_key_errors() {
         denied,
         KeyError::PermissionDenied {
             detail: "user said no".into(),
-            hint: permission_hint(StoreKind::Injected)
+            // The hint names this connection's own variable (issue 15).
+            hint: permission_hint(StoreKind::Injected).replace(
+                "USERSCOPE_<CONNECTION>_API_KEY",
+                "USERSCOPE_HELPDESK_API_KEY"
+            )
         }
+    );
+    assert!(
+        denied
+            .to_string()
+            .ends_with("or set USERSCOPE_HELPDESK_API_KEY instead")
     );
     assert!(
         denied
@@ -238,6 +247,7 @@ fn a_store_that_cannot_open_reports_why_and_is_retried() {
             counter.fetch_add(1, Ordering::SeqCst);
             Err(KeyError::NoSessionBus {
                 detail: "no bus".into(),
+                key_var: None,
             })
         }),
         opened: Mutex::new(None),
