@@ -3,6 +3,7 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub mod demo_server;
+pub mod find;
 pub mod get;
 pub mod keys;
 pub mod open;
@@ -44,6 +45,8 @@ pub struct TuiArgs {
 pub enum Command {
     /// Look a person up and print the profile.
     Get(GetArgs),
+    /// Find one person (an email or your product's user ID) at every connection at once.
+    Find(find::FindArgs),
     /// Manage API keys in the OS keyring.
     #[command(subcommand)]
     Keys(KeysCommand),
