@@ -18,6 +18,7 @@ async fn main() {
     let code = match cli.command {
         None => userscope::tui::run(cli.tui).await,
         Some(Command::Get(args)) => userscope::cli::get::run(args).await,
+        Some(Command::Find(args)) => userscope::cli::find::run(args).await,
         Some(Command::Keys(cmd)) => userscope::cli::keys::run(cmd).await,
         Some(Command::Vendors) => userscope::cli::vendors::run().await,
         Some(Command::DemoServer(args)) => userscope::cli::demo_server::run(args).await,

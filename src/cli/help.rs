@@ -112,6 +112,27 @@ pub fn get() -> String {
     )
 }
 
+/// `userscope find --help`.
+pub fn find() -> String {
+    let (email, id) = (demo_kit::EVERYWHERE_EMAIL, demo_kit::EVERYWHERE_ID);
+    section(
+        &format!(
+            "  userscope find {email}                 every connection that looks people up by email
+  userscope find {id} --as id                   your product's user ID, at the connections that store it
+  userscope find {email} --format json | jq .merged.conflicts
+  userscope find --demo {email}          the demo person: four vendors, three conflicts
+
+Each connection ends as found, not_found, error, skipped (with the reason) or no_key; an
+email found in a profile is looked up once more at the email connections (--no-follow: not)."
+        ),
+        &[KEY_ENV, CONNECTION_ENV, COMMON_ENV, CONNECTION_NOTE],
+        "  0  at least one connection found the person
+  2  bad usage: an empty value, --as email without `@`, a config file problem
+  3  every asked connection answered not found
+  4, 5, 6  otherwise the most severe error of the asked connections (as for get)",
+    )
+}
+
 /// `userscope keys --help` and its subcommands.
 pub fn keys() -> String {
     let (vendor, _) = example_vendor();

@@ -6,6 +6,7 @@ pub mod completions;
 pub mod config;
 pub mod demo_server;
 pub mod doctor;
+pub mod find;
 pub mod get;
 pub mod help;
 pub mod keys;
@@ -50,6 +51,9 @@ pub enum Command {
     /// Look a person up and print the profile.
     #[command(after_help = help::get())]
     Get(GetArgs),
+    /// Find one person (an email or your product's user ID) at every connection at once.
+    #[command(after_help = help::find())]
+    Find(find::FindArgs),
     /// Manage API keys in the OS keyring.
     #[command(subcommand, after_help = help::keys())]
     Keys(KeysCommand),

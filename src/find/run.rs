@@ -305,6 +305,11 @@ fn status_of(result: Result<LookupOutcome, LookupError>, elapsed: Duration) -> S
             outcome: Box::new(outcome),
         },
         Err(LookupError::NotFound { .. }) => Status::NotFound { elapsed },
+        // A follow-up row's key is first read here (the first round's keys were checked
+        // up front); no key is still `no_key`, not an error.
+        Err(error @ LookupError::NoKey { .. }) => Status::NoKey {
+            reason: error.to_string(),
+        },
         Err(LookupError::Cancelled) => cancelled(elapsed),
         Err(error) => Status::Error {
             elapsed,

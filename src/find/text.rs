@@ -27,6 +27,11 @@ pub fn render(report: &FindReport) -> String {
     board(&mut out, &report.rows);
     let (conflicts, agreeing): (Vec<&MergedField>, Vec<&MergedField>) =
         report.merged.fields.iter().partition(|f| !f.agree);
+    // A field only one connection has agrees with nobody: it is in the JSON, not listed here.
+    let agreeing: Vec<&MergedField> = agreeing
+        .into_iter()
+        .filter(|f| f.values.first().is_some_and(|v| v.from.len() >= 2))
+        .collect();
     if report.merged.found >= 2 {
         let _ = writeln!(out, "\nConflicts ({})", conflicts.len());
         if conflicts.is_empty() {
@@ -48,7 +53,11 @@ pub fn render(report: &FindReport) -> String {
         }
     }
     if !agreeing.is_empty() {
-        let _ = writeln!(out, "\nAgreeing fields ({})", agreeing.len());
+        let _ = writeln!(
+            out,
+            "\nAgreeing fields ({}, said by two or more)",
+            agreeing.len()
+        );
         let width = agreeing
             .iter()
             .map(|f| cell(&f.field).width())
