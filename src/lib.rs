@@ -1,5 +1,6 @@
 //! userscope: look up one customer's profile in the SaaS tools a company uses.
 
+pub mod bulk;
 pub mod cli;
 pub mod compare;
 pub mod config;

@@ -38,6 +38,8 @@ pub struct ConnectionConfig {
     pub subdomain: Option<toml::Spanned<String>>,
     pub base_url: Option<String>,
     pub auth_url: Option<String>,
+    /// Requests per second for bulk runs (`get --from`); 0 or `inf` means no cap.
+    pub rate: Option<toml::Spanned<f64>>,
 }
 
 impl ConnectionConfig {
@@ -110,6 +112,14 @@ impl Config {
                     })?;
                 }
             }
+            if let Some(rate) = &conn.rate
+                && (rate.get_ref().is_nan() || *rate.get_ref() < 0.0)
+            {
+                return Err(ConfigError {
+                    message: "`rate` must be a number of requests per second, 0 or more (0 or inf: no cap)".to_owned(),
+                    at: Some(rate.span().start),
+                });
+            }
             if conn.vendor.is_none() && VendorKind::parse(name).is_none() {
                 return Err(ConfigError {
                     message: format!(
@@ -134,6 +144,12 @@ impl Config {
             }
         }
         names
+    }
+
+    /// A connection's `rate` (requests per second; `f64::INFINITY` for 0 or `inf`: no cap).
+    pub fn rate(&self, connection: &str) -> Option<f64> {
+        let rate = *self.connections.get(connection)?.rate.as_ref()?.get_ref();
+        Some(if rate == 0.0 { f64::INFINITY } else { rate })
     }
 
     /// Resolve a connection or vendor name into where to send requests.
@@ -481,6 +497,29 @@ mod tests {
             assert!(!err.contains("S3cret") && !err.contains("alice"), "{err}");
             assert!(err.contains("***@127.0.0.1:8080"), "{err}");
         }
+    }
+
+    #[test]
+    fn a_connections_rate_is_a_number_of_zero_or_more() {
+        let name = fixed_host_vendor().as_str();
+        let c = Config::parse(&format!("[connections.{name}]\nrate = 2.5\n")).unwrap();
+        assert_eq!(c.rate(name), Some(2.5));
+        let c = Config::parse(&format!("[connections.{name}]\nrate = 10\n")).unwrap();
+        assert_eq!(c.rate(name), Some(10.0));
+        for no_cap in ["0", "inf"] {
+            let c = Config::parse(&format!("[connections.{name}]\nrate = {no_cap}\n")).unwrap();
+            assert_eq!(c.rate(name), Some(f64::INFINITY));
+        }
+        assert_eq!(Config::default().rate(name), None);
+        let err = Config::parse_located(&format!("[connections.{name}]\nrate = -1\n"), "c.toml")
+            .unwrap_err();
+        assert!(err.starts_with("c.toml:2:8: `rate` must be"), "{err}");
+        let err = Config::parse_located(
+            &format!("[connections.{name}]\nrate = \"fast\"\n"),
+            "c.toml",
+        )
+        .unwrap_err();
+        assert!(err.starts_with("c.toml:2:8:"), "{err}");
     }
 
     #[test]
