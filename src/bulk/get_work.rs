@@ -117,12 +117,12 @@ mod tests {
     #[test]
     fn waiting_message_names_the_vendor_the_wait_and_the_try() {
         assert_eq!(
-            waiting_message("Coho", Duration::from_millis(2500), 1),
-            "Coho rate limited: waiting 3 s (try 2 of 3)"
+            waiting_message("Acme CRM", Duration::from_millis(2500), 1),
+            "Acme CRM rate limited: waiting 3 s (try 2 of 3)"
         );
         assert_eq!(
-            waiting_message("Vemetric", Duration::ZERO, 2),
-            "Vemetric rate limited: waiting 1 s (try 3 of 3)"
+            waiting_message("Acme", Duration::ZERO, 2),
+            "Acme rate limited: waiting 1 s (try 3 of 3)"
         );
     }
 

@@ -224,8 +224,8 @@ mod tests {
             "1,234/5,000 · 1,200 found · 30 not found · 4 errors · 12.5/s · ETA 5m 01s"
         );
         assert_eq!(
-            progress_line(&t, None, 250.0, Some("vemetric rate limited: waiting 3 s")),
-            "1,234 done · 1,200 found · 30 not found · 4 errors · 250/s · vemetric rate limited: waiting 3 s"
+            progress_line(&t, None, 250.0, Some("acme rate limited: waiting 3 s")),
+            "1,234 done · 1,200 found · 30 not found · 4 errors · 250/s · acme rate limited: waiting 3 s"
         );
         assert_eq!(
             progress_line(&Tally::default(), Some(10), 0.0, None),
