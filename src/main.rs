@@ -20,7 +20,7 @@ async fn main() {
         Some(Command::Get(args)) => userscope::cli::get::run(args).await,
         Some(Command::Find(args)) => userscope::cli::find::run(args).await,
         Some(Command::Keys(cmd)) => userscope::cli::keys::run(cmd).await,
-        Some(Command::Vendors) => userscope::cli::vendors::run().await,
+        Some(Command::Vendors(args)) => userscope::cli::vendors::run_with(args).await,
         Some(Command::DemoServer(args)) => userscope::cli::demo_server::run(args).await,
         Some(Command::Open(args)) => userscope::cli::open::run(args).await,
         Some(Command::Completions { shell }) => userscope::cli::completions::run(shell),

@@ -293,7 +293,7 @@ fn strict_config_errors_name_line_column_and_the_nearest_key() {
         ),
         (
             "[htpp]\n",
-            ":1:2: unknown field `htpp`, expected one of `http`, `connections`, `tui` (did you mean `http`?)",
+            ":1:2: unknown field `htpp`, expected one of `http`, `connections`, `tui`, `find` (did you mean `http`?)",
         ),
         (
             "[http]\ntimeout_sec = 3\n",
@@ -301,11 +301,11 @@ fn strict_config_errors_name_line_column_and_the_nearest_key() {
         ),
         (
             "[connections.a]\nvendor = \"x\"\nbase_ulr = \"http://127.0.0.1:1\"\n",
-            ":3:1: unknown field `base_ulr`, expected one of `vendor`, `region`, `subdomain`, `base_url`, `auth_url` (did you mean `base_url`?)",
+            ":3:1: unknown field `base_ulr`, expected one of `vendor`, `region`, `subdomain`, `base_url`, `auth_url`, `rate` (did you mean `base_url`?)",
         ),
         (
             "[connections.a]\nsizzle = 1\n",
-            ":2:1: unknown field `sizzle`, expected one of `vendor`, `region`, `subdomain`, `base_url`, `auth_url`\n",
+            ":2:1: unknown field `sizzle`, expected one of `vendor`, `region`, `subdomain`, `base_url`, `auth_url`, `rate`\n",
         ),
     ];
     let home = Home::new();

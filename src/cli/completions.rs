@@ -54,7 +54,10 @@ pub fn command() -> clap::Command {
         .mut_arg("vendor", |a| a.add(connections()))
         .mut_arg("by", |a| a.add(kinds()))
         .mut_subcommand("get", |c| {
-            c.mut_arg("vendor", |a| a.add(connections()))
+            // `mut_arg` re-inserts a positional at the end: keep the vendor first, before
+            // the (optional, with --from) ID.
+            c.mut_arg("vendor", |a| a.add(connections()).index(1))
+                .mut_arg("id", |a| a.index(2))
                 .mut_arg("by", |a| a.add(kinds()))
         })
         .mut_subcommand("open", |c| c.mut_arg("vendor", |a| a.add(connections())))

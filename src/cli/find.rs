@@ -30,6 +30,7 @@ pub struct FindArgs {
     /// Do not look up emails found in the answers at connections that take emails.
     #[arg(long)]
     pub no_follow: bool,
+    /// Output: a status board with the conflicts first, or the stable JSON of design §9.
     #[arg(long, value_enum, default_value_t = FindFormat::Text)]
     pub format: FindFormat,
     /// Use the built-in demo vendors (in-process server, demo keys, no network).

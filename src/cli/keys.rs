@@ -42,7 +42,7 @@ pub async fn run(cmd: KeysCommand) -> i32 {
             client_id,
         } => blocking(move || set(&connection, client_id.as_deref())).await,
         KeysCommand::Delete { connection } => blocking(move || delete(&connection)).await,
-        KeysCommand::List => blocking(list).await,
+        KeysCommand::List { json } => blocking(move || list(json)).await,
         KeysCommand::Test {
             connection,
             id,
@@ -321,15 +321,19 @@ fn short_error(err: &KeyError) -> &'static str {
     }
 }
 
-fn list() -> Result<i32, LookupError> {
+fn list(json: bool) -> Result<i32, LookupError> {
     let config = Config::load()?;
     let env = EnvKeys::from_process_env();
     let keyring = KeyringKeys::os();
     let mut rows = Vec::new();
+    let mut json_rows = Vec::new();
     for name in config.connection_names() {
         let (account, vendor) = key_target(&config, &name)?;
         let from_env = env.credential_for(&account, vendor);
         let from_keyring = keyring.credential_for(&account, vendor);
+        if json {
+            json_rows.push(key_json(&account, vendor, from_env.as_ref(), &from_keyring));
+        }
         rows.push(KeyRow {
             status: key_status(from_env.as_ref(), &from_keyring),
             connection: sanitize(&account).into_owned(),
@@ -337,9 +341,45 @@ fn list() -> Result<i32, LookupError> {
             keyring_error: from_keyring.err(),
         });
     }
-    print!("{}", render_list(&rows, &keyring.kind().to_string()));
+    if json {
+        let text = serde_json::to_string_pretty(&json_rows)
+            .map_err(|e| LookupError::Usage(format!("cannot render JSON: {e}")))?;
+        println!("{text}");
+    } else {
+        print!("{}", render_list(&rows, &keyring.kind().to_string()));
+    }
     let failed = rows.iter().any(|r| r.keyring_error.is_some());
     Ok(if failed { 4 } else { 0 })
+}
+
+/// One connection of `keys list --json`: whether a key is set and where from, never the key.
+/// `env` names the variable that holds one; `keyring` is `key`, `client_credentials`, `error`
+/// or null; `status` is the table's text.
+pub fn key_json(
+    account: &str,
+    vendor: VendorKind,
+    env: Option<&(Credential, KeyOrigin)>,
+    keyring: &Result<Option<Credential>, KeyError>,
+) -> serde_json::Value {
+    let env_var = env.map(|(_, origin)| match origin {
+        KeyOrigin::Env(var) => var.clone(),
+        other => other.to_string(),
+    });
+    let in_keyring = match keyring {
+        Ok(Some(Credential::Key(_))) => Some("key"),
+        Ok(Some(Credential::ClientCredentials { .. })) => Some("client_credentials"),
+        Ok(None) => None,
+        Err(_) => Some("error"),
+    };
+    serde_json::json!({
+        "connection": account,
+        "vendor": vendor.as_str(),
+        "keySet": env.is_some() || matches!(keyring, Ok(Some(_))),
+        "env": env_var,
+        "keyring": in_keyring,
+        "status": key_status(env, keyring),
+        "keyringError": keyring.as_ref().err().map(|e| sanitize(&e.to_string()).into_owned()),
+    })
 }
 
 /// The `keys list` table, then each distinct keyring error once with its fix.
@@ -468,6 +508,34 @@ mod tests {
             };
             assert_eq!(probe.by, expected, "{vendor}");
         }
+    }
+
+    #[test]
+    fn list_json_says_where_a_key_is_never_the_key() {
+        let vendor = VendorKind::all().next().unwrap();
+        let env = (
+            Credential::Key(ApiKey::new("sk-live-123".to_owned())),
+            KeyOrigin::Env("USERSCOPE_X_API_KEY".to_owned()),
+        );
+        let keyring = Ok(Some(Credential::Key(ApiKey::new("kr-456".to_owned()))));
+        let row = key_json("x", vendor, Some(&env), &keyring);
+        assert_eq!(
+            row,
+            serde_json::json!({
+                "connection": "x", "vendor": vendor.as_str(), "keySet": true,
+                "env": "USERSCOPE_X_API_KEY", "keyring": "key",
+                "status": "env USERSCOPE_X_API_KEY + keyring (env wins)", "keyringError": null
+            })
+        );
+        let text = row.to_string();
+        assert!(
+            !text.contains("sk-live-123") && !text.contains("kr-456"),
+            "{text}"
+        );
+        let none = key_json("y", vendor, None, &Ok(None));
+        assert_eq!(none["keySet"], false);
+        assert_eq!(none["env"], serde_json::Value::Null);
+        assert_eq!(none["status"], "not set");
     }
 
     #[test]

@@ -59,7 +59,7 @@ pub enum Command {
     Keys(KeysCommand),
     /// List the vendors, their lookup kinds and whether a key is set.
     #[command(after_help = help::vendors())]
-    Vendors,
+    Vendors(vendors::VendorsArgs),
     /// Serve the built-in demo vendors on 127.0.0.1.
     #[command(after_help = help::demo_server())]
     DemoServer(DemoServerArgs),
@@ -93,6 +93,8 @@ pub enum OutputFormat {
     Json,
     /// The vendor's body, byte for byte.
     Raw,
+    /// The stable normalized model on one line (the form `--from` writes, one per input).
+    Jsonl,
 }
 
 /// Connection and HTTP flags shared by commands that talk to a vendor.
@@ -124,13 +126,29 @@ pub struct GetArgs {
     #[arg(help = vendor_help())]
     pub vendor: String,
     /// The user ID, cookie key, email or identifier to look up.
-    pub id: String,
+    #[arg(required_unless_present = "from", conflicts_with = "from")]
+    pub id: Option<String>,
     /// Lookup kind (id, key, email, identifier); defaults to the vendor's first kind.
     #[arg(long, value_name = "KIND")]
     pub by: Option<String>,
-    /// Output: a readable summary, the stable JSON model, or the vendor's body as received.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
-    pub format: OutputFormat,
+    /// Output format [default: text; with --from: jsonl, the only one it writes].
+    #[arg(long, value_enum)]
+    pub format: Option<OutputFormat>,
+    /// Look up every value in FILE (one per line; `-` reads stdin) and write one JSON line
+    /// per input (design §11).
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<std::path::PathBuf>,
+    /// With --from: lookups running at once (default 4).
+    #[arg(long, value_name = "N", requires = "from")]
+    pub concurrency: Option<usize>,
+    /// With --from: requests per second to the connection (default [connections.X] rate,
+    /// else 5); 0 or `inf` means no cap.
+    #[arg(long, value_name = "PER_SECOND", requires = "from")]
+    pub rate: Option<String>,
+    /// With --from: append to OUT instead of stdout, skipping inputs OUT already answered
+    /// (found / not_found); the rest run again.
+    #[arg(long, value_name = "OUT.jsonl", requires = "from")]
+    pub resume: Option<std::path::PathBuf>,
     /// Use the built-in demo vendors (in-process server, demo keys, no network).
     #[arg(long)]
     pub demo: bool,
@@ -158,7 +176,11 @@ pub enum KeysCommand {
     },
     /// Show each connection: key set or not, and where from (never the key).
     #[command(after_help = help::keys())]
-    List,
+    List {
+        /// One JSON array instead of the table (never a key).
+        #[arg(long)]
+        json: bool,
+    },
     /// Make one authenticated call and say whether the key is accepted.
     #[command(after_help = help::keys())]
     Test {

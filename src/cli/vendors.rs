@@ -9,8 +9,21 @@ use crate::error::LookupError;
 use crate::secrets::KeySource;
 use crate::vendors::{Connection, VendorKind};
 
+/// `userscope vendors [--json]`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct VendorsArgs {
+    /// One JSON array instead of the table (never a key).
+    #[arg(long)]
+    pub json: bool,
+}
+
 pub async fn run() -> i32 {
-    match table() {
+    run_with(VendorsArgs::default()).await
+}
+
+pub async fn run_with(args: VendorsArgs) -> i32 {
+    let listed = if args.json { json_list() } else { table() };
+    match listed {
         Ok(text) => {
             print!("{text}");
             0
@@ -22,15 +35,48 @@ pub async fn run() -> i32 {
     }
 }
 
-fn table() -> Result<String, LookupError> {
+fn rows() -> Result<Vec<Row>, LookupError> {
     let config = Config::load()?;
     let keys = super::get::key_source();
     let env = |var: &str| std::env::var(var).ok();
-    let rows: Vec<Row> = config
+    Ok(config
         .connection_names()
         .into_iter()
         .filter_map(|name| row(&config, &name, keys.as_ref(), &env))
+        .collect())
+}
+
+fn json_list() -> Result<String, LookupError> {
+    let mut text = render_json(&rows()?)
+        .map_err(|e| LookupError::Usage(format!("cannot render JSON: {e}")))?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// `vendors --json`: one object per connection: `connection`, `vendor` (its CLI name),
+/// `vendorName`, `lookupKinds` (the default first), `keySet`, `key` (where from, as in the
+/// table), `endpoint`, `keyringError`.
+pub fn render_json(rows: &[Row]) -> Result<String, serde_json::Error> {
+    let list: Vec<serde_json::Value> = rows
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "connection": r.name,
+                "vendor": r.vendor_id,
+                "vendorName": r.vendor,
+                "lookupKinds": r.lookup_kinds,
+                "keySet": r.key_set,
+                "key": r.key,
+                "endpoint": r.endpoint,
+                "keyringError": r.key_problem,
+            })
+        })
         .collect();
+    serde_json::to_string_pretty(&list)
+}
+
+fn table() -> Result<String, LookupError> {
+    let rows = rows()?;
     let mut text = render(&rows);
     // A keyring problem is the same for every row: explain it once, under the table.
     if let Some(problem) = rows.iter().find_map(|r| r.key_problem.as_deref()) {
@@ -49,6 +95,10 @@ pub struct Row {
     pub endpoint: String,
     /// Why the key store could not be read, if it could not.
     pub key_problem: Option<String>,
+    /// The vendor's CLI name (`vendor` above is its display name).
+    pub vendor_id: &'static str,
+    pub lookup_kinds: Vec<&'static str>,
+    pub key_set: bool,
 }
 
 fn row(
@@ -86,28 +136,31 @@ fn row(
             (conn, endpoint)
         }
     };
-    let (key, key_problem) = match keys.credential(&conn) {
-        Ok(Some((_, origin))) => (format!("set via {origin}"), None),
-        Ok(None) => ("not set".to_owned(), None),
+    let (key, key_problem, key_set) = match keys.credential(&conn) {
+        Ok(Some((_, origin))) => (format!("set via {origin}"), None, true),
+        Ok(None) => ("not set".to_owned(), None, false),
         Err(e) => (
             "not in env; keyring unreadable".to_owned(),
             Some(clean(&e.to_string())),
+            false,
         ),
     };
-    let kinds = conn
+    let lookup_kinds: Vec<&'static str> = conn
         .vendor
         .lookup_kinds()
         .iter()
         .map(|k| k.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
+        .collect();
     Some(Row {
         name: clean(&conn.name),
         vendor: conn.vendor.display_name().to_owned(),
-        kinds,
+        kinds: lookup_kinds.join(", "),
         key: clean(&key),
         endpoint: clean(&endpoint),
         key_problem,
+        vendor_id: conn.vendor.as_str(),
+        lookup_kinds,
+        key_set,
     })
 }
 
@@ -128,6 +181,9 @@ pub fn render(rows: &[Row]) -> String {
         key: "KEY".into(),
         endpoint: "ENDPOINT".into(),
         key_problem: None,
+        vendor_id: "",
+        lookup_kinds: Vec::new(),
+        key_set: false,
     };
     let all: Vec<&Row> = std::iter::once(&header).chain(rows).collect();
     let width = |f: fn(&Row) -> &str| all.iter().map(|r| f(r).width()).max().unwrap_or(0);
@@ -191,6 +247,19 @@ mod tests {
                 None => format!("needs {}", missing_setting(vendor).unwrap().key),
             };
             assert!(line.ends_with(&endpoint), "{text}");
+        }
+        let json: serde_json::Value = serde_json::from_str(&render_json(&rows).unwrap()).unwrap();
+        assert!(!json.to_string().contains("secret-123"));
+        let list = json.as_array().unwrap();
+        assert_eq!(list.len(), VendorKind::all().count());
+        for (entry, vendor) in list.iter().zip(VendorKind::all()) {
+            assert_eq!(entry["connection"], vendor.as_str());
+            assert_eq!(entry["vendor"], vendor.as_str());
+            assert_eq!(entry["vendorName"], vendor.display_name());
+            let kinds: Vec<&str> = vendor.lookup_kinds().iter().map(|k| k.as_str()).collect();
+            assert_eq!(entry["lookupKinds"], serde_json::json!(kinds));
+            assert_eq!(entry["keySet"], vendor == with_key);
+            assert_eq!(entry["keyringError"], serde_json::Value::Null);
         }
     }
 }

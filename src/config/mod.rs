@@ -42,6 +42,8 @@ pub struct ConnectionConfig {
     pub subdomain: Option<toml::Spanned<String>>,
     pub base_url: Option<String>,
     pub auth_url: Option<String>,
+    /// Requests per second for bulk runs (`get --from`); 0 or `inf` means no cap.
+    pub rate: Option<toml::Spanned<f64>>,
 }
 
 impl ConnectionConfig {
@@ -114,6 +116,14 @@ impl Config {
                     })?;
                 }
             }
+            if let Some(rate) = &conn.rate
+                && (rate.get_ref().is_nan() || *rate.get_ref() < 0.0)
+            {
+                return Err(ConfigError {
+                    message: "`rate` must be a number of requests per second, 0 or more (0 or inf: no cap)".to_owned(),
+                    at: Some(rate.span().start),
+                });
+            }
             if conn.vendor.is_none() && VendorKind::parse(name).is_none() {
                 return Err(ConfigError {
                     message: format!(
@@ -139,6 +149,12 @@ impl Config {
             }
         }
         names
+    }
+
+    /// A connection's `rate` (requests per second; `f64::INFINITY` for 0 or `inf`: no cap).
+    pub fn rate(&self, connection: &str) -> Option<f64> {
+        let rate = *self.connections.get(connection)?.rate.as_ref()?.get_ref();
+        Some(if rate == 0.0 { f64::INFINITY } else { rate })
     }
 
     /// Resolve a connection or vendor name into where to send requests.
@@ -534,12 +550,12 @@ mod tests {
         let cases = [
             (
                 "thme = 1\n",
-                "c.toml:1:1: unknown field `thme`, expected one of `http`, `connections`, `tui`",
+                "c.toml:1:1: unknown field `thme`, expected one of `http`, `connections`, `tui`, `find`",
                 None,
             ),
             (
                 "[htp]\n",
-                "c.toml:1:2: unknown field `htp`, expected one of `http`, `connections`, `tui`",
+                "c.toml:1:2: unknown field `htp`, expected one of `http`, `connections`, `tui`, `find`",
                 Some("http"),
             ),
             (
@@ -554,17 +570,17 @@ mod tests {
             ),
             (
                 "[connections.eu]\nvendor = \"x\"\nbase_ulr = \"http://127.0.0.1:1\"\n",
-                "c.toml:3:1: unknown field `base_ulr`, expected one of `vendor`, `region`, `subdomain`, `base_url`, `auth_url`",
+                "c.toml:3:1: unknown field `base_ulr`, expected one of `vendor`, `region`, `subdomain`, `base_url`, `auth_url`, `rate`",
                 Some("base_url"),
             ),
             (
                 "[connections.eu]\nsubdomian = \"acme\"\n",
-                "c.toml:2:1: unknown field `subdomian`, expected one of `vendor`, `region`, `subdomain`, `base_url`, `auth_url`",
+                "c.toml:2:1: unknown field `subdomian`, expected one of `vendor`, `region`, `subdomain`, `base_url`, `auth_url`, `rate`",
                 Some("subdomain"),
             ),
             (
                 "[connections.eu]\ncolour = \"red\"\n",
-                "c.toml:2:1: unknown field `colour`, expected one of `vendor`, `region`, `subdomain`, `base_url`, `auth_url`",
+                "c.toml:2:1: unknown field `colour`, expected one of `vendor`, `region`, `subdomain`, `base_url`, `auth_url`, `rate`",
                 None,
             ),
         ];
@@ -597,6 +613,29 @@ mod tests {
         assert_eq!(closest("kyes", names.into_iter()), Some("keys"));
         assert_eq!(closest("zzzzzz", names.into_iter()), None);
         assert_eq!(closest("theme", names.into_iter()), None);
+    }
+
+    #[test]
+    fn a_connections_rate_is_a_number_of_zero_or_more() {
+        let name = fixed_host_vendor().as_str();
+        let c = Config::parse(&format!("[connections.{name}]\nrate = 2.5\n")).unwrap();
+        assert_eq!(c.rate(name), Some(2.5));
+        let c = Config::parse(&format!("[connections.{name}]\nrate = 10\n")).unwrap();
+        assert_eq!(c.rate(name), Some(10.0));
+        for no_cap in ["0", "inf"] {
+            let c = Config::parse(&format!("[connections.{name}]\nrate = {no_cap}\n")).unwrap();
+            assert_eq!(c.rate(name), Some(f64::INFINITY));
+        }
+        assert_eq!(Config::default().rate(name), None);
+        let err = Config::parse_located(&format!("[connections.{name}]\nrate = -1\n"), "c.toml")
+            .unwrap_err();
+        assert!(err.starts_with("c.toml:2:8: `rate` must be"), "{err}");
+        let err = Config::parse_located(
+            &format!("[connections.{name}]\nrate = \"fast\"\n"),
+            "c.toml",
+        )
+        .unwrap_err();
+        assert!(err.starts_with("c.toml:2:8:"), "{err}");
     }
 
     #[test]

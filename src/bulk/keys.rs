@@ -1,0 +1,109 @@
+//! One key read for a whole bulk run: the credential is resolved once, before the first
+//! request, and handed to every lookup from memory (a keyring behind D-Bus is asked once, not
+//! once per line).
+
+use crate::error::LookupError;
+use crate::secrets::{Credential, KeyError, KeyOrigin, KeySource, api_key_var};
+use crate::vendors::Connection;
+
+/// Answers every lookup with the credential read once. `Debug` is not derived: it holds a key.
+pub struct ReadOnce {
+    connection: String,
+    found: (Credential, KeyOrigin),
+}
+
+impl ReadOnce {
+    /// Read `conn`'s credential from `source` (off the async workers: a keyring read blocks).
+    /// No key, or a store that cannot be read, ends the run before anything is sent (exit 4):
+    /// every line would fail the same way.
+    pub async fn read(
+        source: std::sync::Arc<dyn KeySource>,
+        conn: &Connection,
+    ) -> Result<ReadOnce, LookupError> {
+        let for_read = conn.clone();
+        let found = tokio::task::spawn_blocking(move || source.credential(&for_read))
+            .await
+            .map_err(|_| {
+                LookupError::KeyStore(format!("reading the key for {} failed", conn.name))
+            })?
+            .map_err(|e| {
+                LookupError::KeyStore(format!("cannot read the key for {}: {e}", conn.name))
+            })?
+            .ok_or_else(|| LookupError::NoKey {
+                connection: conn.name.clone(),
+                env_var: api_key_var(&conn.name),
+            })?;
+        Ok(ReadOnce {
+            connection: conn.name.clone(),
+            found,
+        })
+    }
+}
+
+impl KeySource for ReadOnce {
+    fn credential(&self, conn: &Connection) -> Result<Option<(Credential, KeyOrigin)>, KeyError> {
+        // Only the connection it was read for: another one has no key here.
+        Ok((conn.name == self.connection).then(|| self.found.clone()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+    use crate::secrets::ApiKey;
+    use crate::vendors::VendorKind;
+
+    struct Counting(AtomicUsize);
+
+    impl KeySource for Counting {
+        fn credential(&self, _: &Connection) -> Result<Option<(Credential, KeyOrigin)>, KeyError> {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            Ok(Some((
+                Credential::Key(ApiKey::new("k-1".to_owned())),
+                KeyOrigin::Env("X".to_owned()),
+            )))
+        }
+    }
+
+    fn conn(name: &str) -> Connection {
+        let vendor = VendorKind::all().next().unwrap();
+        Connection {
+            name: name.to_owned(),
+            vendor,
+            base_url: url::Url::parse("http://127.0.0.1:9/").unwrap(),
+            auth_url: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn the_source_is_read_once_and_only_for_its_connection() {
+        let source = Arc::new(Counting(AtomicUsize::new(0)));
+        let once = ReadOnce::read(source.clone(), &conn("a")).await.unwrap();
+        for _ in 0..5 {
+            assert!(once.credential(&conn("a")).unwrap().is_some());
+        }
+        assert!(once.credential(&conn("b")).unwrap().is_none());
+        assert_eq!(source.0.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn no_key_is_exit_4_before_anything_runs() {
+        struct Empty;
+        impl KeySource for Empty {
+            fn credential(
+                &self,
+                _: &Connection,
+            ) -> Result<Option<(Credential, KeyOrigin)>, KeyError> {
+                Ok(None)
+            }
+        }
+        let err = ReadOnce::read(Arc::new(Empty), &conn("a"))
+            .await
+            .err()
+            .unwrap();
+        assert_eq!(err.exit_code(), 4);
+    }
+}
