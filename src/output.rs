@@ -48,7 +48,7 @@ pub fn render_json(outcome: &LookupOutcome) -> Result<String, serde_json::Error>
 /// serde_json (and the verbatim `raw`) leave C1 controls, DEL and bidi overrides unescaped,
 /// and a terminal may act on them. Outside strings JSON has no such characters, so writing them
 /// as `\uXXXX` keeps the document valid and its values equal.
-fn escape_invisible_controls(json: &str) -> String {
+pub fn escape_invisible_controls(json: &str) -> String {
     let needs = |c: char| matches!(c, '\u{7f}'..='\u{9f}' | '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}');
     if !json.chars().any(needs) {
         return json.to_owned();

@@ -96,7 +96,7 @@ pub fn render_record(line: usize, input: &str, elapsed_ms: u64, outcome: &LineOu
     // Serializing plain fields and a valid RawValue cannot fail; keep a fallback anyway.
     let mut text = serde_json::to_string(&record).map_or_else(
         |_| format!(r#"{{"line":{line},"status":"error","exitCode":6,"error":"internal error"}}"#),
-        |t| escape_invisible_controls(&t),
+        |t| crate::output::escape_invisible_controls(&t),
     );
     text.push('\n');
     text
@@ -121,25 +121,6 @@ pub fn compact(json: &str) -> String {
             in_string = true;
             out.push(c);
         } else if !matches!(c, ' ' | '\n' | '\r' | '\t') {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// serde_json leaves C1 controls, DEL and bidi overrides unescaped, and a terminal may act on
-/// them (an input line can carry any of them). Outside strings JSON has no such characters,
-/// so `\uXXXX` keeps the line valid and its values equal. (The same rule as `output`'s.)
-fn escape_invisible_controls(json: &str) -> String {
-    let needs = |c: char| matches!(c, '\u{7f}'..='\u{9f}' | '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}');
-    if !json.chars().any(needs) {
-        return json.to_owned();
-    }
-    let mut out = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
-        if needs(c) {
-            out.push_str(&format!("\\u{:04x}", c as u32));
-        } else {
             out.push(c);
         }
     }

@@ -18,7 +18,8 @@ pub fn document(report: &FindReport) -> Value {
 /// Pretty-printed, one trailing newline, invisible controls escaped (as `get` does: a
 /// terminal may act on C1 controls and bidi overrides that JSON leaves raw).
 pub fn render(report: &FindReport) -> Result<String, serde_json::Error> {
-    let mut text = escape_invisible_controls(&serde_json::to_string_pretty(&document(report))?);
+    let mut text =
+        crate::output::escape_invisible_controls(&serde_json::to_string_pretty(&document(report))?);
     text.push('\n');
     Ok(text)
 }
@@ -58,22 +59,6 @@ pub fn result(row: &Row) -> Value {
         Status::NotFound { .. } | Status::Waiting | Status::Running => {}
     }
     Value::Object(out)
-}
-
-/// C1 controls, DEL, bidi overrides and line/paragraph separators as `\uXXXX` (outside
-/// strings JSON has none of them, so the document stays valid and its values equal).
-/// The same rule as `get --format json` (`output.rs`), which keeps its copy private.
-fn escape_invisible_controls(json: &str) -> String {
-    let needs = |c: char| matches!(c, '\u{7f}'..='\u{9f}' | '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}');
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        if needs(c) {
-            out.push_str(&format!("\\u{:04x}", u32::from(c)));
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -145,7 +130,7 @@ mod tests {
     #[test]
     fn invisible_controls_are_escaped() {
         assert_eq!(
-            escape_invisible_controls("\"a\u{202e}b\u{85}\""),
+            crate::output::escape_invisible_controls("\"a\u{202e}b\u{85}\""),
             "\"a\\u202eb\\u0085\""
         );
     }
