@@ -3,7 +3,7 @@
 #
 # Works on a fresh Debian/Ubuntu machine with only a Rust toolchain, as root (or with
 # password-less sudo), without a terminal. It:
-#   1. installs what the tests need when missing (dbus, gnome-keyring, secret-tool, tmux);
+#   1. installs what the tests need when missing (dbus, gnome-keyring, secret-tool, tmux; zsh, fish and man-db for the completion and man page checks);
 #   2. checks formatting and clippy on every target, benches included (warnings are errors);
 #   3. runs the whole test suite inside a private D-Bus session with a throwaway, unlocked
 #      gnome-keyring, so the keyring tests (USERSCOPE_REAL_KEYRING=1) use a real Secret
@@ -77,7 +77,7 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
 section "system packages"
 missing=()
-for tool in dbus-run-session dbus-daemon dbus-send dbus-launch gnome-keyring-daemon secret-tool tmux; do
+for tool in dbus-run-session dbus-daemon dbus-send dbus-launch gnome-keyring-daemon secret-tool tmux zsh fish man; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 if ((${#missing[@]})); then
@@ -85,16 +85,16 @@ if ((${#missing[@]})); then
     command -v apt-get >/dev/null 2>&1 || fail "no apt-get: install dbus, dbus-x11, gnome-keyring, libsecret-tools and tmux by hand"
     sudo=()
     if [[ "$(id -u)" -ne 0 ]]; then
-        command -v sudo >/dev/null 2>&1 || fail "not root and no sudo: install dbus dbus-x11 gnome-keyring libsecret-tools tmux"
+        command -v sudo >/dev/null 2>&1 || fail "not root and no sudo: install dbus dbus-x11 gnome-keyring libsecret-tools tmux zsh fish man-db"
         sudo=(sudo -n)
     fi
     # dbus-x11 in the same transaction satisfies gnome-keyring's session-bus dependency
     # without pulling systemd (dbus-user-session).
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq </dev/null
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-        dbus dbus-x11 gnome-keyring libsecret-tools tmux </dev/null
+        dbus dbus-x11 gnome-keyring libsecret-tools tmux zsh fish man-db </dev/null
 else
-    echo "all present: dbus, dbus-x11, gnome-keyring, libsecret-tools, tmux"
+    echo "all present: dbus, dbus-x11, gnome-keyring, libsecret-tools, tmux, zsh, fish, man-db"
 fi
 
 section "rust toolchain"

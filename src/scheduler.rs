@@ -179,6 +179,25 @@ impl Paces {
     }
 }
 
+/// The pace of every connection, shareable between runs: several runs that share one pacer
+/// (one `find` per line of `find --from`) together never send a connection more than its rate.
+#[derive(Clone, Debug)]
+pub struct Pacer(Arc<Paces>);
+
+impl Pacer {
+    /// `rates` per connection; `default_rate` for the others (`f64::INFINITY`: no cap).
+    pub fn new(default_rate: f64, rates: HashMap<String, f64>) -> Pacer {
+        Pacer(Arc::new(Paces {
+            settings: Settings {
+                concurrency: 1,
+                default_rate,
+                rates,
+            },
+            by_connection: Mutex::new(HashMap::new()),
+        }))
+    }
+}
+
 /// Handed to a task's work: how it tells the scheduler that its connection answered 429.
 #[derive(Clone, Debug)]
 pub struct Gate {
@@ -271,12 +290,32 @@ where
     F: Fn(Task<T>, Gate, CancellationToken) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = (R, bool)> + Send + 'static,
 {
+    let concurrency = settings.concurrency;
+    let pacer = Pacer::new(settings.default_rate, settings.rates);
+    run_paced(pacer, concurrency, tasks, work, stop, cancel)
+}
+
+/// [`run`] with a pacer that other runs may share (their requests count against the same
+/// rates); `concurrency` bounds this run's tasks only.
+pub fn run_paced<T, R, I, F, Fut>(
+    pacer: Pacer,
+    concurrency: usize,
+    tasks: I,
+    work: F,
+    stop: CancellationToken,
+    cancel: CancellationToken,
+) -> mpsc::UnboundedReceiver<Event<R>>
+where
+    T: Send + 'static,
+    R: Send + 'static,
+    I: IntoIterator<Item = Task<T>> + Send + 'static,
+    I::IntoIter: Send,
+    F: Fn(Task<T>, Gate, CancellationToken) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = (R, bool)> + Send + 'static,
+{
     let (tx, rx) = mpsc::unbounded_channel();
-    let concurrency = settings.concurrency.max(1);
-    let paces = Arc::new(Paces {
-        settings,
-        by_connection: Mutex::new(HashMap::new()),
-    });
+    let concurrency = concurrency.max(1);
+    let paces = pacer.0;
     let work = Arc::new(work);
     tokio::spawn(async move {
         let permits = Arc::new(Semaphore::new(concurrency));
@@ -617,5 +656,44 @@ mod tests {
         }
         assert_eq!(pace.rate, MIN_RATE);
         assert_eq!(pace.paused_until, now + MAX_PAUSE);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn runs_that_share_a_pacer_share_its_rate() {
+        let starts: Starts = Arc::default();
+        let pacer = Pacer::new(10.0, HashMap::new());
+        let mut receivers = Vec::new();
+        for _ in 0..3 {
+            let seen = starts.clone();
+            receivers.push(run_paced(
+                pacer.clone(),
+                4,
+                tasks(&["shared"], 4),
+                move |_, gate, _| {
+                    let seen = seen.clone();
+                    async move {
+                        seen.lock()
+                            .unwrap()
+                            .push((gate.connection().to_owned(), Instant::now()));
+                        ((), true)
+                    }
+                },
+                CancellationToken::new(),
+                CancellationToken::new(),
+            ));
+        }
+        for rx in receivers {
+            collect(rx).await;
+        }
+        let mut times: Vec<Instant> = starts.lock().unwrap().iter().map(|(_, t)| *t).collect();
+        times.sort();
+        assert_eq!(times.len(), 12);
+        for pair in times.windows(2) {
+            assert!(
+                pair[1] - pair[0] >= Duration::from_millis(100),
+                "{:?}",
+                pair[1] - pair[0]
+            );
+        }
     }
 }

@@ -833,3 +833,62 @@ async fn binary_against_mock_vendors_exits_with_the_worst_error() {
         json!({"found": 0, "fields": [], "conflicts": []})
     );
 }
+
+/// `find --from`: one find per line through the bulk engine, one §11 record each — found with
+/// the §9 object, not found, and a line refused before anything is sent.
+#[test]
+fn find_from_a_file_writes_one_record_per_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("people.txt");
+    std::fs::write(
+        &input,
+        "# who to find\nmara.lindqvist@example.org\n\nnobody.here@example.org\nno-at-sign\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_userscope"))
+        .args(["find", "--demo", "--as", "email", "--from"])
+        .arg(&input)
+        .env("XDG_STATE_HOME", dir.path().join("state"))
+        .env("USERSCOPE_CONFIG", dir.path().join("none.toml"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let mut records: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    records.sort_by_key(|r| r["line"].as_u64());
+    let summary: Vec<(u64, &str, i64)> = records
+        .iter()
+        .map(|r| {
+            (
+                r["line"].as_u64().unwrap(),
+                r["status"].as_str().unwrap(),
+                r["exitCode"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [(2, "found", 0), (4, "not_found", 3), (5, "error", 2)],
+        "{stdout}"
+    );
+    let found = &records[0]["result"];
+    assert_eq!(found["query"]["value"], "mara.lindqvist@example.org");
+    assert!(
+        found["merged"]["conflicts"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("displayName")),
+        "{found}"
+    );
+    assert!(
+        records[2]["error"].as_str().unwrap().contains('@'),
+        "{stdout}"
+    );
+    assert!(records[2].get("result").is_none());
+    // Exit: the worst line's code (the refused one: 2).
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("3 lines"), "{stderr}");
+}

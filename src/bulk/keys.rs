@@ -47,6 +47,43 @@ impl KeySource for ReadOnce {
     }
 }
 
+/// Keys for many connections, each read from `source` once, when first asked for, then from
+/// memory (`find --from`: every line asks every connection). A store error is not kept: the
+/// next ask tries again. `Debug` is not derived: it holds keys.
+pub struct Memo {
+    source: std::sync::Arc<dyn KeySource>,
+    read: std::sync::Mutex<std::collections::HashMap<String, Option<(Credential, KeyOrigin)>>>,
+}
+
+impl Memo {
+    pub fn new(source: std::sync::Arc<dyn KeySource>) -> Memo {
+        Memo {
+            source,
+            read: std::sync::Mutex::default(),
+        }
+    }
+}
+
+impl KeySource for Memo {
+    fn credential(&self, conn: &Connection) -> Result<Option<(Credential, KeyOrigin)>, KeyError> {
+        let known = self
+            .read
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&conn.name)
+            .cloned();
+        if let Some(found) = known {
+            return Ok(found);
+        }
+        let found = self.source.credential(conn)?;
+        self.read
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(conn.name.clone(), found.clone());
+        Ok(found)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
@@ -105,5 +142,17 @@ mod tests {
             .err()
             .unwrap();
         assert_eq!(err.exit_code(), 4);
+    }
+
+    #[test]
+    fn memo_reads_each_connection_once() {
+        let source = Arc::new(Counting(AtomicUsize::new(0)));
+        let memo = Memo::new(source.clone());
+        for _ in 0..5 {
+            for name in ["a", "b"] {
+                assert!(memo.credential(&conn(name)).unwrap().is_some());
+            }
+        }
+        assert_eq!(source.0.load(Ordering::SeqCst), 2);
     }
 }

@@ -20,7 +20,23 @@ use crate::vendors::{FindClass, VendorKind};
 #[derive(Debug, Args)]
 pub struct FindArgs {
     /// An email address, or the person's user ID in your product.
-    pub value: String,
+    #[arg(required_unless_present = "from", conflicts_with = "from")]
+    pub value: Option<String>,
+    /// Find every value in FILE (one per line; `-` reads stdin) and write one JSON line per
+    /// input, its `result` the §9 object (design §11).
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<std::path::PathBuf>,
+    /// With --from: values (finds) running at once (default 4).
+    #[arg(long, value_name = "N", requires = "from")]
+    pub concurrency: Option<usize>,
+    /// With --from: requests per second to each connection, shared by every find (default
+    /// [connections.X] rate, else 5); 0 or `inf` means no cap.
+    #[arg(long, value_name = "PER_SECOND", requires = "from")]
+    pub rate: Option<String>,
+    /// With --from: append to OUT instead of stdout, skipping values OUT already answered
+    /// (found / not_found); the rest run again.
+    #[arg(long, value_name = "OUT.jsonl", requires = "from")]
+    pub resume: Option<std::path::PathBuf>,
     /// What VALUE is (default: email when it contains @, else id).
     #[arg(long = "as", value_enum, value_name = "CLASS")]
     pub as_class: Option<AsClass>,
@@ -79,7 +95,13 @@ pub async fn run(args: FindArgs) -> i32 {
 }
 
 async fn find(args: FindArgs) -> Result<i32, LookupError> {
-    let query = Query::parse(&args.value, args.as_class.map(FindClass::from))?;
+    if args.from.is_some() {
+        return find_bulk(args).await;
+    }
+    let query = Query::parse(
+        args.value.as_deref().unwrap_or_default(),
+        args.as_class.map(FindClass::from),
+    )?;
     let config = Config::load()?;
     let flags = ConnectionArgs {
         timeout: args.timeout,
@@ -87,38 +109,12 @@ async fn find(args: FindArgs) -> Result<i32, LookupError> {
         ..ConnectionArgs::default()
     };
     let settings = super::get::http_settings(&config.http, &flags)?;
-    let (targets, keys, routes, server): (Vec<Target>, Arc<dyn KeySource>, FindSettings, _) =
-        if args.demo {
-            let server = crate::demo::start(0)
-                .await
-                .map_err(|e| LookupError::Network {
-                    host: "127.0.0.1".to_owned(),
-                    cause: format!("could not start the demo server: {e}"),
-                })?;
-            let targets = VendorKind::all()
-                .map(|v| Target::ready(server.connection(v)))
-                .collect();
-            // The demo shows the adapters' own routing; a `[find]` list names real connections.
-            (
-                targets,
-                Arc::new(crate::demo::DemoKeys),
-                FindSettings::default(),
-                Some(server),
-            )
-        } else {
-            let env = |var: &str| std::env::var(var).ok();
-            (
-                route::targets(&config, &env),
-                super::get::key_source(),
-                config.find.clone(),
-                None,
-            )
-        };
-    let targets = if args.only.is_empty() {
-        targets
-    } else {
-        route::only(targets, &args.only)?
-    };
+    let Setup {
+        targets,
+        keys,
+        routes,
+        server,
+    } = setup(&args, &config).await?;
     let plan = Plan::new(query, targets, &routes, !args.no_follow);
     let lookuper = Lookuper::new(settings, keys)?;
     let report = run_cancellable(plan, lookuper).await;
@@ -128,6 +124,201 @@ async fn find(args: FindArgs) -> Result<i32, LookupError> {
     let code = report.exit_code();
     print(&report, args.format)?;
     Ok(code)
+}
+
+/// Where a find goes: the connections, their keys and the routing, and the demo server
+/// when there is one (shut down by the caller).
+struct Setup {
+    targets: Vec<Target>,
+    keys: Arc<dyn KeySource>,
+    routes: FindSettings,
+    server: Option<crate::demo::DemoServer>,
+}
+
+async fn setup(args: &FindArgs, config: &Config) -> Result<Setup, LookupError> {
+    let (targets, keys, routes, server) = if args.demo {
+        let server = crate::demo::start(0)
+            .await
+            .map_err(|e| LookupError::Network {
+                host: "127.0.0.1".to_owned(),
+                cause: format!("could not start the demo server: {e}"),
+            })?;
+        let targets = VendorKind::all()
+            .map(|v| Target::ready(server.connection(v)))
+            .collect();
+        let keys: Arc<dyn KeySource> = Arc::new(crate::demo::DemoKeys);
+        (targets, keys, FindSettings::default(), Some(server))
+    } else {
+        let env = |var: &str| std::env::var(var).ok();
+        (
+            route::targets(config, &env),
+            super::get::key_source(),
+            config.find.clone(),
+            None,
+        )
+    };
+    let targets = if args.only.is_empty() {
+        targets
+    } else {
+        route::only(targets, &args.only)?
+    };
+    Ok(Setup {
+        targets,
+        keys,
+        routes,
+        server,
+    })
+}
+
+/// `find --from FILE|-`: one find per line through `bulk` (bounded lines at once), all finds
+/// pacing each connection with one shared pacer; one JSON line per input, its `result` the
+/// §9 object (design §11). Keys are read once per connection for the whole run.
+async fn find_bulk(args: FindArgs) -> Result<i32, LookupError> {
+    if args.format != FindFormat::Text {
+        return Err(LookupError::Usage(
+            "--from writes one JSON line per input; --format does not apply".to_owned(),
+        ));
+    }
+    let from = args.from.clone().unwrap_or_else(|| "-".into());
+    let concurrency = match args.concurrency {
+        Some(0) => {
+            return Err(LookupError::Usage(
+                "--concurrency must be at least 1".to_owned(),
+            ));
+        }
+        Some(n) => n,
+        None => crate::scheduler::Settings::default().concurrency,
+    };
+    let flag_rate = args
+        .rate
+        .as_deref()
+        .map(super::get::parse_rate)
+        .transpose()?;
+    let config = Config::load()?;
+    let flags = ConnectionArgs {
+        timeout: args.timeout,
+        connect_timeout: args.connect_timeout,
+        ..ConnectionArgs::default()
+    };
+    let settings = super::get::http_settings(&config.http, &flags)?;
+    let (done, writer) = match &args.resume {
+        Some(path) => {
+            let (file, done) = crate::bulk::open_resume(path).map_err(|e| {
+                LookupError::Usage(format!(
+                    "cannot open {} for --resume: {e}",
+                    crate::fsio::shown(path)
+                ))
+            })?;
+            (done, crate::bulk::JsonlWriter::new(Box::new(file)))
+        }
+        None => (
+            crate::bulk::Done::default(),
+            crate::bulk::JsonlWriter::new(Box::new(std::io::stdout())),
+        ),
+    };
+    let (reader, total) = super::get::open_input(&from, &done)?;
+    let Setup {
+        targets,
+        keys,
+        routes,
+        server,
+    } = setup(&args, &config).await?;
+    let rates = targets
+        .iter()
+        .map(|t| {
+            let rate = flag_rate
+                .or_else(|| config.rate(&t.name))
+                .unwrap_or(crate::find::DEFAULT_RATE);
+            (t.name.clone(), rate)
+        })
+        .collect();
+    let pacer = crate::scheduler::Pacer::new(crate::find::DEFAULT_RATE, rates);
+    let lookuper = Lookuper::new(settings, Arc::new(crate::bulk::keys::Memo::new(keys)))?;
+    let class = args.as_class.map(FindClass::from);
+    let follow = !args.no_follow;
+    let options = crate::bulk::Options {
+        settings: crate::scheduler::Settings {
+            concurrency,
+            // Lines are not paced themselves: each connection is, by the shared pacer.
+            default_rate: f64::INFINITY,
+            rates: std::collections::HashMap::new(),
+        },
+        connection: "find".to_owned(),
+        total,
+        done,
+        progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+    };
+    let prepare = move |value: &str| {
+        Query::parse(value, class).map_err(|e| crate::bulk::LineOutcome::rejected(e.to_string()))
+    };
+    let work = move |query: Query, _gate, cancel: CancellationToken| {
+        let plan = Plan::new(query, targets.clone(), &routes, follow).with_pacer(pacer.clone());
+        let lookuper = lookuper.clone();
+        async move { line_outcome(&collect(plan, lookuper, cancel).await) }
+    };
+    let summary = crate::bulk::run(
+        crate::bulk::LineReader::new(reader),
+        options,
+        Arc::new(writer),
+        prepare,
+        work,
+        crate::bulk::Signals::from_ctrl_c(),
+    )
+    .await;
+    if let Some(server) = server {
+        server.shutdown().await;
+    }
+    Ok(summary.exit_code())
+}
+
+/// One find to its end: the report `Done` carries.
+async fn collect(plan: Plan, lookuper: Lookuper, cancel: CancellationToken) -> FindReport {
+    let query = plan.query.clone();
+    let mut events = crate::find::start(plan, lookuper, cancel);
+    while let Some(event) = events.recv().await {
+        if let FindEvent::Done(done) = event {
+            return *done;
+        }
+    }
+    FindReport::new(query, Vec::new())
+}
+
+/// A find's report as a bulk line: found (exit 0) or not found (3) with the §9 object as
+/// `result`, else the worst error's code with its one-line cause as `error` (design §11:
+/// `error` instead of `result`).
+fn line_outcome(report: &FindReport) -> crate::bulk::LineOutcome {
+    use crate::bulk::Status;
+    let exit_code = report.exit_code();
+    let status = match exit_code {
+        0 => Status::Found,
+        3 => Status::NotFound,
+        _ => Status::Error,
+    };
+    let result = (status != Status::Error)
+        .then(|| serde_json::to_string(&crate::find::json::document(report)).ok())
+        .flatten();
+    let error = (status == Status::Error).then(|| {
+        report
+            .rows
+            .iter()
+            .find_map(|row| match &row.status {
+                crate::find::Status::Error { message, .. } => Some(message.clone()),
+                _ => None,
+            })
+            .unwrap_or_else(|| format!("no connection could be asked (exit {exit_code})"))
+    });
+    let attempts = report
+        .rows
+        .iter()
+        .filter(|row| row.lookup.is_some())
+        .count();
+    crate::bulk::LineOutcome {
+        status,
+        exit_code,
+        attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
+        result,
+        error,
+    }
 }
 
 /// Ctrl-C cancels every lookup in flight; the board still prints, with those rows as errors.

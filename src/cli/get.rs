@@ -348,7 +348,7 @@ async fn get_bulk(args: &GetArgs) -> Result<i32, LookupError> {
 }
 
 /// `--rate`: requests per second, more than 0; `0`, `inf` or `unlimited` mean no cap.
-fn parse_rate(text: &str) -> Result<f64, LookupError> {
+pub(super) fn parse_rate(text: &str) -> Result<f64, LookupError> {
     let text = text.trim();
     let rate = if text.eq_ignore_ascii_case("unlimited") {
         f64::INFINITY
@@ -368,11 +368,11 @@ fn parse_rate(text: &str) -> Result<f64, LookupError> {
     Ok(if rate == 0.0 { f64::INFINITY } else { rate })
 }
 
-type Input = Box<dyn std::io::BufRead + Send>;
+pub(super) type Input = Box<dyn std::io::BufRead + Send>;
 
 /// The input, and how many lines will run when that is cheap to know: a regular file is
 /// counted in a first pass (streamed, nothing kept); stdin and pipes are not.
-fn open_input(
+pub(super) fn open_input(
     from: &std::path::Path,
     done: &crate::bulk::Done,
 ) -> Result<(Input, Option<usize>), LookupError> {

@@ -35,6 +35,8 @@ pub struct Plan {
     targets: Vec<Target>,
     settings: FindSettings,
     pub follow: bool,
+    /// Shared pacing across finds (`find --from`); `None`: this find paces on its own.
+    pacer: Option<scheduler::Pacer>,
 }
 
 impl Plan {
@@ -51,7 +53,15 @@ impl Plan {
             targets,
             settings: settings.clone(),
             follow,
+            pacer: None,
         }
+    }
+
+    /// Pace this find's requests with `pacer`, shared with other finds, so that together
+    /// they never send a connection more than its rate (`find --from`).
+    pub fn with_pacer(mut self, pacer: scheduler::Pacer) -> Plan {
+        self.pacer = Some(pacer);
+        self
     }
 }
 
@@ -237,13 +247,23 @@ async fn ask(
             (result, ok)
         }
     };
-    let mut events = scheduler::run(
-        settings,
-        tasks,
-        work,
-        CancellationToken::new(),
-        cancel.clone(),
-    );
+    let mut events = match plan.pacer.clone() {
+        Some(pacer) => scheduler::run_paced(
+            pacer,
+            settings.concurrency,
+            tasks,
+            work,
+            CancellationToken::new(),
+            cancel.clone(),
+        ),
+        None => scheduler::run(
+            settings,
+            tasks,
+            work,
+            CancellationToken::new(),
+            cancel.clone(),
+        ),
+    };
     while let Some(event) = events.recv().await {
         match event {
             Event::Started { index, .. } => {

@@ -88,3 +88,67 @@ fn fifo_device_and_writable_configs_fail_at_once() {
         assert!(started.elapsed() < std::time::Duration::from_secs(2));
     }
 }
+
+/// Set in the child processes of the test below: which writer this process is.
+const HISTORY_WRITER: &str = "USERSCOPE_TEST_HISTORY_WRITER";
+
+/// Two processes saving the history at the same moment (as two TUIs would): both sets are
+/// kept. The test re-runs this test binary twice as the writers (the same trick as the
+/// namespace test in tests/transport.rs), each saving its own 25 entries in 5 saves.
+#[test]
+fn two_processes_saving_history_at_once_keep_both_sets() {
+    use userscope::history::{Entry, Outcome, load, save};
+    use userscope::vendors::{LookupKind, VendorKind};
+    let entry = |value: String| Entry {
+        connection: VendorKind::first().as_str().to_owned(),
+        vendor: VendorKind::first(),
+        by: LookupKind::Id,
+        value,
+        at: chrono::Utc::now(),
+        outcome: Outcome::Ok,
+    };
+    if let Ok(role) = std::env::var(HISTORY_WRITER) {
+        let path = std::path::PathBuf::from(std::env::var("USERSCOPE_TEST_HISTORY").unwrap());
+        // Five saves of a growing list, as a TUI saves after every lookup.
+        let mut mine = Vec::new();
+        for i in 0..25 {
+            mine.insert(0, entry(format!("{role}-{i}")));
+            if i % 5 == 4 {
+                save(&path, &mine).unwrap();
+            }
+        }
+        return;
+    }
+    let home = Home::new();
+    let path = home.path().join("state/userscope/history.json");
+    let writers: Vec<std::process::Child> = ["a", "b"]
+        .iter()
+        .map(|role| {
+            std::process::Command::new(std::env::current_exe().unwrap())
+                .args([
+                    "--exact",
+                    "files::two_processes_saving_history_at_once_keep_both_sets",
+                    "--test-threads=1",
+                ])
+                .env(HISTORY_WRITER, role)
+                .env("USERSCOPE_TEST_HISTORY", &path)
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for writer in writers {
+        let out = writer.wait_with_output().unwrap();
+        assert!(out.status.success());
+        // The child really ran this test (a filter typo would run nothing and pass).
+        assert!(String::from_utf8_lossy(&out.stdout).contains("1 passed"));
+    }
+    let mut values: Vec<String> = load(&path).into_iter().map(|e| e.value).collect();
+    values.sort();
+    let mut expected: Vec<String> = ["a", "b"]
+        .iter()
+        .flat_map(|role| (0..25).map(move |i| format!("{role}-{i}")))
+        .collect();
+    expected.sort();
+    assert_eq!(values, expected);
+}
