@@ -6,6 +6,29 @@ use ratatui::layout::{Constraint, Layout, Position, Rect};
 use crate::tui::text::width;
 use crate::tui::view::Pane;
 
+/// A header, a bordered body and a one-line footer (the Compare screen, the find board and
+/// its merged view).
+pub struct HeaderBodyFooter {
+    pub header: Rect,
+    /// The rows, borders included.
+    pub body: Rect,
+    pub footer: Rect,
+}
+
+pub fn header_body_footer(area: Rect, header_height: u16) -> HeaderBodyFooter {
+    let [header, body, footer] = Layout::vertical([
+        Constraint::Length(header_height),
+        Constraint::Min(3),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    HeaderBodyFooter {
+        header,
+        body,
+        footer,
+    }
+}
+
 pub struct ProfileAreas {
     pub header: Rect,
     pub tabs: Rect,

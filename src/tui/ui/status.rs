@@ -10,7 +10,8 @@ use crate::tui::input::TextInput;
 use crate::tui::ui::chrome;
 use crate::tui::view::Pane;
 
-const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+/// The braille spinner, one frame per 100 ms (the status line and the find board).
+pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 /// "⠋ Looking up id u-42 at Coho… 1.2 s · Esc cancels", or the 429 countdown.
 pub fn loading_text(app: &App) -> Option<String> {

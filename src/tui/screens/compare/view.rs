@@ -4,7 +4,7 @@
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
@@ -20,25 +20,10 @@ use crate::tui::ui::theme::Theme;
 use crate::tui::ui::{chrome, status as status_line, table};
 use crate::tui::view::PaneScroll;
 
-pub struct CompareAreas {
-    pub header: Rect,
-    /// The rows, borders included.
-    pub body: Rect,
-    pub footer: Rect,
-}
+pub type CompareAreas = crate::tui::ui::layout::HeaderBodyFooter;
 
 pub fn areas(area: Rect) -> CompareAreas {
-    let [header, body, footer] = Layout::vertical([
-        Constraint::Length(3),
-        Constraint::Min(3),
-        Constraint::Length(1),
-    ])
-    .areas(area);
-    CompareAreas {
-        header,
-        body,
-        footer,
-    }
+    crate::tui::ui::layout::header_body_footer(area, 3)
 }
 
 /// Rows of comparison shown at once (the body minus borders and the column header).

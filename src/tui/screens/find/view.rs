@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
@@ -19,30 +19,14 @@ use crate::tui::keymap::Action;
 use crate::tui::screens::compare::view::hints_line;
 use crate::tui::screens::find::{BoardRow, FindState, Phase};
 use crate::tui::text::{fit, truncate, width};
+use crate::tui::ui::status::SPINNER;
 use crate::tui::ui::{chrome, status as status_line, table};
 use crate::tui::view::PaneScroll;
 
-const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
-
-pub struct BoardAreas {
-    pub header: Rect,
-    /// The rows, borders included.
-    pub body: Rect,
-    pub footer: Rect,
-}
+pub type BoardAreas = crate::tui::ui::layout::HeaderBodyFooter;
 
 pub fn areas(area: Rect) -> BoardAreas {
-    let [header, body, footer] = Layout::vertical([
-        Constraint::Length(2),
-        Constraint::Min(3),
-        Constraint::Length(1),
-    ])
-    .areas(area);
-    BoardAreas {
-        header,
-        body,
-        footer,
-    }
+    crate::tui::ui::layout::header_body_footer(area, 2)
 }
 
 /// Rows of the board shown at once (the body minus borders and the column header).
