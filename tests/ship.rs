@@ -638,3 +638,23 @@ fn doctor_reports_a_locked_keyring() {
     );
     assert_eq!(run.code, 1);
 }
+
+/// A key bound to two actions in one context is refused, naming both (`config check` runs the
+/// TUI's own checks; the TUI refuses the same file before it takes the terminal).
+#[test]
+fn a_key_bound_to_two_actions_is_refused_naming_both() {
+    let home = Home::new();
+    let file = home.config("[tui.keys]\nquit = \"j\"\n");
+    let check = home.run(&["config", "check", file.to_str().unwrap()], &[]);
+    assert_eq!(check.code, 2, "{}", check.stdout);
+    assert!(
+        check
+            .stderr
+            .contains("[tui.keys]: `j` is bound to both `quit` and `down` (everywhere); bind one of them to another key"),
+        "{}",
+        check.stderr
+    );
+    let moved = home.config("[tui.keys]\nquit = \"x\"\n");
+    let check = home.run(&["config", "check", moved.to_str().unwrap()], &[]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+}

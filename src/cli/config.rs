@@ -54,6 +54,17 @@ fn check(path: Option<PathBuf>) -> i32 {
             0
         }
         Ok(config) => {
+            // The TUI's own checks (theme name, actions, keys taken twice) run at its start;
+            // `check` runs them too, so a file that passes here starts the TUI.
+            let tui = crate::tui::keymap::KeyMap::with_overrides(&config.tui).and_then(|_| {
+                crate::tui::ui::theme::Theme::default()
+                    .with_config(&config.tui)
+                    .map(|_| ())
+            });
+            if let Err(e) = tui {
+                eprintln!("userscope: {shown}: {e}");
+                return 2;
+            }
             println!(
                 "{shown} is valid ({} connection{} configured)",
                 config.connections.len(),

@@ -3,7 +3,7 @@
 
 use crossterm::event::KeyCode;
 
-use super::{Action, KeyMap, KeySpec};
+use super::{Action, Binding, KeyMap, KeySpec};
 
 impl Action {
     /// The name used in the config file's `[tui.keys]` table.
@@ -104,6 +104,7 @@ impl KeyMap {
     /// The default table with the config file's `[tui.keys]` overrides applied, e.g.
     /// `quit = ["q", "ctrl-q"]`. Each listed action gets exactly the listed keys.
     pub fn with_overrides(tui: &crate::config::TuiSettings) -> Result<KeyMap, String> {
+        let defaults = KeyMap::default();
         let mut map = KeyMap::default();
         for (name, value) in &tui.keys {
             // An action can be bound in several contexts (`f` filters the profile and the
@@ -133,6 +134,57 @@ impl KeyMap {
                 }
             }
         }
+        if let Some(clash) = first_clash(&map, &defaults, |action| {
+            tui.keys.contains_key(&action.config_name())
+        }) {
+            return Err(clash);
+        }
         Ok(map)
     }
+}
+
+/// The pairs of bindings where one key means two actions in one context. (A more specific
+/// context shadowing a wider one — the Raw pane over the profile, any screen over
+/// "everywhere" — is the layering the defaults use on purpose, not a clash.)
+fn clashes(map: &KeyMap) -> Vec<(KeySpec, &Binding, &Binding)> {
+    let mut found = Vec::new();
+    for (i, a) in map.bindings.iter().enumerate() {
+        for b in map.bindings.iter().skip(i + 1) {
+            if a.action == b.action || a.context != b.context {
+                continue;
+            }
+            if let Some(key) = a.keys.iter().find(|k| b.keys.contains(k)) {
+                found.push((*key, a, b));
+            }
+        }
+    }
+    found
+}
+
+/// The first clash the config made (one that the default table does not already have on
+/// purpose, such as Esc leaving a field before it means back), naming both actions.
+fn first_clash(
+    map: &KeyMap,
+    defaults: &KeyMap,
+    configured: impl Fn(Action) -> bool,
+) -> Option<String> {
+    let existing: Vec<(KeySpec, Action, Action)> = clashes(defaults)
+        .into_iter()
+        .map(|(key, a, b)| (key, a.action, b.action))
+        .collect();
+    clashes(map).into_iter().find_map(|(key, a, b)| {
+        let known = existing
+            .iter()
+            .any(|(k, x, y)| *k == key && ((*x, *y) == (a.action, b.action) || (*y, *x) == (a.action, b.action)));
+        (!known && (configured(a.action) || configured(b.action))).then(|| {
+            let place = a.context.title();
+            format!(
+                "[tui.keys]: `{}` is bound to both `{}` and `{}` ({}); bind one of them to another key",
+                key.label(),
+                a.action.config_name(),
+                b.action.config_name(),
+                place.to_lowercase()
+            )
+        })
+    })
 }

@@ -372,6 +372,20 @@ mod tests {
     }
 
     #[test]
+    fn a_key_taken_from_another_action_is_refused_naming_both() {
+        let tui = |text: &str| -> crate::config::TuiSettings { toml::from_str(text).unwrap() };
+        let err = KeyMap::with_overrides(&tui("[keys]\nquit = \"j\"\n")).unwrap_err();
+        assert!(err.starts_with("[tui.keys]: `j` is bound to both"), "{err}");
+        assert!(err.contains("`quit`") && err.contains("`down`"), "{err}");
+        assert!(err.ends_with("bind one of them to another key"), "{err}");
+        // Moving an action to a free key, or restating a default, is fine.
+        assert!(KeyMap::with_overrides(&tui("[keys]\nquit = [\"ctrl-q\", \"x\"]\n")).is_ok());
+        assert!(KeyMap::with_overrides(&tui("[keys]\nquit = \"q\"\nback = \"esc\"\n")).is_ok());
+        // Swapping two actions' keys in one go is fine too.
+        assert!(KeyMap::with_overrides(&tui("[keys]\nup = \"j\"\ndown = \"k\"\n")).is_ok());
+    }
+
+    #[test]
     fn raw_tree_keys_apply_only_in_the_raw_pane_and_leave_lookup_and_filter_alone() {
         let map = KeyMap::default();
         let raw = [Context::Raw, Context::Profile];
