@@ -153,7 +153,8 @@ impl Pace {
 /// Shared pacing of every connection.
 #[derive(Debug)]
 struct Paces {
-    settings: Settings,
+    default_rate: f64,
+    rates: HashMap<String, f64>,
     by_connection: Mutex<HashMap<String, Pace>>,
 }
 
@@ -168,11 +169,10 @@ impl Paces {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let pace = map.entry(connection.to_owned()).or_insert_with(|| {
             let rate = self
-                .settings
                 .rates
                 .get(connection)
                 .copied()
-                .unwrap_or(self.settings.default_rate);
+                .unwrap_or(self.default_rate);
             Pace::new(rate, now)
         });
         f(pace, now)
@@ -188,11 +188,8 @@ impl Pacer {
     /// `rates` per connection; `default_rate` for the others (`f64::INFINITY`: no cap).
     pub fn new(default_rate: f64, rates: HashMap<String, f64>) -> Pacer {
         Pacer(Arc::new(Paces {
-            settings: Settings {
-                concurrency: 1,
-                default_rate,
-                rates,
-            },
+            default_rate,
+            rates,
             by_connection: Mutex::new(HashMap::new()),
         }))
     }

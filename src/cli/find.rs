@@ -180,15 +180,7 @@ async fn find_bulk(args: FindArgs) -> Result<i32, LookupError> {
         ));
     }
     let from = args.from.clone().unwrap_or_else(|| "-".into());
-    let concurrency = match args.concurrency {
-        Some(0) => {
-            return Err(LookupError::Usage(
-                "--concurrency must be at least 1".to_owned(),
-            ));
-        }
-        Some(n) => n,
-        None => crate::scheduler::Settings::default().concurrency,
-    };
+    let concurrency = super::get::concurrency(args.concurrency)?;
     let flag_rate = args
         .rate
         .as_deref()
@@ -201,21 +193,7 @@ async fn find_bulk(args: FindArgs) -> Result<i32, LookupError> {
         ..ConnectionArgs::default()
     };
     let settings = super::get::http_settings(&config.http, &flags)?;
-    let (done, writer) = match &args.resume {
-        Some(path) => {
-            let (file, done) = crate::bulk::open_resume(path).map_err(|e| {
-                LookupError::Usage(format!(
-                    "cannot open {} for --resume: {e}",
-                    crate::fsio::shown(path)
-                ))
-            })?;
-            (done, crate::bulk::JsonlWriter::new(Box::new(file)))
-        }
-        None => (
-            crate::bulk::Done::default(),
-            crate::bulk::JsonlWriter::new(Box::new(std::io::stdout())),
-        ),
-    };
+    let (done, writer) = super::get::bulk_output(args.resume.as_deref())?;
     let (reader, total) = super::get::open_input(&from, &done)?;
     let Setup {
         targets,
@@ -271,7 +249,8 @@ async fn find_bulk(args: FindArgs) -> Result<i32, LookupError> {
     Ok(summary.exit_code())
 }
 
-/// One find to its end: the report `Done` carries.
+/// One find to its end: the report `Done` carries (the run always ends with `Done`; an empty
+/// report stands in if its task died).
 async fn collect(plan: Plan, lookuper: Lookuper, cancel: CancellationToken) -> FindReport {
     let query = plan.query.clone();
     let mut events = crate::find::start(plan, lookuper, cancel);
@@ -330,18 +309,9 @@ async fn run_cancellable(plan: Plan, lookuper: Lookuper) -> FindReport {
             on_signal.cancel();
         }
     });
-    let query = plan.query.clone();
-    let mut events = crate::find::start(plan, lookuper, cancel);
-    let mut report = None;
-    while let Some(event) = events.recv().await {
-        if let FindEvent::Done(done) = event {
-            report = Some(*done);
-            break;
-        }
-    }
+    let report = collect(plan, lookuper, cancel).await;
     watcher.abort();
-    // The run always ends with `Done`; an empty report stands in if its task died.
-    report.unwrap_or_else(|| FindReport::new(query, Vec::new()))
+    report
 }
 
 fn print(report: &FindReport, format: FindFormat) -> Result<(), LookupError> {

@@ -250,35 +250,13 @@ async fn get_bulk(args: &GetArgs) -> Result<i32, LookupError> {
             )));
         }
     }
-    let concurrency = match args.concurrency {
-        Some(0) => {
-            return Err(LookupError::Usage(
-                "--concurrency must be at least 1".to_owned(),
-            ));
-        }
-        Some(n) => n,
-        None => crate::scheduler::Settings::default().concurrency,
-    };
+    let concurrency = concurrency(args.concurrency)?;
     let flag_rate = args.rate.as_deref().map(parse_rate).transpose()?;
     let config = Config::load()?;
     let settings = http_settings(&config.http, &args.connection)?;
 
     // Open everything that can fail before the first request.
-    let (done, writer) = match &args.resume {
-        Some(path) => {
-            let (file, done) = crate::bulk::open_resume(path).map_err(|e| {
-                LookupError::Usage(format!(
-                    "cannot open {} for --resume: {e}",
-                    crate::fsio::shown(path)
-                ))
-            })?;
-            (done, crate::bulk::JsonlWriter::new(Box::new(file)))
-        }
-        None => (
-            crate::bulk::Done::default(),
-            crate::bulk::JsonlWriter::new(Box::new(std::io::stdout())),
-        ),
-    };
+    let (done, writer) = bulk_output(args.resume.as_deref())?;
     let (reader, total) = open_input(from, &done)?;
 
     let server = if args.demo {
@@ -345,6 +323,39 @@ async fn get_bulk(args: &GetArgs) -> Result<i32, LookupError> {
         server.shutdown().await;
     }
     Ok(summary.exit_code())
+}
+
+/// `--concurrency` of a `--from` run: at least 1, default the scheduler's.
+pub(super) fn concurrency(flag: Option<usize>) -> Result<usize, LookupError> {
+    match flag {
+        Some(0) => Err(LookupError::Usage(
+            "--concurrency must be at least 1".to_owned(),
+        )),
+        Some(n) => Ok(n),
+        None => Ok(crate::scheduler::Settings::default().concurrency),
+    }
+}
+
+/// Where a `--from` run writes: appended to `--resume OUT` (with what OUT already answered),
+/// else stdout.
+pub(super) fn bulk_output(
+    resume: Option<&std::path::Path>,
+) -> Result<(crate::bulk::Done, crate::bulk::JsonlWriter), LookupError> {
+    match resume {
+        Some(path) => {
+            let (file, done) = crate::bulk::open_resume(path).map_err(|e| {
+                LookupError::Usage(format!(
+                    "cannot open {} for --resume: {e}",
+                    crate::fsio::shown(path)
+                ))
+            })?;
+            Ok((done, crate::bulk::JsonlWriter::new(Box::new(file))))
+        }
+        None => Ok((
+            crate::bulk::Done::default(),
+            crate::bulk::JsonlWriter::new(Box::new(std::io::stdout())),
+        )),
+    }
 }
 
 /// `--rate`: requests per second, more than 0; `0`, `inf` or `unlimited` mean no cap.

@@ -17,10 +17,6 @@ pub struct VendorsArgs {
     pub json: bool,
 }
 
-pub async fn run() -> i32 {
-    run_with(VendorsArgs::default()).await
-}
-
 pub async fn run_with(args: VendorsArgs) -> i32 {
     let listed = if args.json { json_list() } else { table() };
     match listed {
