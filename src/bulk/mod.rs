@@ -153,6 +153,9 @@ where
     let skipped = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let tasks = Tasks {
         lines,
+        ahead: std::collections::VecDeque::with_capacity(READ_BATCH),
+        // A known total means a regular file was counted (see `Options::total`).
+        batch: if total.is_some() { READ_BATCH } else { 1 },
         connection,
         done,
         prepare,
@@ -263,9 +266,19 @@ pub fn count_pending<R: BufRead>(lines: LineReader<R>, done: &Done) -> std::io::
     Ok(n)
 }
 
-/// The lines as scheduler tasks, read lazily (the scheduler's look-ahead bounds memory).
+/// How many lines one blocking read takes ahead from a regular file (a pipe or a terminal is
+/// read a line at a time, so a slow producer's lines start as they arrive). Handing a worker to `block_in_place` for
+/// every line made tokio grow its thread pool to ~20 threads on a long run, each with its own
+/// allocator arena and stack, so RSS crept with the input (measured: +4 MB by 100,000 lines)
+/// while the heap in use stayed flat.
+const READ_BATCH: usize = 64;
+
+/// The lines as scheduler tasks, read lazily in small batches (the scheduler's look-ahead and
+/// [`READ_BATCH`] bound memory).
 struct Tasks<R, P> {
     lines: LineReader<R>,
+    ahead: std::collections::VecDeque<std::io::Result<InputLine>>,
+    batch: usize,
     connection: String,
     done: Done,
     prepare: P,
@@ -282,7 +295,11 @@ where
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            let line = match blocking(|| self.lines.next())? {
+            if self.ahead.is_empty() {
+                let (lines, ahead, batch) = (&mut self.lines, &mut self.ahead, self.batch);
+                blocking(|| ahead.extend(lines.by_ref().take(batch)));
+            }
+            let line = match self.ahead.pop_front()? {
                 Ok(line) => line,
                 Err(e) => {
                     *self
