@@ -196,7 +196,7 @@ impl Lookuper {
         if let Credential::ClientCredentials { secret, .. } = &credential {
             secrets.push(secret.expose());
         }
-        if let Some(error) = status_error(vendor, &conn.name, &received, &secrets) {
+        if let Some(error) = status_error(vendor, &conn.name, &conn.base_url, &received, &secrets) {
             return Err(error);
         }
         let (profile, warnings) = parse_and_normalize(vendor, &received, &secrets)?;

@@ -50,9 +50,8 @@ async fn exchange(request: ExchangeRequest<'_>) -> Result<(ApiKey, Duration), Lo
         events,
         cancel,
     } = request;
-    let url = auth_url
-        .join(TOKEN_PATH)
-        .map_err(|e| LookupError::Usage(format!("Coho auth URL: {e}")))?;
+    let url = crate::vendors::common::join_path(auth_url, TOKEN_PATH, None)
+        .map_err(|e| LookupError::Usage(format!("Coho auth URL: {e:?}")))?;
     let body = serde_json::to_vec(&serde_json::json!({
         "clientId": client_id,
         "secret": secret.expose(),
