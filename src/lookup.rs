@@ -91,6 +91,11 @@ impl Lookuper {
         self.inner.tokens.exchange_count()
     }
 
+    /// How many expired tokens this lookuper renewed with a refresh token (no secret sent).
+    pub fn token_refreshes(&self) -> u64 {
+        self.inner.tokens.refresh_count()
+    }
+
     /// Run one lookup. Invalid input fails before anything is sent; a key never goes over
     /// plain http to another machine; client credentials are exchanged through the vendor's
     /// token exchange (and refreshed once after a 401).
