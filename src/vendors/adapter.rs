@@ -7,7 +7,7 @@ use url::Url;
 
 use super::VendorKind;
 use super::auth::TokenExchange;
-use super::common::Missing;
+use super::common::{Missing, NameDirectory};
 use super::demo_kit::DemoVendor;
 use crate::error::LookupError;
 use crate::profile::{Normalized, Section};
@@ -264,6 +264,13 @@ pub trait VendorAdapter: Sync {
     fn find_kind(&self, class: FindClass) -> Result<LookupKind, &'static str> {
         let _ = class;
         Err("this vendor does not say which of its lookups finds a person")
+    }
+
+    /// Where the vendor names what its profiles refer to by id only (ChakraHQ's team and
+    /// role UUIDs), fetched once per connection per session by the lookup; `None`: the
+    /// profile names everything itself.
+    fn name_directory(&self) -> Option<&'static dyn NameDirectory> {
+        None
     }
 
     /// The demo vendor: keys, people and the responder of the built-in demo server.

@@ -11,6 +11,7 @@ use crate::error::LookupError;
 
 mod builder;
 mod items;
+mod names;
 mod not_found;
 #[cfg(test)]
 mod tests;
@@ -20,6 +21,7 @@ pub use items::{
     Item, MemberCheck, check_max_chars, index_key, into_text, member_key, named_members,
     segment_from, text_of,
 };
+pub use names::{NameDirectory, Names, collect_names};
 pub use not_found::{Missing, missing_by_default, names_a_route};
 
 /// Longest ID we send. No vendor documents a longer one (Foldspace caps identifyId at 255),
