@@ -23,7 +23,7 @@ use userscope::error::LookupError;
 use userscope::lookup::{LookupOutcome, Lookuper};
 use userscope::secrets::EnvKeys;
 use userscope::vendors::{Connection, Lookup, LookupKind, VendorKind};
-use wiremock::matchers::{body_json, header, method, path, query_param};
+use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 mod support;

@@ -322,12 +322,10 @@ fn shown_url(raw: &str) -> String {
     crate::sanitize::sanitize(&text).into_owned()
 }
 
-/// A base URL: scheme, host, port and, optionally, a path prefix under which the vendor's
-/// documented path is appended (a self-hosted Vemetric serves its API under `/api` on the
-/// app's own host). The prefix is checked as typed, before the URL parser could quietly
-/// resolve it: no `.` or `..` segments (also spelled `%2e`), no backslashes, no empty
-/// segments; and no query, fragment or userinfo anywhere. A trailing `/` is dropped, so
-/// `https://h/api/` and `https://h/api` are the same prefix; without a prefix the path is `/`.
+/// A base URL: scheme, host, port and, optionally, a path prefix to which the vendor's path
+/// is appended (a self-hosted Vemetric serves its API under `/api`). The prefix is checked as
+/// typed, before the parser could resolve it away: no `.`/`..` segments (nor `%2e`), no `\\`,
+/// no `//`; no query, fragment or userinfo. A trailing `/` is dropped; no prefix is path `/`.
 pub fn parse_base_url(raw: &str, source: &str) -> Result<Url, LookupError> {
     let bad = |why: &str| {
         LookupError::Usage(format!(
@@ -335,8 +333,7 @@ pub fn parse_base_url(raw: &str, source: &str) -> Result<Url, LookupError> {
             shown_url(raw)
         ))
     };
-    let text = raw.trim();
-    let mut url = Url::parse(text).map_err(|e| bad(&e.to_string()))?;
+    let mut url = Url::parse(raw.trim()).map_err(|e| bad(&e.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(bad("scheme must be http or https"));
     }
@@ -346,15 +343,12 @@ pub fn parse_base_url(raw: &str, source: &str) -> Result<Url, LookupError> {
     if !url.username().is_empty() || url.password().is_some() {
         return Err(bad("credentials in URLs are not allowed"));
     }
-    if url.query().is_some() {
+    if url.query().is_some() || url.fragment().is_some() {
         return Err(bad(
-            "a query (`?…`) is not allowed: the vendor's query is added for you",
+            "a query (`?…`) or fragment (`#…`) is not allowed: the vendor's query is added for you",
         ));
     }
-    if url.fragment().is_some() {
-        return Err(bad("a fragment (`#…`) is not allowed"));
-    }
-    if let Some(why) = prefix_problem(typed_path(text)) {
+    if let Some(why) = prefix_problem(raw.trim()) {
         return Err(bad(why));
     }
     let prefix = url.path().trim_end_matches('/').to_owned();
@@ -362,28 +356,16 @@ pub fn parse_base_url(raw: &str, source: &str) -> Result<Url, LookupError> {
     Ok(url)
 }
 
-/// The path of a URL exactly as typed (after the authority, before `?` or `#`), so that dot
-/// segments are seen before the parser resolves them away.
-fn typed_path(text: &str) -> &str {
-    let after_scheme = text.split_once("://").map_or(text, |(_, rest)| rest);
-    let end = after_scheme.find(['?', '#']).unwrap_or(after_scheme.len());
-    let before_query = after_scheme.get(..end).unwrap_or_default();
-    match before_query.find(['/', '\\']) {
-        Some(start) => before_query.get(start..).unwrap_or_default(),
-        None => "",
-    }
-}
-
-/// Why a typed path prefix cannot be used, if it cannot.
-fn prefix_problem(path: &str) -> Option<&'static str> {
-    if path.contains('\\') {
+/// Why the path of a base URL, as typed (after the authority, before `?`/`#`), cannot be a prefix.
+fn prefix_problem(text: &str) -> Option<&'static str> {
+    let rest = text.split_once("://").map_or(text, |(_, rest)| rest);
+    let rest = rest.split(['?', '#']).next().unwrap_or_default();
+    let path = rest.find(['/', '\\']).and_then(|at| rest.get(at..));
+    let inner = path.unwrap_or_default().trim_matches('/');
+    if inner.contains('\\') {
         return Some("a backslash in the path is not allowed");
     }
-    let inner = path.trim_start_matches('/').trim_end_matches('/');
-    if inner.is_empty() {
-        return None;
-    }
-    for segment in inner.split('/') {
+    for segment in inner.split('/').filter(|_| !inner.is_empty()) {
         let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
         if decoded == "." || decoded == ".." {
             return Some("`.` and `..` path segments are not allowed");
@@ -580,27 +562,8 @@ mod tests {
         );
         assert!(Config::parse("[connections.x]\nregion = \"eu\"\n").is_err());
         assert!(Config::parse("[connections.x]\nvendor = \"nope\"\n").is_err());
-        assert_eq!(
-            parse_base_url("https://h/api/", "t").unwrap().as_str(),
-            "https://h/api"
-        );
-        assert_eq!(
-            parse_base_url("https://h:8443", "t").unwrap().as_str(),
-            "https://h:8443/"
-        );
-        for raw in [
-            "https://h/api/../admin",
-            "https://h/./api",
-            "https://h/%2e%2E/api",
-            "https://h/api?x=1",
-            "https://h/api?",
-            "https://h/api#frag",
-            "https://h/a//b",
-            "https://h/a\\b",
-        ] {
-            let err = parse_base_url(raw, "t").unwrap_err();
-            assert_eq!(err.exit_code(), 2, "{raw}");
-        }
+        let prefixed = parse_base_url("https://h/api/", "t").unwrap(); // more: tests/fidelity.rs
+        assert_eq!(prefixed.as_str(), "https://h/api");
         assert!(parse_base_url("ftp://h", "t").is_err());
         for raw in [
             "http://alice:S3cret@127.0.0.1:8080",
