@@ -2,7 +2,9 @@
 //! exchange where it has one, and bounded 429 retries), normalize the answer. Shared by `get`
 //! and the TUI.
 
+use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use tokio::sync::mpsc::UnboundedSender;
@@ -12,9 +14,10 @@ use crate::config::HttpSettings;
 use crate::error::LookupError;
 pub use crate::http::LookupEvent;
 use crate::http::{Auth, HttpClient, Outgoing, Received, check_key_transport, status_error};
-use crate::profile::Profile;
+use crate::profile::{Normalized, Profile};
 use crate::secrets::{ApiKey, Credential, KeySource, api_key_var};
 use crate::vendors::auth::TokenCache;
+use crate::vendors::common::{NameDirectory, Names, collect_names};
 use crate::vendors::{Connection, Lookup, VendorKind};
 
 /// What was sent and what came back, for the Request pane and `--format json`.
@@ -69,6 +72,7 @@ pub struct Lookuper {
 struct Inner {
     http: HttpClient,
     tokens: TokenCache,
+    names: NameCache,
 }
 
 impl Lookuper {
@@ -78,6 +82,7 @@ impl Lookuper {
             inner: Arc::new(Inner {
                 http: HttpClient::new(&settings)?,
                 tokens: TokenCache::new(),
+                names: NameCache::default(),
             }),
         })
     }
@@ -89,6 +94,11 @@ impl Lookuper {
     /// How many token exchanges (client id + secret for a token) this lookuper made.
     pub fn token_exchanges(&self) -> u64 {
         self.inner.tokens.exchange_count()
+    }
+
+    /// How many expired tokens this lookuper renewed with a refresh token (no secret sent).
+    pub fn token_refreshes(&self) -> u64 {
+        self.inner.tokens.refresh_count()
     }
 
     /// Run one lookup. Invalid input fails before anything is sent; a key never goes over
@@ -196,10 +206,19 @@ impl Lookuper {
         if let Credential::ClientCredentials { secret, .. } = &credential {
             secrets.push(secret.expose());
         }
-        if let Some(error) = status_error(vendor, &conn.name, &received, &secrets) {
+        if let Some(error) = status_error(vendor, &conn.name, &conn.base_url, &received, &secrets) {
             return Err(error);
         }
-        let (profile, warnings) = parse_and_normalize(vendor, &received, &secrets)?;
+        let mut normalized = parse_and_normalize(vendor, &received, &secrets)?;
+        if let Some(directory) = adapter.name_directory()
+            && directory.wanted(&normalized)
+        {
+            let names = self
+                .names(directory, conn, &key, &secrets, events, &cancel)
+                .await?;
+            directory.apply(names.as_deref().map_err(String::as_str), &mut normalized);
+        }
+        let Normalized { profile, warnings } = normalized;
         Ok(LookupOutcome {
             vendor,
             connection: conn.name.clone(),
@@ -220,12 +239,135 @@ impl Lookuper {
     }
 }
 
+/// How long a directory that could not be read is left alone before the next lookup tries
+/// again: long enough that a bulk run does not double its requests against a failing
+/// endpoint, short enough that a blip does not hide names for the rest of a TUI session.
+const NAMES_RETRY_AFTER: Duration = Duration::from_secs(60);
+
+/// Names from the vendors' name directories, per connection (and base URL), kept for the
+/// session: fetched once, whatever the number of lookups.
+#[derive(Default)]
+struct NameCache {
+    entries: tokio::sync::Mutex<HashMap<String, NamesEntry>>,
+}
+
+enum NamesEntry {
+    Ready(Arc<Names>),
+    /// Why the directory could not be read, and when that was found out.
+    Failed {
+        why: String,
+        at: Instant,
+    },
+}
+
+impl Lookuper {
+    /// The names of `directory` for this connection: from the cache, else fetched with the
+    /// lookup's key. `Ok(Err(why))` when the directory cannot be read (the lookup goes on
+    /// with ids and a warning); only cancelling is an error.
+    async fn names(
+        &self,
+        directory: &dyn NameDirectory,
+        conn: &Connection,
+        key: &ApiKey,
+        secrets: &[&str],
+        events: Option<&UnboundedSender<LookupEvent>>,
+        cancel: &CancellationToken,
+    ) -> Result<Result<Arc<Names>, String>, LookupError> {
+        let cache_key = format!("{}\n{}", conn.name, conn.base_url);
+        let mut entries = tokio::select! {
+            biased;
+            _ = cancel.cancelled() => return Err(LookupError::Cancelled),
+            guard = self.inner.names.entries.lock() => guard,
+        };
+        match entries.get(&cache_key) {
+            Some(NamesEntry::Ready(names)) => return Ok(Ok(names.clone())),
+            Some(NamesEntry::Failed { why, at }) if at.elapsed() < NAMES_RETRY_AFTER => {
+                return Ok(Err(why.clone()));
+            }
+            _ => {}
+        }
+        let fetched = self
+            .fetch_names(directory, conn, key, secrets, events, cancel)
+            .await?;
+        let entry = match &fetched {
+            Ok(names) => NamesEntry::Ready(names.clone()),
+            Err(why) => NamesEntry::Failed {
+                why: why.clone(),
+                at: Instant::now(),
+            },
+        };
+        entries.insert(cache_key, entry);
+        Ok(fetched)
+    }
+
+    async fn fetch_names(
+        &self,
+        directory: &dyn NameDirectory,
+        conn: &Connection,
+        key: &ApiKey,
+        secrets: &[&str],
+        events: Option<&UnboundedSender<LookupEvent>>,
+        cancel: &CancellationToken,
+    ) -> Result<Result<Arc<Names>, String>, LookupError> {
+        let vendor = conn.vendor;
+        let spec = match directory.request(conn) {
+            Ok(spec) => spec,
+            Err(e) => return Ok(Err(e.to_string())),
+        };
+        let Ok(method) = reqwest::Method::from_bytes(spec.method.as_bytes()) else {
+            return Ok(Err(format!("invalid HTTP method {}", spec.method)));
+        };
+        let out = Outgoing {
+            method,
+            url: &spec.url,
+            headers: &spec.headers,
+            auth: Some(Auth {
+                placement: spec.auth,
+                key: key.expose(),
+            }),
+            json_body: None,
+            secrets,
+        };
+        let received = match self.inner.http.execute(&out, vendor, events, cancel).await {
+            Ok(received) => received,
+            Err(LookupError::Cancelled) => return Err(LookupError::Cancelled),
+            Err(e) => return Ok(Err(e.to_string())),
+        };
+        tracing::info!(
+            vendor = vendor.as_str(),
+            status = received.status,
+            "name directory"
+        );
+        let status = received.status;
+        if !(200..300).contains(&status) {
+            let message = if received.is_html() {
+                None
+            } else {
+                vendor
+                    .adapter()
+                    .error_message(status, &received.body)
+                    .map(|m| crate::http::redact(&m, secrets))
+            };
+            return Ok(Err(match message {
+                Some(m) => format!("HTTP {status}: {m}"),
+                None => format!("HTTP {status}"),
+            }));
+        }
+        Ok(
+            match serde_json::from_slice::<serde_json::Value>(&received.body) {
+                Ok(body) => Ok(Arc::new(collect_names(&body))),
+                Err(_) => Err(format!("HTTP {status} with a body that is not JSON")),
+            },
+        )
+    }
+}
+
 /// A 2xx body to a profile: must be JSON (not an HTML page), of the documented top-level shape.
 fn parse_and_normalize(
     vendor: VendorKind,
     received: &Received,
     secrets: &[&str],
-) -> Result<(Profile, Vec<String>), LookupError> {
+) -> Result<Normalized, LookupError> {
     let invalid = |cause: String, excerpt: Option<String>| LookupError::InvalidBody {
         vendor: vendor.display_name(),
         status: received.status,
@@ -268,5 +410,5 @@ fn parse_and_normalize(
         .adapter()
         .normalize(value)
         .map_err(|shape| invalid(format!("JSON of the wrong shape: {shape}"), None))?;
-    Ok((normalized.profile, normalized.warnings))
+    Ok(normalized)
 }

@@ -1124,9 +1124,21 @@ fn decode(s: &str) -> String {
 
 #[tokio::test]
 async fn hostile_ids_are_encoded_into_the_documented_endpoint() {
-    let server = FaultServer::start_for(RAW_SERVER_LIFETIME, |_, _| {
+    // Each vendor's documented not-found body, so every lookup ends as "no such user".
+    let server = FaultServer::start_for(RAW_SERVER_LIFETIME, |seen, _| {
+        let body = if seen.target.starts_with("/v1/users/single") {
+            r#"{"error":{"code":"USER_NOT_FOUND","message":"User not found"}}"#
+        } else if seen.target.starts_with("/v1/ext/user/") {
+            r#"{"_data":null,"_meta":{},"_errors":["User not found"]}"#
+        } else {
+            r#"{"error":"Not Found","message":"User not found"}"#
+        };
         vec![Step::Write(
-            b"HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}".to_vec(),
+            format!(
+                "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            )
+            .into_bytes(),
         )]
     });
     let l = lookuper();

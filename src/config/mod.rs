@@ -322,15 +322,18 @@ fn shown_url(raw: &str) -> String {
     crate::sanitize::sanitize(&text).into_owned()
 }
 
-/// A base URL override keeps only scheme, host and port; the vendor's path is appended later.
+/// A base URL: scheme, host, port and, optionally, a path prefix to which the vendor's path
+/// is appended (a self-hosted Vemetric serves its API under `/api`). The prefix is checked as
+/// typed, before the parser could resolve it away: no `.`/`..` segments (nor `%2e`), no `\\`,
+/// no `//`; no query, fragment or userinfo. A trailing `/` is dropped; no prefix is path `/`.
 pub fn parse_base_url(raw: &str, source: &str) -> Result<Url, LookupError> {
     let bad = |why: &str| {
         LookupError::Usage(format!(
-            "{source}: `{}` is not a usable base URL ({why}); expected e.g. https://host:port",
+            "{source}: `{}` is not a usable base URL ({why}); expected e.g. https://host:port or https://host/prefix",
             shown_url(raw)
         ))
     };
-    let url = Url::parse(raw.trim()).map_err(|e| bad(&e.to_string()))?;
+    let mut url = Url::parse(raw.trim()).map_err(|e| bad(&e.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(bad("scheme must be http or https"));
     }
@@ -340,12 +343,38 @@ pub fn parse_base_url(raw: &str, source: &str) -> Result<Url, LookupError> {
     if !url.username().is_empty() || url.password().is_some() {
         return Err(bad("credentials in URLs are not allowed"));
     }
-    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+    if url.query().is_some() || url.fragment().is_some() {
         return Err(bad(
-            "give only scheme, host and port: the vendor's path is added for you",
+            "a query (`?…`) or fragment (`#…`) is not allowed: the vendor's query is added for you",
         ));
     }
+    if let Some(why) = prefix_problem(raw.trim()) {
+        return Err(bad(why));
+    }
+    let prefix = url.path().trim_end_matches('/').to_owned();
+    url.set_path(if prefix.is_empty() { "/" } else { &prefix });
     Ok(url)
+}
+
+/// Why the path of a base URL, as typed (after the authority, before `?`/`#`), cannot be a prefix.
+fn prefix_problem(text: &str) -> Option<&'static str> {
+    let rest = text.split_once("://").map_or(text, |(_, rest)| rest);
+    let rest = rest.split(['?', '#']).next().unwrap_or_default();
+    let path = rest.find(['/', '\\']).and_then(|at| rest.get(at..));
+    let inner = path.unwrap_or_default().trim_matches('/');
+    if inner.contains('\\') {
+        return Some("a backslash in the path is not allowed");
+    }
+    for segment in inner.split('/').filter(|_| !inner.is_empty()) {
+        let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
+        if decoded == "." || decoded == ".." {
+            return Some("`.` and `..` path segments are not allowed");
+        }
+        if segment.is_empty() {
+            return Some("an empty path segment (`//`) is not allowed");
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -533,7 +562,8 @@ mod tests {
         );
         assert!(Config::parse("[connections.x]\nregion = \"eu\"\n").is_err());
         assert!(Config::parse("[connections.x]\nvendor = \"nope\"\n").is_err());
-        assert!(parse_base_url("https://h/path", "t").is_err());
+        let prefixed = parse_base_url("https://h/api/", "t").unwrap(); // more: tests/fidelity.rs
+        assert_eq!(prefixed.as_str(), "https://h/api");
         assert!(parse_base_url("ftp://h", "t").is_err());
         for raw in [
             "http://alice:S3cret@127.0.0.1:8080",

@@ -3,12 +3,14 @@
 use std::time::{Duration, SystemTime};
 
 use reqwest::header::HeaderMap;
+use url::Url;
 
 use super::headers::redact;
 use super::{EXCERPT_CHARS, Received};
 use crate::error::LookupError;
 use crate::sanitize::sanitize;
 use crate::vendors::VendorKind;
+use crate::vendors::common::{Missing, shown_base};
 
 /// How long a 429 asks us to wait: `Retry-After` (seconds or an HTTP date), else Vemetric's
 /// `X-RateLimit-Reset` (epoch seconds when > 10^9, else seconds from now).
@@ -91,10 +93,14 @@ pub(super) fn truncate_chars(text: &str, max: usize) -> String {
     out
 }
 
-/// The error for a non-2xx status of a data request (design §4), or `None` for 2xx.
+/// The error for a non-2xx status of a data request (design §4), or `None` for 2xx. The one
+/// place that decides what a status means, so `get`, the TUI, `find` and bulk agree: a 404 is
+/// "no such user" only when the adapter recognises the body as its vendor's not-found
+/// answer; otherwise nothing answers at `base_url` for that path (exit 6).
 pub fn status_error(
     vendor: VendorKind,
     connection: &str,
+    base_url: &Url,
     received: &Received,
     secrets: &[&str],
 ) -> Option<LookupError> {
@@ -112,7 +118,13 @@ pub fn status_error(
             .map(|m| redact(&m, secrets))
     };
     let name = vendor.display_name();
+    let adapter = vendor.adapter();
     Some(match status {
+        404 if adapter.not_found_meaning(received.content_type(), &received.body)
+            == Missing::Endpoint =>
+        {
+            no_such_endpoint(name, base_url, received, html, secrets)
+        }
         404 => LookupError::NotFound {
             vendor: name,
             message,
@@ -150,4 +162,28 @@ pub fn status_error(
             }
         }
     })
+}
+
+/// A 404 that is not the vendor's "no such user": the base URL (or its prefix) is wrong.
+/// The body is quoted (unless it is a page) so the operator sees what answered instead.
+fn no_such_endpoint(
+    vendor: &'static str,
+    base_url: &Url,
+    received: &Received,
+    html: bool,
+    secrets: &[&str],
+) -> LookupError {
+    LookupError::Server {
+        vendor,
+        status: received.status,
+        message: Some(format!(
+            "no such endpoint at {}: check the base URL",
+            shown_base(base_url)
+        )),
+        excerpt: if html {
+            None
+        } else {
+            excerpt(&received.body, secrets)
+        },
+    }
 }

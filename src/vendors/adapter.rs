@@ -7,6 +7,7 @@ use url::Url;
 
 use super::VendorKind;
 use super::auth::TokenExchange;
+use super::common::{Missing, NameDirectory};
 use super::demo_kit::DemoVendor;
 use crate::error::LookupError;
 use crate::profile::{Normalized, Section};
@@ -103,7 +104,8 @@ pub struct Connection {
     /// Keyring account and env-var stem; defaults to the vendor name.
     pub name: String,
     pub vendor: VendorKind,
-    /// Scheme, host and port only; the adapter appends the vendor's documented path.
+    /// Scheme, host, port and an optional path prefix (path `/` when none, else without a
+    /// trailing `/`); the adapter appends the vendor's documented path to it.
     pub base_url: Url,
     /// Where client id + secret are exchanged for an access token (vendors with a token
     /// exchange only).
@@ -264,6 +266,13 @@ pub trait VendorAdapter: Sync {
         Err("this vendor does not say which of its lookups finds a person")
     }
 
+    /// Where the vendor names what its profiles refer to by id only (ChakraHQ's team and
+    /// role UUIDs), fetched once per connection per session by the lookup; `None`: the
+    /// profile names everything itself.
+    fn name_directory(&self) -> Option<&'static dyn NameDirectory> {
+        None
+    }
+
     /// The demo vendor: keys, people and the responder of the built-in demo server.
     fn demo(&self) -> &'static dyn DemoVendor;
 
@@ -279,4 +288,13 @@ pub trait VendorAdapter: Sync {
 
     /// The vendor's own human message from a documented error body, if any.
     fn error_message(&self, status: u16, body: &[u8]) -> Option<String>;
+
+    /// What a 404 with this body means. A vendor with a documented not-found body overrides
+    /// this to accept that shape only. The default fits a JSON API that documents nothing
+    /// more (config-defined vendors): JSON, or an empty body, is the vendor's "no such user"
+    /// unless its message names a missing route; HTML or plain text comes from something
+    /// else at that address (a web server, a proxy), so the endpoint is missing.
+    fn not_found_meaning(&self, content_type: Option<&str>, body: &[u8]) -> Missing {
+        super::common::missing_by_default(content_type, body)
+    }
 }

@@ -37,6 +37,15 @@ fn user(req: &DemoRequest<'_>, rest: &str) -> DemoResponse {
     }
 }
 
+/// `GET /v1/ext/config`: the account's teams and roles, which name the UUIDs in profiles.
+/// (The real body's shape is not published; this one wraps named objects like every answer.)
+fn config(req: &DemoRequest<'_>) -> DemoResponse {
+    if scheme_token(req, "Bearer") != Some(CHAKRA_DEMO_KEY) {
+        return error(401, "UNAUTHORIZED", "Invalid or missing API key");
+    }
+    DemoResponse::fixture(crate::demo_fixture!("chakra", "config/ext-config"))
+}
+
 const USERS: &[DemoUser] = &[
     DemoUser {
         lookup: LookupKind::Id,
@@ -84,6 +93,9 @@ impl DemoVendor for ChakraDemo {
     }
 
     fn respond(&self, req: &DemoRequest<'_>) -> Option<DemoResponse> {
+        if req.path == super::CONFIG_PATH {
+            return Some(only_get(req, || config(req)));
+        }
         let rest = req.path.strip_prefix("/v1/ext/user/")?;
         Some(only_get(req, || user(req, rest)))
     }
@@ -115,5 +127,22 @@ mod tests {
         );
         assert_eq!(resp.status, 401);
         assert_eq!(body_json(&resp)["_errors"][0]["code"], "UNAUTHORIZED");
+    }
+
+    #[test]
+    fn config_names_every_demo_team_and_role() {
+        let auth = format!("Bearer {CHAKRA_DEMO_KEY}");
+        let h = [("authorization", auth.as_str())];
+        let resp = get("/v1/ext/config", &h);
+        assert_eq!(resp.status, 200);
+        let names = crate::vendors::common::collect_names(&body_json(&resp));
+        for user in USERS {
+            let body: serde_json::Value = serde_json::from_str(user.body).unwrap();
+            for key in ["team", "role"] {
+                let id = body["_data"][key].as_str().unwrap();
+                assert!(names.contains_key(id), "{} {key} {id}", user.label);
+            }
+        }
+        assert_eq!(get("/v1/ext/config", &[]).status, 401);
     }
 }

@@ -9,9 +9,11 @@ use crate::error::LookupError;
 use crate::profile::{Normalized, Section};
 
 mod adapter;
+mod config;
 mod demo;
 
 pub use adapter::Chakra;
+pub use config::{CONFIG_PATH, ChakraConfig};
 pub use demo::ChakraDemo;
 
 pub const CHAKRA_DEMO_KEY: &str = "chk_demo_f219e9cb0eb53f16947ccf25ec84d8dbc7425477";
@@ -38,6 +40,9 @@ impl VendorAdapter for Chakra {
     fn find_kind(&self, class: FindClass) -> Result<LookupKind, &'static str> {
         let _ = class;
         Err("ChakraHQ looks people up by its own user ID only")
+    }
+    fn name_directory(&self) -> Option<&'static dyn super::common::NameDirectory> {
+        Some(&ChakraConfig)
     }
     fn demo(&self) -> &'static dyn DemoVendor {
         &ChakraDemo

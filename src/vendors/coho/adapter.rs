@@ -218,14 +218,17 @@ mod tests {
     }
 
     #[test]
-    fn base_override_replaces_scheme_host_port_only() {
+    fn base_override_path_is_a_prefix() {
         let spec = Coho
             .build_request(
                 &conn("http://127.0.0.1:9000/some/prefix"),
                 &Lookup::new(LookupKind::Id, "7"),
             )
             .unwrap();
-        assert_eq!(spec.url.as_str(), "http://127.0.0.1:9000/api/data/user/7");
+        assert_eq!(
+            spec.url.as_str(),
+            "http://127.0.0.1:9000/some/prefix/api/data/user/7"
+        );
     }
 
     #[test]

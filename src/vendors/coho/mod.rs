@@ -17,7 +17,7 @@ mod token;
 
 pub use adapter::Coho;
 pub use demo::{CohoDemo, TOKEN_LIFETIME_SECS};
-pub use token::{CohoTokens, TOKEN_PATH};
+pub use token::{CohoTokens, REFRESH_PATH, TOKEN_PATH};
 
 pub const EU_BASE: &str = "https://app.coho.ai";
 pub const US_BASE: &str = "https://app.us.coho.ai";

@@ -11,6 +11,8 @@ use crate::error::LookupError;
 
 mod builder;
 mod items;
+mod names;
+mod not_found;
 #[cfg(test)]
 mod tests;
 
@@ -19,6 +21,8 @@ pub use items::{
     Item, MemberCheck, check_max_chars, index_key, into_text, member_key, named_members,
     segment_from, text_of,
 };
+pub use names::{NameDirectory, Names, collect_names};
+pub use not_found::{Missing, missing_by_default, names_a_route};
 
 /// Longest ID we send. No vendor documents a longer one (Foldspace caps identifyId at 255),
 /// and URLs much past a few KiB are refused by proxies with confusing errors.
@@ -103,27 +107,55 @@ pub fn encode_query_value(value: &str) -> String {
     utf8_percent_encode(value, OUTSIDE_UNRESERVED).to_string()
 }
 
-/// `base` (scheme, host, port of the connection) + an already-encoded path and query.
-/// The parsed URL is checked to keep exactly that path and query, so no input can ever
-/// reach another endpoint even if a parser rule were overlooked.
+/// The connection's base URL (scheme, host, port and any path prefix) + the vendor's
+/// already-encoded documented path and query. The parsed URL is checked to keep exactly that
+/// path and query, so no input can ever reach another endpoint even if a parser rule were
+/// overlooked.
 pub fn vendor_url(conn: &Connection, path: &str, query: Option<&str>) -> Result<Url, LookupError> {
-    let origin = &conn.base_url[..Position::BeforePath];
-    let text = match query {
-        Some(q) => format!("{origin}{path}?{q}"),
-        None => format!("{origin}{path}"),
-    };
-    let url = Url::parse(&text).map_err(|e| {
-        LookupError::Usage(format!(
-            "cannot build the {} URL from base {origin}: {e}; check the base URL",
+    join_path(&conn.base_url, path, query).map_err(|e| match e {
+        JoinError::Unparsable { base, cause } => LookupError::Usage(format!(
+            "cannot build the {} URL from base {base}: {cause}; check the base URL",
             conn.vendor.display_name()
-        ))
-    })?;
-    if url.path() != path || url.query() != query || url.fragment().is_some() {
-        return Err(LookupError::Usage(
+        )),
+        JoinError::Moved => LookupError::Usage(
             "this ID cannot be sent safely (it would change which endpoint is called); check the ID".to_owned(),
-        ));
+        ),
+    })
+}
+
+/// Why [`join_path`] failed.
+#[derive(Debug, PartialEq, Eq)]
+pub enum JoinError {
+    /// The joined text is no URL (the base and its cause, for the message).
+    Unparsable { base: String, cause: String },
+    /// The parsed URL's path or query is not the one asked for.
+    Moved,
+}
+
+/// `base`'s origin and path prefix (no trailing `/`) followed by `path` (which starts with
+/// `/`) and `query`: `https://h/api` + `/v1/users/single` is `https://h/api/v1/users/single`.
+/// Also used for auth services (Coho's token exchange), whose base may carry a prefix too.
+pub fn join_path(base: &Url, path: &str, query: Option<&str>) -> Result<Url, JoinError> {
+    let origin = &base[..Position::BeforePath];
+    let prefix = base.path().trim_end_matches('/');
+    let full_path = format!("{prefix}{path}");
+    let text = match query {
+        Some(q) => format!("{origin}{full_path}?{q}"),
+        None => format!("{origin}{full_path}"),
+    };
+    let url = Url::parse(&text).map_err(|e| JoinError::Unparsable {
+        base: base.as_str().trim_end_matches('/').to_owned(),
+        cause: e.to_string(),
+    })?;
+    if url.path() != full_path || url.query() != query || url.fragment().is_some() {
+        return Err(JoinError::Moved);
     }
     Ok(url)
+}
+
+/// A base URL as shown in messages: without the trailing `/` of a bare origin.
+pub fn shown_base(base: &Url) -> String {
+    base.as_str().trim_end_matches('/').to_owned()
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -42,14 +42,24 @@ fn dot_segments_are_refused() {
 }
 
 #[test]
-fn url_keeps_origin_and_drops_base_path() {
+fn url_appends_the_path_to_the_base_prefix() {
     let url = vendor_url(
-        &conn("http://127.0.0.1:8080/ignored/"),
+        &conn("http://127.0.0.1:8080/prefix/"),
         "/api/data/user/a%2Fb",
         None,
     )
     .unwrap();
-    assert_eq!(url.as_str(), "http://127.0.0.1:8080/api/data/user/a%2Fb");
+    assert_eq!(
+        url.as_str(),
+        "http://127.0.0.1:8080/prefix/api/data/user/a%2Fb"
+    );
+    let url = vendor_url(
+        &conn("http://127.0.0.1:8080"),
+        "/v1/users/single",
+        Some("id=1"),
+    )
+    .unwrap();
+    assert_eq!(url.as_str(), "http://127.0.0.1:8080/v1/users/single?id=1");
 }
 
 #[test]

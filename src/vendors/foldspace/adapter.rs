@@ -171,8 +171,21 @@ fn location(b: &mut Builder, value: Value) {
     }
 }
 
-/// `{product, environment}` → a segment whose id is the product code; the environment
-/// (1=prod, 2=stage, 3=test, 4=dev) stays in its details.
+/// The documented environment codes: 1=prod, 2=stage, 3=test, 4=dev.
+fn environment_label(code: &Value) -> Option<&'static str> {
+    match code.as_i64()? {
+        1 => Some("prod"),
+        2 => Some("stage"),
+        3 => Some("test"),
+        4 => Some("dev"),
+        _ => None,
+    }
+}
+
+/// `{product, environment}` → a segment whose id is the product code and whose name says
+/// the environment in words (`X7B69NRTTBM7 (prod)`); the raw environment number stays in
+/// its details, so JSON keeps what the vendor sent. An undocumented number gets no label
+/// (the range warning says why) and the segment stays unnamed.
 fn product(b: &mut Builder, at: Item<'_>, item: Value) {
     let map = match item {
         Value::Object(map) if !map.is_empty() => map,
@@ -195,7 +208,14 @@ fn product(b: &mut Builder, at: Item<'_>, item: Value) {
             _ => b.undocumented_warning(&at.path(key)),
         }
     }
-    b.segment(common::segment_from(map, "product", None));
+    let label = map.get("environment").and_then(environment_label);
+    let mut segment = common::segment_from(map, "product", None);
+    segment.name = match (&segment.id, label) {
+        (Some(product), Some(label)) => Some(format!("{product} ({label})")),
+        (None, Some(label)) => Some(label.to_owned()),
+        (_, None) => None,
+    };
+    b.segment(segment);
 }
 
 #[cfg(test)]
@@ -382,7 +402,7 @@ mod normalize_tests {
             tags: vec![],
             segments: vec![Segment {
                 id: Some("X7B69NRTTBM7".into()),
-                name: None,
+                name: Some("X7B69NRTTBM7 (prod)".into()),
                 details: vec![plain("environment", json!(1))],
             }],
             attributes: vec![plain("key1", json!("value1")), plain("key2", json!(6))],

@@ -113,29 +113,48 @@ impl Usercom {
     }
 }
 
+/// The documented members of a `tags` item (the example: `{"name": "tag", "id": 1441}`).
+const TAG: [(&str, Expect); 2] = [("name", Expect::Str), ("id", Expect::Int)];
+
+/// The documented members of an `attributes` item. `value` is whatever the attribute holds
+/// (the example has a boolean and a string).
+const ATTRIBUTE: [(&str, Expect); 4] = [
+    ("value", Expect::Any),
+    ("name", Expect::Str),
+    ("name_std", Expect::Str),
+    ("id", Expect::Int),
+];
+
+/// The members of a `lists` item. The doc's example list is empty; lists are named objects
+/// with a numeric id like tags, so that is the shape checked.
+const LIST: [(&str, Expect); 2] = [("id", Expect::Int), ("name", Expect::Str)];
+
 /// `{name, id}` → tag `NAME` = id (the tag's numeric id). Other shapes stay in properties.
 fn tag(b: &mut Builder, at: Item<'_>, item: Value) {
-    named_item(b, at, item, "id", Builder::tag)
+    named_item(b, at, item, "id", &TAG, Builder::tag)
 }
 
 /// `{value, name, name_std, id}` → attribute `NAME` = value, then `NAME.name_std` and `NAME.id`.
 fn attribute(b: &mut Builder, at: Item<'_>, item: Value) {
-    named_item(b, at, item, "value", Builder::attribute)
+    named_item(b, at, item, "value", &ATTRIBUTE, Builder::attribute)
 }
 
 /// Shared shape of tags and attributes: an object with a `name`, whose `main` member is
 /// stored under the name and whose other members follow as `NAME.member`. Without a usable
 /// name (or without a main member to name) the index stands in (`attributes[2].value`).
+/// Every member is checked against `schema`: a wrong type or an extra member is a warning
+/// naming its path (`attributes[3].id`).
 fn named_item(
     b: &mut Builder,
     at: Item<'_>,
     item: Value,
     main: &str,
+    schema: &[(&str, Expect)],
     put: fn(&mut Builder, String, Value),
 ) {
     match item {
         Value::Object(map) if !map.is_empty() => {
-            common::named_members(b, at, map, main, MemberCheck::NameOnly, put)
+            common::named_members(b, at, map, main, MemberCheck::Schema(schema), put)
         }
         other => b.property(at.key(), other, Expect::Object),
     }
@@ -156,7 +175,17 @@ fn list(b: &mut Builder, at: Item<'_>, item: Value) {
         Value::Object(map) if map.is_empty() => {
             b.property(at.key(), Value::Object(map), Expect::Any)
         }
-        Value::Object(map) => b.segment(common::segment_from(map, "id", Some("name"))),
+        Value::Object(map) => {
+            for (key, value) in &map {
+                match LIST.iter().find(|(member, _)| member == key) {
+                    Some((_, expect)) => {
+                        b.check_at(|| at.path(key), value, *expect);
+                    }
+                    None => b.undocumented_warning(&at.path(key)),
+                }
+            }
+            b.segment(common::segment_from(map, "id", Some("name")))
+        }
         item @ (Value::String(_) | Value::Number(_)) if common::text_of(&item).is_some() => b
             .segment(crate::profile::Segment {
                 id: common::into_text(item),

@@ -58,10 +58,15 @@ impl Vemetric {
         for (key, value) in user {
             match key.as_str() {
                 "id" => {
+                    // The doc only says "string" (example "123"); the digits rule is how the
+                    // vendor's API behaves (its open-source server refuses other ids with 400).
                     if let Value::String(id) = &value
                         && !id.bytes().all(|c| c.is_ascii_digit())
                     {
-                        b.warn("id: documented as digits, got other characters".to_owned());
+                        b.warn(
+                            "id: got other characters than digits; Vemetric's API only accepts digit ids (its server's rule; the doc says string, e.g. \"123\")"
+                                .to_owned(),
+                        );
                     }
                     b.identity(Ident::Id, &key, value, Expect::Str)
                 }
@@ -403,7 +408,7 @@ mod normalize_tests {
         assert_eq!(
             normalized.warnings,
             [
-                "id: documented as digits, got other characters",
+                "id: got other characters than digits; Vemetric's API only accepts digit ids (its server's rule; the doc says string, e.g. \"123\")",
                 "country: documented as an ISO 3166 alpha-2 code, got another string",
                 "city: location value is an array, not a string",
                 "anonymous: documented as a boolean, got a string",

@@ -1,6 +1,7 @@
 //! Vemetric: `GET https://api.vemetric.com/v1/users/single?id=…` or `?identifier=…`,
 //! `Authorization: Bearer vem_…`; rate limits come as `X-RateLimit-*` headers.
 
+use super::common::{self, Missing};
 use super::demo_kit::DemoVendor;
 use super::{
     Connection, FindClass, Lookup, LookupKind, RequestSpec, VendorAdapter, VendorKind, WrongShape,
@@ -78,6 +79,20 @@ impl VendorAdapter for Vemetric {
     }
     fn error_message(&self, status: u16, body: &[u8]) -> Option<String> {
         Vemetric::error_message(self, status, body)
+    }
+    /// Documented: `{"error": {"code": "USER_NOT_FOUND", …}}`. Its router (open source)
+    /// answers an unknown path with code `NOT_FOUND` ("Route not found"): a wrong base URL.
+    fn not_found_meaning(&self, content_type: Option<&str>, body: &[u8]) -> Missing {
+        let code = common::error_object(body).and_then(|map| {
+            map.get("error")
+                .and_then(|e| e.get("code"))
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_owned)
+        });
+        match code.as_deref() {
+            Some("NOT_FOUND") => Missing::Endpoint,
+            _ => common::missing_by_default(content_type, body),
+        }
     }
 }
 
