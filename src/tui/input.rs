@@ -195,9 +195,34 @@ impl TextInput {
                 }
             }
             Action::ClearInput => self.clear(),
+            Action::DeleteWordBack => self.delete_back_while(|c| !c.is_whitespace()),
+            Action::DeleteSubwordBack => self.delete_back_while(char::is_alphanumeric),
             _ => return false,
         }
         true
+    }
+
+    /// Readline's word deletion: first what is not `in_word` just before the cursor (spaces,
+    /// or for Alt-Backspace also `.` and `@`), then the `in_word` characters before that.
+    fn delete_back_while(&mut self, in_word: impl Fn(char) -> bool) {
+        let end = self.byte_at(self.cursor);
+        let before = self.text.get(..end).unwrap_or("");
+        let mut start = end;
+        let mut in_separators = true;
+        for (i, c) in before.char_indices().rev() {
+            if in_separators && !in_word(c) {
+                start = i;
+                continue;
+            }
+            in_separators = false;
+            if !in_word(c) {
+                break;
+            }
+            start = i;
+        }
+        let removed = self.text.get(start..end).map_or(0, |r| r.chars().count());
+        self.text.replace_range(start..end, "");
+        self.cursor -= removed;
     }
 
     /// A key while this field has focus: its editing action, or the character it types.
@@ -414,6 +439,28 @@ mod tests {
             }
         );
         assert_eq!(input.text().len(), MAX_FIELD_BYTES);
+    }
+
+    #[test]
+    fn word_deletion_works_like_readline() {
+        let edit = |text: &str, cursor: usize, action: Action| {
+            let mut input = at(text, cursor);
+            input.edit(action);
+            (input.text().to_owned(), input.cursor())
+        };
+        let w = Action::DeleteWordBack;
+        let alt = Action::DeleteSubwordBack;
+        assert_eq!(edit("jane doe", 8, w), ("jane ".to_owned(), 5));
+        assert_eq!(edit("jane doe  ", 10, w), ("jane ".to_owned(), 5));
+        assert_eq!(edit("a.b@x.io", 8, w), (String::new(), 0));
+        assert_eq!(edit("a.b@x.io", 8, alt), ("a.b@x.".to_owned(), 6));
+        assert_eq!(edit("a.b@x.", 6, alt), ("a.b@".to_owned(), 4));
+        assert_eq!(edit("a.b@", 4, alt), ("a.".to_owned(), 2));
+        // Only what is before the cursor; the rest stays.
+        assert_eq!(edit("Zoë Ång|x", 7, w), ("Zoë |x".to_owned(), 4));
+        assert_eq!(edit("Zoë Ång", 3, alt), (" Ång".to_owned(), 0));
+        assert_eq!(edit("", 0, w), (String::new(), 0));
+        assert_eq!(edit("   ", 3, w), (String::new(), 0));
     }
 
     #[test]

@@ -96,6 +96,10 @@ fn compare_esc_backs_out_one_step_at_a_time() {
     // Compare-mode lookup → picker → profile.
     press(&mut app, "C<Enter>");
     assert_eq!(app.screen.kind(), ScreenKind::Start);
+    // The first Esc leaves the lookup field, the second goes back.
+    press(&mut app, "<Esc>");
+    assert_eq!(app.screen.kind(), ScreenKind::Start);
+    assert!(!app.is_typing());
     press(&mut app, "<Esc>");
     assert_eq!(app.screen.kind(), ScreenKind::Compare);
     assert!(matches!(

@@ -21,6 +21,7 @@ mod find;
 mod history;
 mod hostile;
 mod input_limits;
+mod input_rules;
 mod movements;
 mod open_file;
 mod raw_tree;

@@ -161,6 +161,7 @@ impl ProfileState {
                     | Action::Search
                     | Action::Copy
                     | Action::CopyPath
+                    | Action::CopyCurl
                     | Action::CopyProfile
                     | Action::Export
                     | Action::ExportAs
@@ -247,6 +248,7 @@ impl ProfileState {
                     return ctx.copy(path, toast).into();
                 }
             }
+            Action::CopyCurl => return self.copy_curl(ctx).into(),
             Action::CopyProfile => match crate::output::render_json(&view.outcome) {
                 Ok(json) => {
                     let toast = format!("Copied the whole profile as JSON ({} bytes)", json.len());
@@ -310,6 +312,23 @@ impl ProfileState {
                 Step::none()
             }
         }
+    }
+
+    /// `Y` in the Request pane: the request as a curl command, the key as its variable.
+    fn copy_curl(&self, ctx: &mut Ctx) -> Vec<Effect> {
+        let o = &self.view.outcome;
+        if o.origin == crate::lookup::Origin::File {
+            *ctx.notice =
+                Some("No request to copy: this profile was opened from a file".to_owned());
+            return Vec::new();
+        }
+        let command = crate::curl::curl_command(&o.request, &o.connection);
+        let toast = format!(
+            "Copied the request as curl ({} characters; the key is ${})",
+            command.chars().count(),
+            crate::secrets::api_key_var(&o.connection)
+        );
+        ctx.copy(command, toast)
     }
 
     /// `y`: the selected value (the Raw pane: the whole value under the selected line).
