@@ -15,6 +15,7 @@
 )]
 
 mod compare;
+mod curl;
 mod errors;
 mod export;
 mod find;
