@@ -13,6 +13,8 @@ use crate::tui::ui::layout;
 use crate::tui::view::{Pane, PaneScroll, ProfileView};
 
 mod filter;
+pub mod warning_jump;
+pub use filter::{shown_query, smart_case};
 pub mod view;
 
 pub struct ProfileState {
@@ -137,6 +139,47 @@ impl ProfileState {
         }
     }
 
+    /// The warning on the selected Overview row, if that row is one.
+    fn selected_warning(&self, ctx: &Ctx) -> Option<String> {
+        let view = &self.view;
+        if view.focus != Pane::Overview {
+            return None;
+        }
+        let row = view.row(
+            Pane::Overview,
+            view.scroll(Pane::Overview).selected,
+            ctx.clock.wall,
+        )?;
+        (row.kind == crate::tui::view::RowKind::Warning).then_some(row.detail?)
+    }
+
+    /// Enter on a warning: the Raw pane at the path it names, or a notice saying why not.
+    fn jump_to_warning(&mut self, ctx: &mut Ctx) {
+        let Some(warning) = self.selected_warning(ctx) else {
+            return;
+        };
+        let Some(path) = warning_jump::warning_path(&warning) else {
+            *ctx.notice = Some("This warning names no path in the body".to_owned());
+            return;
+        };
+        let view = &mut self.view;
+        let Some(line) = warning_jump::find_line(&view.raw, path) else {
+            *ctx.notice = Some(format!("{} is not in the raw body", sanitize(path)));
+            return;
+        };
+        view.raw.reveal(line);
+        view.focus = Pane::Raw;
+        let row = view.raw.row_of(line);
+        view.select_raw(row);
+        if let Some(s) = view.scroll_mut(Pane::Raw) {
+            keep_visible(s, page(ctx.size));
+        }
+        *ctx.notice = Some(format!(
+            "Raw at {} (the warning's path)",
+            sanitize(&view.raw.path(line))
+        ));
+    }
+
     /// Enter: the selected row's full value in a popup.
     fn detail(&self, ctx: &Ctx) -> Option<Overlay> {
         let view = &self.view;
@@ -214,6 +257,10 @@ impl ProfileState {
             | Action::Top
             | Action::Bottom => self.move_selection(action, ctx.size),
             Action::Select => {
+                if self.selected_warning(ctx).is_some() {
+                    self.jump_to_warning(ctx);
+                    return Step::none();
+                }
                 if let Some(overlay) = self.detail(ctx) {
                     return Transition::Open(overlay).into();
                 }
