@@ -83,6 +83,21 @@ pub fn fit(s: &str, cells: usize) -> String {
 /// Split text into lines of at most `cells` cells, breaking at spaces where possible and
 /// inside a word only when the word alone is wider than a line (for popups and messages).
 pub fn wrap(s: &str, cells: usize) -> Vec<String> {
+    // Leading spaces are indentation (pretty JSON in the detail popup): kept on the first
+    // line and repeated on each continuation, as long as some room is left for the text.
+    let body = s.trim_start_matches(' ');
+    let indent = s.len() - body.len();
+    if indent > 0 && indent < cells.max(1) {
+        let pad = " ".repeat(indent);
+        return wrap_words(body, cells - indent)
+            .into_iter()
+            .map(|line| format!("{pad}{line}"))
+            .collect();
+    }
+    wrap_words(s, cells)
+}
+
+fn wrap_words(s: &str, cells: usize) -> Vec<String> {
     let cells = cells.max(1);
     let mut lines = Vec::new();
     let mut line = String::new();
@@ -147,5 +162,12 @@ mod tests {
         );
         assert_eq!(wrap("a verylongword", 6), vec!["a", "verylo", "ngword"]);
         assert_eq!(wrap("", 3), vec![""]);
+        // Indentation stays, also on continuation lines.
+        assert_eq!(wrap("  \"a\": 1", 20), vec!["  \"a\": 1"]);
+        assert_eq!(
+            wrap("    \"k\": \"one two\"", 12),
+            vec!["    \"k\":", "    \"one", "    two\""]
+        );
+        assert_eq!(wrap("      x", 4), vec!["x"]);
     }
 }
