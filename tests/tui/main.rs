@@ -25,6 +25,7 @@ mod input_limits;
 mod input_rules;
 mod movements;
 mod open_file;
+mod overview;
 mod raw_tree;
 mod snapshots;
 mod support;

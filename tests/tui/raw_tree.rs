@@ -365,7 +365,19 @@ fn enter_on_a_warning_without_a_path_says_so() {
     let mut outcome = rich_outcome(VendorKind::FOLDSPACE);
     outcome.warnings = vec!["the vendor reported errors: boom".to_owned()];
     let mut app = loaded_with(outcome, true);
-    press(&mut app, "G<Enter>");
+    let view = app.profile().unwrap();
+    let warning_row = (0..view.row_count(Pane::Overview))
+        .find(|i| {
+            view.row(Pane::Overview, *i, app.clock.wall).unwrap().kind
+                == userscope::tui::view::RowKind::Warning
+        })
+        .unwrap();
+    app.profile_mut()
+        .unwrap()
+        .scroll_mut(Pane::Overview)
+        .unwrap()
+        .selected = warning_row;
+    press(&mut app, "<Enter>");
     assert_eq!(app.profile().unwrap().focus, Pane::Overview);
     assert!(app.overlay.is_none());
     assert_eq!(

@@ -124,6 +124,9 @@ impl ProfileState {
             view.focus = pane;
         } else if areas.side.is_some_and(|side| side.contains(at)) {
             view.focus = Pane::Overview;
+        } else if areas.body.contains(at) && areas.side.is_some() && view.focus == Pane::Overview {
+            // Wide: beside a focused Overview the body shows its companion pane.
+            view.focus = view.companion();
         } else if areas.body.contains(at) {
             let inner_top = areas.body.y + 1;
             if at.y >= inner_top {
@@ -346,7 +349,11 @@ impl ProfileState {
             let selected = view.scroll(view.focus).selected;
             view.row(view.focus, selected, ctx.clock.wall)
                 .map(|row| row.value)
-                .filter(|v| !v.trim().is_empty() && v != crate::display::ABSENT)
+                .filter(|v| {
+                    !v.trim().is_empty()
+                        && v != crate::display::ABSENT
+                        && v != crate::display::EMPTY_STRING
+                })
         };
         match value {
             Some(value) => {
