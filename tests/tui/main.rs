@@ -28,5 +28,6 @@ mod open_file;
 mod overview;
 mod raw_tree;
 mod snapshots;
+mod stale_cells;
 mod support;
 mod themes;
