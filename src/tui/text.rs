@@ -53,10 +53,13 @@ fn is_extender(c: char) -> bool {
         || ('\u{1F3FB}'..='\u{1F3FF}').contains(&c)
         || ('\u{FE00}'..='\u{FE0F}').contains(&c)
         || ('\u{E0020}'..='\u{E007F}').contains(&c)
-        || (!c.is_control() && c != '\u{AD}' && UnicodeWidthChar::width(c) == Some(0) && {
-            // Zero-width but not a joiner of its own: combining marks and the like.
-            !matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}')
-        })
+        || (!c.is_control() && UnicodeWidthChar::width(c) == Some(0) && !is_format(c))
+}
+
+/// Zero-width format characters that stand alone (spaces, direction marks and overrides, the
+/// soft hyphen): not part of the character before them, and shown by `sanitize` on their own.
+fn is_format(c: char) -> bool {
+    matches!(c, '\u{AD}' | '\u{200B}'..='\u{200C}' | '\u{200E}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}')
 }
 
 /// `s` cut to at most `max` cells, ending in `…` when something was cut. Cuts fall between
@@ -217,6 +220,11 @@ mod tests {
         assert_eq!(split("🇩🇪🇫"), ["🇩🇪", "🇫"]);
         assert_eq!(split(""), Vec::<&str>::new());
         assert_eq!(split("李x"), ["李", "x"]);
+        // Direction overrides and zero-width spaces stand alone (sanitize shows them).
+        assert_eq!(
+            split("b\u{202e}c\u{200b}"),
+            ["b", "\u{202e}", "c", "\u{200b}"]
+        );
     }
 
     #[test]
