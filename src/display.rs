@@ -9,12 +9,17 @@ use crate::profile::{Field, ValueHint};
 /// Shown for absent values (never the words `null`/`None`).
 pub const ABSENT: &str = "—";
 
-/// One-line text of a JSON value: strings as is, numbers in decimal, null as `—`,
-/// arrays/objects as compact JSON. Not sanitized: callers sanitize before drawing.
+/// Shown for a value the vendor sent as an empty string: it did say something (unlike null or
+/// a missing field), so it must not read as `—`.
+pub const EMPTY_STRING: &str = "\"\"";
+
+/// One-line text of a JSON value: strings as is (the empty string as `""`), numbers in
+/// decimal, null as `—`, arrays/objects as compact JSON. Not sanitized: callers sanitize
+/// before drawing.
 pub fn value_text(value: &Value) -> String {
     match value {
         Value::Null => ABSENT.to_owned(),
-        Value::String(s) if s.is_empty() => ABSENT.to_owned(),
+        Value::String(s) if s.is_empty() => EMPTY_STRING.to_owned(),
         Value::String(s) => s.clone(),
         other => other.to_string(),
     }
@@ -177,6 +182,14 @@ mod tests {
             timestamp_text(&json!(null), ValueHint::EpochMillis, now()),
             None
         );
+    }
+
+    #[test]
+    fn an_empty_string_is_not_absent() {
+        assert_eq!(value_text(&json!("")), "\"\"");
+        assert_eq!(value_text(&json!(null)), "—");
+        assert_eq!(value_text(&json!("x")), "x");
+        assert_eq!(value_text(&json!([])), "[]");
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod bulk;
 pub mod cli;
 pub mod compare;
 pub mod config;
+pub mod curl;
 pub mod demo;
 pub mod display;
 pub mod error;

@@ -177,27 +177,68 @@ impl TextInput {
     /// Apply an editing action; `false` when the action is not an edit.
     pub fn edit(&mut self, action: Action) -> bool {
         match action {
-            Action::CursorLeft => self.cursor = self.cursor.saturating_sub(1),
-            Action::CursorRight => self.cursor = (self.cursor + 1).min(self.len()),
+            // The cursor moves, and deletes, a whole grapheme: never half a flag.
+            Action::CursorLeft => self.cursor -= self.cluster_before(),
+            Action::CursorRight => self.cursor += self.cluster_after(),
             Action::CursorHome => self.cursor = 0,
             Action::CursorEnd => self.cursor = self.len(),
             Action::DeleteBack => {
-                if self.cursor > 0 {
-                    self.cursor -= 1;
-                    let at = self.byte_at(self.cursor);
-                    self.text.remove(at);
-                }
+                let n = self.cluster_before();
+                let end = self.byte_at(self.cursor);
+                self.cursor -= n;
+                let start = self.byte_at(self.cursor);
+                self.text.replace_range(start..end, "");
             }
             Action::DeleteForward => {
-                if self.cursor < self.len() {
-                    let at = self.byte_at(self.cursor);
-                    self.text.remove(at);
-                }
+                let n = self.cluster_after();
+                let start = self.byte_at(self.cursor);
+                let end = self.byte_at(self.cursor + n);
+                self.text.replace_range(start..end, "");
             }
             Action::ClearInput => self.clear(),
+            Action::DeleteWordBack => self.delete_back_while(|c| !c.is_whitespace()),
+            Action::DeleteSubwordBack => self.delete_back_while(char::is_alphanumeric),
             _ => return false,
         }
         true
+    }
+
+    /// Characters in the grapheme just before the cursor (0 at the start).
+    fn cluster_before(&self) -> usize {
+        crate::tui::text::clusters(self.before_cursor())
+            .last()
+            .map_or(0, |g| g.chars().count())
+    }
+
+    /// Characters in the grapheme just after the cursor (0 at the end).
+    fn cluster_after(&self) -> usize {
+        let at = self.byte_at(self.cursor);
+        crate::tui::text::clusters(self.text.get(at..).unwrap_or(""))
+            .next()
+            .map_or(0, |g| g.chars().count())
+    }
+
+    /// Readline's word deletion: first what is not `in_word` just before the cursor (spaces,
+    /// or for Alt-Backspace also `.` and `@`), then the `in_word` characters before that.
+    fn delete_back_while(&mut self, in_word: impl Fn(char) -> bool) {
+        let end = self.byte_at(self.cursor);
+        let before = self.text.get(..end).unwrap_or("");
+        let mut start = end;
+        let mut in_separators = true;
+        for (i, c) in before.char_indices().rev() {
+            if in_separators && !in_word(c) {
+                start = i;
+                continue;
+            }
+            in_separators = false;
+            if !in_word(c) {
+                break;
+            }
+            start = i;
+        }
+        let removed = self.text.get(start..end).map_or(0, |r| r.chars().count());
+        self.text.replace_range(start..end, "");
+        self.cursor -= removed;
     }
 
     /// A key while this field has focus: its editing action, or the character it types.
@@ -414,6 +455,48 @@ mod tests {
             }
         );
         assert_eq!(input.text().len(), MAX_FIELD_BYTES);
+    }
+
+    #[test]
+    fn the_cursor_steps_over_and_deletes_whole_graphemes() {
+        let mut input = TextInput::new("a🇩🇪👍🏽b");
+        input.edit(Action::CursorLeft);
+        input.edit(Action::CursorLeft);
+        assert_eq!(input.before_cursor(), "a🇩🇪");
+        input.edit(Action::DeleteBack);
+        assert_eq!((input.text(), input.before_cursor()), ("a👍🏽b", "a"));
+        input.edit(Action::DeleteForward);
+        assert_eq!((input.text(), input.cursor()), ("ab", 1));
+        input.edit(Action::CursorRight);
+        input.edit(Action::CursorRight);
+        assert_eq!(input.cursor(), 2);
+        input.edit(Action::DeleteForward);
+        input.edit(Action::CursorHome);
+        input.edit(Action::DeleteBack);
+        input.edit(Action::CursorLeft);
+        assert_eq!((input.text(), input.cursor()), ("ab", 0));
+    }
+
+    #[test]
+    fn word_deletion_works_like_readline() {
+        let edit = |text: &str, cursor: usize, action: Action| {
+            let mut input = at(text, cursor);
+            input.edit(action);
+            (input.text().to_owned(), input.cursor())
+        };
+        let w = Action::DeleteWordBack;
+        let alt = Action::DeleteSubwordBack;
+        assert_eq!(edit("jane doe", 8, w), ("jane ".to_owned(), 5));
+        assert_eq!(edit("jane doe  ", 10, w), ("jane ".to_owned(), 5));
+        assert_eq!(edit("a.b@x.io", 8, w), (String::new(), 0));
+        assert_eq!(edit("a.b@x.io", 8, alt), ("a.b@x.".to_owned(), 6));
+        assert_eq!(edit("a.b@x.", 6, alt), ("a.b@".to_owned(), 4));
+        assert_eq!(edit("a.b@", 4, alt), ("a.".to_owned(), 2));
+        // Only what is before the cursor; the rest stays.
+        assert_eq!(edit("Zoë Ång|x", 7, w), ("Zoë |x".to_owned(), 4));
+        assert_eq!(edit("Zoë Ång", 3, alt), (" Ång".to_owned(), 0));
+        assert_eq!(edit("", 0, w), (String::new(), 0));
+        assert_eq!(edit("   ", 3, w), (String::new(), 0));
     }
 
     #[test]

@@ -22,7 +22,7 @@ use crate::tui::keymap::{Action, Context};
 use crate::tui::message::{Effect, LoadedFile, Message, PastedText, RequestId};
 use crate::tui::services::{self, Services};
 use crate::tui::terminal::Term;
-use crate::tui::{size_guard, ui};
+use crate::tui::ui;
 
 /// Debug builds: panic right after the first frame, or with the value `profile` after the first
 /// frame that shows a profile (for the panic-hook end-to-end tests).
@@ -342,7 +342,7 @@ pub async fn run(
 
     loop {
         if dirty {
-            size_guard::draw(terminal, |frame| ui::render(app, frame))?;
+            ui::draw(terminal, app)?;
             dirty = false;
             for effect in initial.take().into_iter().flatten() {
                 exec.run(effect);

@@ -43,14 +43,23 @@ pub fn too_large_message(size: Size) -> String {
 
 /// A backend that reports at most `drawable(size)` to ratatui, so that no ratatui path
 /// (`Terminal::new`, the resize before each frame) allocates for an absurd size.
+///
+/// It also never asks the terminal where the cursor is: ratatui asks on `Terminal::clear`, and
+/// the answer comes back on stdin, where the event stream is reading, so the question times
+/// out ("the cursor position could not be read") and ends the app. A full-screen app knows
+/// where it put the cursor; that (or the top left corner) is the answer.
 #[derive(Debug)]
 pub struct CappedBackend<B> {
     inner: B,
+    cursor: Position,
 }
 
 impl<B: Backend> CappedBackend<B> {
     pub fn new(inner: B) -> CappedBackend<B> {
-        CappedBackend { inner }
+        CappedBackend {
+            inner,
+            cursor: Position::ORIGIN,
+        }
     }
 
     /// The size the terminal really reports (to decide what to draw).
@@ -90,10 +99,12 @@ impl<B: Backend> Backend for CappedBackend<B> {
     }
 
     fn get_cursor_position(&mut self) -> Result<Position, Self::Error> {
-        self.inner.get_cursor_position()
+        Ok(self.cursor)
     }
 
     fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> Result<(), Self::Error> {
+        let position = position.into();
+        self.cursor = position;
         self.inner.set_cursor_position(position)
     }
 

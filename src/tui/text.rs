@@ -11,7 +11,59 @@ pub fn width(s: &str) -> usize {
     UnicodeWidthStr::width(s)
 }
 
-/// `s` cut to at most `max` cells, ending in `…` when something was cut.
+/// The user-perceived characters of `s` (grapheme clusters, as far as a terminal cell grid
+/// needs them): a base character with the combining marks, variation selectors and skin-tone
+/// modifiers that follow it, emoji joined by ZWJ, and regional indicators in pairs (a flag).
+/// Cutting inside one of these would draw half a glyph, or a glyph of another width than the
+/// one counted. This covers what terminals draw as one glyph; it is not all of UAX #29
+/// (Hangul jamo sequences and prepended marks are left as single characters).
+pub fn clusters(s: &str) -> impl Iterator<Item = &str> {
+    let mut rest = s;
+    std::iter::from_fn(move || {
+        let mut chars = rest.char_indices();
+        let (_, first) = chars.next()?;
+        let mut end = first.len_utf8();
+        let mut joined = false;
+        let mut flag_half = is_regional_indicator(first);
+        for (i, c) in chars {
+            let extends = joined || is_extender(c) || (flag_half && is_regional_indicator(c));
+            if !extends {
+                break;
+            }
+            flag_half = false;
+            joined = c == ZWJ;
+            end = i + c.len_utf8();
+        }
+        let (cluster, tail) = rest.split_at(end);
+        rest = tail;
+        Some(cluster)
+    })
+}
+
+const ZWJ: char = '\u{200D}';
+
+fn is_regional_indicator(c: char) -> bool {
+    ('\u{1F1E6}'..='\u{1F1FF}').contains(&c)
+}
+
+/// Characters that belong to the one before them: zero-width marks (combining accents,
+/// variation selectors, ZWJ) and the emoji skin-tone modifiers.
+fn is_extender(c: char) -> bool {
+    c == ZWJ
+        || ('\u{1F3FB}'..='\u{1F3FF}').contains(&c)
+        || ('\u{FE00}'..='\u{FE0F}').contains(&c)
+        || ('\u{E0020}'..='\u{E007F}').contains(&c)
+        || (!c.is_control() && UnicodeWidthChar::width(c) == Some(0) && !is_format(c))
+}
+
+/// Zero-width format characters that stand alone (spaces, direction marks and overrides, the
+/// soft hyphen): not part of the character before them, and shown by `sanitize` on their own.
+fn is_format(c: char) -> bool {
+    matches!(c, '\u{AD}' | '\u{200B}'..='\u{200C}' | '\u{200E}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}')
+}
+
+/// `s` cut to at most `max` cells, ending in `…` when something was cut. Cuts fall between
+/// grapheme clusters (`clusters`), never inside a flag or a skin-tone emoji.
 pub fn truncate(s: &str, max: usize) -> Cow<'_, str> {
     if width(s) <= max {
         return Cow::Borrowed(s);
@@ -21,12 +73,12 @@ pub fn truncate(s: &str, max: usize) -> Cow<'_, str> {
     }
     let mut out = String::new();
     let mut used = 0;
-    for c in s.chars() {
-        let w = UnicodeWidthChar::width(c).unwrap_or(0);
+    for g in clusters(s) {
+        let w = width(g);
         if used + w > max - 1 {
             break;
         }
-        out.push(c);
+        out.push_str(g);
         used += w;
     }
     out.push(ELLIPSIS);
@@ -46,23 +98,24 @@ pub fn truncate_middle(s: &str, max: usize) -> Cow<'_, str> {
     let head_budget = budget / 2;
     let mut head = String::new();
     let mut used = 0;
-    for c in s.chars() {
-        let w = UnicodeWidthChar::width(c).unwrap_or(0);
+    for g in clusters(s) {
+        let w = width(g);
         if used + w > head_budget {
             break;
         }
-        head.push(c);
+        head.push_str(g);
         used += w;
     }
     let tail_budget = budget - used;
-    let mut tail: Vec<char> = Vec::new();
+    let all: Vec<&str> = clusters(s).collect();
+    let mut tail: Vec<&str> = Vec::new();
     let mut tail_used = 0;
-    for c in s.chars().rev() {
-        let w = UnicodeWidthChar::width(c).unwrap_or(0);
+    for g in all.iter().rev() {
+        let w = width(g);
         if tail_used + w > tail_budget {
             break;
         }
-        tail.push(c);
+        tail.push(g);
         tail_used += w;
     }
     head.push(ELLIPSIS);
@@ -83,6 +136,21 @@ pub fn fit(s: &str, cells: usize) -> String {
 /// Split text into lines of at most `cells` cells, breaking at spaces where possible and
 /// inside a word only when the word alone is wider than a line (for popups and messages).
 pub fn wrap(s: &str, cells: usize) -> Vec<String> {
+    // Leading spaces are indentation (pretty JSON in the detail popup): kept on the first
+    // line and repeated on each continuation, as long as some room is left for the text.
+    let body = s.trim_start_matches(' ');
+    let indent = s.len() - body.len();
+    if indent > 0 && indent < cells.max(1) {
+        let pad = " ".repeat(indent);
+        return wrap_words(body, cells - indent)
+            .into_iter()
+            .map(|line| format!("{pad}{line}"))
+            .collect();
+    }
+    wrap_words(s, cells)
+}
+
+fn wrap_words(s: &str, cells: usize) -> Vec<String> {
     let cells = cells.max(1);
     let mut lines = Vec::new();
     let mut line = String::new();
@@ -102,13 +170,13 @@ pub fn wrap(s: &str, cells: usize) -> Vec<String> {
             lines.push(std::mem::take(&mut line));
             used = 0;
         }
-        for c in word.chars() {
-            let cw = UnicodeWidthChar::width(c).unwrap_or(0);
+        for g in clusters(word) {
+            let cw = width(g);
             if used + cw > cells && !line.is_empty() {
                 lines.push(std::mem::take(&mut line));
                 used = 0;
             }
-            line.push(c);
+            line.push_str(g);
             used += cw;
         }
     }
@@ -138,6 +206,39 @@ mod tests {
     }
 
     #[test]
+    fn clusters_keep_flags_skin_tones_and_joined_emoji_whole() {
+        fn split(s: &str) -> Vec<&str> {
+            clusters(s).collect()
+        }
+        assert_eq!(split("a🇩🇪🇫🇷b"), ["a", "🇩🇪", "🇫🇷", "b"]);
+        assert_eq!(split("👍🏽!"), ["👍🏽", "!"]);
+        assert_eq!(
+            split("👨\u{200d}👩\u{200d}👧x"),
+            ["👨\u{200d}👩\u{200d}👧", "x"]
+        );
+        assert_eq!(split("e\u{301}❤\u{fe0f}"), ["e\u{301}", "❤\u{fe0f}"]);
+        assert_eq!(split("🇩🇪🇫"), ["🇩🇪", "🇫"]);
+        assert_eq!(split(""), Vec::<&str>::new());
+        assert_eq!(split("李x"), ["李", "x"]);
+        // Direction overrides and zero-width spaces stand alone (sanitize shows them).
+        assert_eq!(
+            split("b\u{202e}c\u{200b}"),
+            ["b", "\u{202e}", "c", "\u{200b}"]
+        );
+    }
+
+    #[test]
+    fn truncation_never_cuts_inside_a_grapheme() {
+        assert_eq!(truncate("🇩🇪🇩🇪🇩🇪", 4), "🇩🇪…");
+        assert_eq!(truncate("👍🏽👍🏽👍🏽", 4), "👍🏽…");
+        assert_eq!(width(&truncate("👍🏽👍🏽👍🏽", 4)), 3);
+        assert_eq!(truncate("👍🏽👍🏽", 4), "👍🏽👍🏽");
+        assert_eq!(fit("👍🏽x", 4), "👍🏽x ");
+        assert_eq!(truncate_middle("🇩🇪abcdefgh🇫🇷", 7), "🇩🇪a…h🇫🇷");
+        assert_eq!(wrap("🇩🇪🇩🇪🇩🇪", 3), vec!["🇩🇪", "🇩🇪", "🇩🇪"]);
+    }
+
+    #[test]
     fn wrapping_keeps_every_char() {
         let lines = wrap("abcdefg", 3);
         assert_eq!(lines, vec!["abc", "def", "g"]);
@@ -147,5 +248,12 @@ mod tests {
         );
         assert_eq!(wrap("a verylongword", 6), vec!["a", "verylo", "ngword"]);
         assert_eq!(wrap("", 3), vec![""]);
+        // Indentation stays, also on continuation lines.
+        assert_eq!(wrap("  \"a\": 1", 20), vec!["  \"a\": 1"]);
+        assert_eq!(
+            wrap("    \"k\": \"one two\"", 12),
+            vec!["    \"k\":", "    \"one", "    two\""]
+        );
+        assert_eq!(wrap("      x", 4), vec!["x"]);
     }
 }

@@ -96,6 +96,10 @@ fn compare_esc_backs_out_one_step_at_a_time() {
     // Compare-mode lookup → picker → profile.
     press(&mut app, "C<Enter>");
     assert_eq!(app.screen.kind(), ScreenKind::Start);
+    // The first Esc leaves the lookup field, the second goes back.
+    press(&mut app, "<Esc>");
+    assert_eq!(app.screen.kind(), ScreenKind::Start);
+    assert!(!app.is_typing());
     press(&mut app, "<Esc>");
     assert_eq!(app.screen.kind(), ScreenKind::Compare);
     assert!(matches!(
@@ -405,5 +409,63 @@ fn compare_handles_100k_attributes_per_side() {
     assert!(
         0 < filtered && filtered < conflicts,
         "the filter narrows the conflicts: {filtered} of {conflicts}"
+    );
+}
+
+#[test]
+fn the_detail_popup_draws_json_with_its_indentation() {
+    let mut app = compare_app();
+    press(&mut app, "fbilling<Enter><Enter>");
+    let text = screen_text(&mut app, 80, 24);
+    assert!(text.contains("┃ {"), "{text}");
+    assert!(text.contains("┃   \"cycle\": \"annual\","), "{text}");
+    assert!(text.contains("┃   \"currency\": \"EUR\""), "{text}");
+}
+
+#[test]
+fn same_connection_columns_name_vendor_connection_and_value_and_counts_follow_d() {
+    // Two Coho users: the columns say which is which, not `A · A` / `B · B`.
+    let mut app = loaded(VendorKind::COHO);
+    let other = {
+        let user = userscope::vendors::demo_kit::users(VendorKind::COHO)
+            .iter()
+            .find(|u| u.label == "sparse")
+            .unwrap();
+        outcome_from_body(
+            VendorKind::COHO,
+            Lookup::new(user.lookup, user.value),
+            user.body,
+        )
+    };
+    let value_b = other.lookup.value.clone();
+    let request = submit(&mut app, VendorKind::COHO, &value_b);
+    finish(&mut app, request, Ok(other));
+    press(&mut app, "C<Down><Enter>");
+    assert_eq!(app.screen.kind(), ScreenKind::Compare);
+    let text = screen_text(&mut app, 120, 40);
+    let a = format!("A · Coho (coho) {value_b}");
+    assert!(text.contains(&a), "{text}");
+    assert!(text.contains("B · Coho (coho) u-1001"), "{text}");
+    assert!(!text.contains("A · A"), "{text}");
+    // The title counts what the mode lists.
+    let view = compared(&app);
+    let total = view.cmp.rows.len();
+    assert!(text.contains(&format!("Compare · {total} rows")), "{text}");
+    press(&mut app, "d");
+    let view = compared(&app);
+    let differences = view
+        .cmp
+        .rows
+        .iter()
+        .filter(|r| r.status != userscope::compare::Status::Same)
+        .count();
+    assert!(differences > 0 && differences < total);
+    assert_eq!(view.row_count(), differences);
+    let text = screen_text(&mut app, 120, 40);
+    assert!(
+        text.contains(&format!(
+            "Compare · {differences} of {total} rows · differences only"
+        )),
+        "{text}"
     );
 }

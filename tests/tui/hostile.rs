@@ -293,7 +293,7 @@ fn f_filters_the_focused_pane_as_you_type() {
     press(&mut app, "<Esc>");
     assert_eq!(app.screen.kind(), ScreenKind::Start);
     // The Raw pane folds instead.
-    press(&mut app, "<Esc>7f");
+    press(&mut app, "<Esc><Esc>7f");
     assert!(app.profile_state().unwrap().filter_edit.is_none());
     assert!(app.notice.as_deref().unwrap().contains("Space folds"));
 }

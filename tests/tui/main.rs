@@ -15,15 +15,19 @@
 )]
 
 mod compare;
+mod curl;
 mod errors;
 mod export;
 mod find;
 mod history;
 mod hostile;
 mod input_limits;
+mod input_rules;
 mod movements;
 mod open_file;
+mod overview;
 mod raw_tree;
 mod snapshots;
+mod stale_cells;
 mod support;
 mod themes;

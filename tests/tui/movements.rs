@@ -239,6 +239,16 @@ fn slash_opens_the_lookup_from_the_profile_and_esc_returns() {
         ),
         (ScreenKind::Start, StartFocus::Input, true)
     );
+    // Esc leaves the field (nothing typed is lost), a second Esc returns.
+    press(&mut app, "<Esc>");
+    assert_eq!(
+        (
+            app.screen.kind(),
+            app.start().unwrap().focus,
+            app.is_typing()
+        ),
+        (ScreenKind::Start, StartFocus::Vendors, false)
+    );
     press(&mut app, "<Esc>");
     assert_eq!(app.screen.kind(), ScreenKind::Profile);
     assert_eq!(app.profile().unwrap().focus, Pane::Segments);

@@ -279,3 +279,109 @@ fn snapshot_raw_tree_folded_and_searched() {
         );
     }
 }
+
+#[test]
+fn raw_search_is_smart_case() {
+    let outcome = rich_outcome(VendorKind::COHO);
+    let body = String::from_utf8(outcome.raw.to_vec()).unwrap();
+    assert!(body.contains("\"Enterprise\""));
+    let search = |query: &str| {
+        let mut app = loaded_with(rich_outcome(VendorKind::COHO), true);
+        press(&mut app, "7s");
+        press(&mut app, query);
+        press(&mut app, "<Enter>");
+        let view = app.profile().unwrap();
+        let title = userscope::tui::ui::raw::title(view, view.row_count(Pane::Raw));
+        (
+            view.raw.search().map(|s| s.matches.len()),
+            view.raw.path(view.raw_selected_line().unwrap()),
+            title,
+        )
+    };
+    // All lower case: either case matches (`Enterprise`, `enterprise`, `…-enterprise`,
+    // `EMEA enterprise`), the first from the top being the plan.
+    let (matches, path, title) = search("enterprise");
+    assert_eq!(matches, Some(4));
+    assert_eq!(path, "$.userProperties.properties.plan");
+    assert!(title.contains(" · /enterprise/ 1 of 4"), "{title}");
+    // An upper-case letter: exactly as typed.
+    let (matches, path, title) = search("Enterprise");
+    assert_eq!(matches, Some(1));
+    assert_eq!(path, "$.userProperties.properties.plan");
+    assert!(title.contains(" · /Enterprise/ 1 of 1"), "{title}");
+    assert_eq!(search("ENTERPRISE").0, Some(0));
+    assert_eq!(search("EMEA enterprise").0, Some(1));
+}
+
+#[test]
+fn enter_on_a_warning_jumps_to_its_path_in_raw() {
+    let user = rich_user(VendorKind::FOLDSPACE);
+    let mut body: serde_json::Value = serde_json::from_str(user.body).unwrap();
+    body["signUpDate"] = serde_json::json!("yesterday");
+    let outcome = outcome_from_body(
+        VendorKind::FOLDSPACE,
+        Lookup::new(user.lookup, user.value),
+        &body.to_string(),
+    );
+    let warning = outcome
+        .warnings
+        .iter()
+        .find(|w| w.starts_with("signUpDate: "))
+        .cloned()
+        .unwrap();
+    let mut app = loaded_with(outcome, true);
+    // The warning rows end the Overview: select the one about signUpDate.
+    press(&mut app, "G");
+    while app
+        .profile()
+        .unwrap()
+        .row(
+            Pane::Overview,
+            app.profile().unwrap().scroll(Pane::Overview).selected,
+            app.clock.wall,
+        )
+        .unwrap()
+        .value
+        != warning
+    {
+        press(&mut app, "k");
+    }
+    press(&mut app, "<Enter>");
+    assert!(app.overlay.is_none(), "no popup repeating the text");
+    let view = app.profile().unwrap();
+    assert_eq!(view.focus, Pane::Raw);
+    assert_eq!(
+        view.raw.path(view.raw_selected_line().unwrap()),
+        "$.signUpDate"
+    );
+    assert_eq!(
+        app.notice.as_deref(),
+        Some("Raw at $.signUpDate (the warning's path)")
+    );
+}
+
+#[test]
+fn enter_on_a_warning_without_a_path_says_so() {
+    let mut outcome = rich_outcome(VendorKind::FOLDSPACE);
+    outcome.warnings = vec!["the vendor reported errors: boom".to_owned()];
+    let mut app = loaded_with(outcome, true);
+    let view = app.profile().unwrap();
+    let warning_row = (0..view.row_count(Pane::Overview))
+        .find(|i| {
+            view.row(Pane::Overview, *i, app.clock.wall).unwrap().kind
+                == userscope::tui::view::RowKind::Warning
+        })
+        .unwrap();
+    app.profile_mut()
+        .unwrap()
+        .scroll_mut(Pane::Overview)
+        .unwrap()
+        .selected = warning_row;
+    press(&mut app, "<Enter>");
+    assert_eq!(app.profile().unwrap().focus, Pane::Overview);
+    assert!(app.overlay.is_none());
+    assert_eq!(
+        app.notice.as_deref(),
+        Some("This warning names no path in the body")
+    );
+}

@@ -71,6 +71,20 @@ fn snapshot_every_pane_of_every_vendor_rich_user() {
     }
 }
 
+/// The Overview dashboard on a wide terminal: beside the pane with most of the profile, and
+/// kept on the left (wider) when another pane is focused.
+#[test]
+fn snapshot_wide_overview_of_every_vendor_rich_user() {
+    for vendor in VendorKind::all() {
+        let mut app = loaded(vendor);
+        for pane in [Pane::Overview, Pane::Request] {
+            app.profile_mut().unwrap().focus = pane;
+            let name = format!("{}_{}_200x60", vendor.as_str(), pane.title().to_lowercase());
+            assert_snapshot(name, draw(&mut app, 200, 60).backend());
+        }
+    }
+}
+
 #[test]
 fn snapshot_error_states() {
     let cases: Vec<(&str, VendorKind, LookupError)> = vec![

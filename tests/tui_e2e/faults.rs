@@ -342,10 +342,13 @@ fn faulty_servers_show_an_error_state_and_keys_never_leak() {
     tmux.keys(&["Escape"]);
     seen.keep(tmux.wait_gone("API key · Coho"));
 
-    // Still usable: `/` opens the lookup, typing works, Esc goes back, q quits cleanly.
+    // Still usable: `/` opens the lookup, typing works, Esc leaves the field (the footer
+    // offers `q` again), a second Esc goes back, q quits cleanly.
     tmux.keys(&["/"]);
     tmux.keys(&["C-u", "a", "b", "c"]);
     seen.keep(tmux.wait_for(&["› abc"]));
+    tmux.keys(&["Escape"]);
+    seen.keep(tmux.wait_for(&[" q quit "]));
     tmux.keys(&["Escape"]);
     seen.keep(tmux.wait_for(&[PERSON, "8 Request"]));
     tmux.keys(&["q"]);
@@ -684,6 +687,8 @@ fn more_faulty_servers_show_an_error_state_and_the_tui_stays_usable() {
     tmux.keys(&["/"]);
     tmux.keys(&["C-u", "a", "b", "c"]);
     seen.keep(tmux.wait_for(&["› abc"]));
+    tmux.keys(&["Escape"]);
+    seen.keep(tmux.wait_for(&[" q quit "]));
     tmux.keys(&["Escape"]);
     seen.keep(tmux.wait_for(&[PERSON, "8 Request"]));
     tmux.keys(&["q"]);

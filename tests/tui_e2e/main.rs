@@ -5,7 +5,7 @@
 //! `tmux` is the harness; the tests are in `basics` (start, browse, quit, signals, panics,
 //! bad arguments), `faults` (a faulty vendor server and a key that must never leak) and
 //! `history_and_raw_tree` (the history file, a saved payload, filtering and folding), `find`
-//! (All vendors: the board and the merged view) and
+//! (All vendors: the board and the merged view), `cancel` (Esc on a slow lookup, then `q`) and
 //! `paste_and_burst` (a 100 KB paste, Ctrl-C behind 10,000 keys).
 
 #![allow(
@@ -22,6 +22,7 @@
 mod support;
 
 mod basics;
+mod cancel;
 mod faults;
 mod find;
 mod history_and_raw_tree;

@@ -25,6 +25,10 @@ impl App {
                 self.overlay = Some(Overlay::Help(Default::default()));
                 return Vec::new();
             }
+            Action::Redraw => {
+                self.redraw_all = true;
+                return Vec::new();
+            }
             Action::SetKey => {
                 let selected = self.start().map_or(0, |s| s.selected);
                 let index = match &self.screen {

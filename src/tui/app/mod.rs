@@ -82,6 +82,9 @@ pub struct App {
     pub exit: Option<i32>,
     /// Printed after the terminal is restored (why a file could not be shown).
     pub exit_note: Option<String>,
+    /// The next frame clears the terminal first and draws every cell (Ctrl-L, and a change of
+    /// screen, so that no cell a terminal drew wider than ratatui counted stays behind).
+    pub redraw_all: bool,
 }
 
 impl App {
@@ -107,6 +110,7 @@ impl App {
             overlay: None,
             exit: None,
             exit_note: None,
+            redraw_all: false,
         }
     }
 
@@ -235,10 +239,12 @@ impl App {
         if self.is_typing() {
             contexts.push(Context::Typing);
         }
-        if let Screen::Profile(p) = &self.screen
-            && p.view.focus == Pane::Raw
-        {
-            contexts.push(Context::Raw);
+        if let Screen::Profile(p) = &self.screen {
+            match p.view.focus {
+                Pane::Raw => contexts.push(Context::Raw),
+                Pane::Request => contexts.push(Context::Request),
+                _ => {}
+            }
         }
         contexts.push(match self.screen.kind() {
             ScreenKind::Start => Context::Start,
@@ -316,6 +322,17 @@ impl App {
 
 /// The one place the TUI's state changes. Returns the work to do outside (no I/O here).
 pub fn update(app: &mut App, message: Message) -> Vec<Effect> {
+    let before = app.screen.kind();
+    let effects = update_screen(app, message);
+    if app.screen.kind() != before {
+        // A terminal may have drawn a wide glyph (a flag, a skin-tone emoji) over more cells
+        // than ratatui counted; a new screen is drawn on a cleared terminal so none stays.
+        app.redraw_all = true;
+    }
+    effects
+}
+
+fn update_screen(app: &mut App, message: Message) -> Vec<Effect> {
     match message {
         Message::FileLoaded(loaded) => {
             app.on_file_loaded(loaded.0);

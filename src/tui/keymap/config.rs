@@ -38,6 +38,10 @@ impl Action {
             Action::PrevMatch => "prev_match".into(),
             Action::Copy => "copy".into(),
             Action::CopyPath => "copy_path".into(),
+            Action::CopyCurl => "copy_curl".into(),
+            Action::Redraw => "redraw".into(),
+            Action::DeleteWordBack => "delete_word_back".into(),
+            Action::DeleteSubwordBack => "delete_subword_back".into(),
             Action::CopyProfile => "copy_profile".into(),
             Action::ClearHistory => "clear_history".into(),
             Action::ExportAs => "export_as".into(),
@@ -69,6 +73,10 @@ pub fn parse_key(text: &str) -> Option<KeySpec> {
         return Some(KeySpec::ch(c));
     }
     let lower = t.to_ascii_lowercase();
+    if let Some(rest) = lower.strip_prefix("alt-") {
+        let plain = parse_key(rest)?;
+        return plain.modifiers.is_empty().then(|| KeySpec::alt(plain.code));
+    }
     if let Some(rest) = lower.strip_prefix("ctrl-") {
         let mut cs = rest.chars();
         return match (cs.next(), cs.next()) {

@@ -229,7 +229,33 @@ impl Default for KeyMap {
                 Typing,
                 "delete under the cursor",
             ),
+            bind(
+                &[KeySpec::ctrl('w')],
+                DeleteWordBack,
+                Typing,
+                "delete back to the previous space",
+            ),
+            bind(
+                &[KeySpec::alt(K::Backspace)],
+                DeleteSubwordBack,
+                Typing,
+                "delete back to the previous . @ - or space",
+            ),
             bind(&[KeySpec::ctrl('u')], ClearInput, Typing, "clear the field"),
+        ]);
+        bindings.extend([
+            bind(
+                &[c('Y')],
+                CopyCurl,
+                Request,
+                "copy the request as a curl command (the key as its $USERSCOPE_…_API_KEY)",
+            ),
+            bind(
+                &[KeySpec::ctrl('l')],
+                Redraw,
+                Global,
+                "clear and redraw the screen",
+            ),
         ]);
         bindings.extend(compare_bindings());
         bindings.extend(find_bindings());

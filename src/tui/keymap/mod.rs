@@ -38,6 +38,10 @@ pub enum Action {
     PrevMatch,
     Copy,
     CopyPath,
+    /// The Request pane: the request as a curl command, the key as its variable (`crate::curl`).
+    CopyCurl,
+    /// Clear the terminal and draw everything again (after another program scribbled on it).
+    Redraw,
     CopyProfile,
     Export,
     ExportAs,
@@ -50,6 +54,10 @@ pub enum Action {
     CursorEnd,
     DeleteBack,
     DeleteForward,
+    /// Readline's Ctrl-W: back to the previous space.
+    DeleteWordBack,
+    /// Readline's Alt-Backspace: back to the previous non-alphanumeric (`.`, `@`, `-`).
+    DeleteSubwordBack,
     ClearInput,
     // Compare two profiles side by side.
     Compare,
@@ -71,6 +79,8 @@ pub enum Context {
     Profile,
     /// The Raw pane has focus (its tree keys mean nothing elsewhere).
     Raw,
+    /// The Request pane has focus (`Y` copies the request as curl there).
+    Request,
     Typing,
     /// The Compare screen (two profiles side by side).
     Compare,
@@ -87,6 +97,7 @@ impl Context {
             Context::Start => "Lookup screen",
             Context::Profile => "Profile",
             Context::Raw => "Raw pane (JSON tree)",
+            Context::Request => "Request pane",
             Context::Typing => "While typing",
             Context::Compare => "Compare screen",
             Context::Find => "All-vendors board",
@@ -113,6 +124,13 @@ impl KeySpec {
         KeySpec {
             code: KeyCode::Char(c),
             modifiers: KeyModifiers::CONTROL,
+        }
+    }
+
+    const fn alt(code: KeyCode) -> Self {
+        KeySpec {
+            code,
+            modifiers: KeyModifiers::ALT,
         }
     }
 
@@ -158,9 +176,20 @@ impl KeySpec {
         };
         if self.modifiers.contains(KeyModifiers::CONTROL) {
             format!("Ctrl-{}", base.to_uppercase())
+        } else if self.modifiers.contains(KeyModifiers::ALT) {
+            format!("Alt-{base}")
         } else {
             base
         }
+    }
+
+    /// Whether this key types a character into a focused field (so it cannot also be a
+    /// command there).
+    fn is_text(&self) -> bool {
+        matches!(self.code, KeyCode::Char(_))
+            && !self
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
     }
 }
 
@@ -201,6 +230,7 @@ pub fn works_while_typing(action: Action) -> bool {
             | Action::Select
             | Action::ToggleKind
             | Action::SetKey
+            | Action::Redraw
     )
 }
 
@@ -250,6 +280,7 @@ impl KeyMap {
             Context::Start,
             Context::Profile,
             Context::Raw,
+            Context::Request,
             Context::Compare,
             Context::Find,
             Context::Merged,
@@ -263,7 +294,8 @@ impl KeyMap {
         rows
     }
 
-    /// `key hint` pairs for the footer of a screen.
+    /// `key hint` pairs for the footer of a screen. While typing, only keys that work in the
+    /// field are offered, each by a key that is not typed (`Ctrl-K`, never `K`).
     pub fn hints(&self, contexts: &[Context]) -> Vec<(String, &'static str)> {
         let typing = contexts.contains(&Context::Typing);
         self.bindings
@@ -277,7 +309,14 @@ impl KeyMap {
                     b.action != Action::ForceQuit
                 }
             })
-            .filter_map(|b| Some((b.keys.first()?.label(), b.hint?)))
+            .filter_map(|b| {
+                let key = if typing {
+                    b.keys.iter().find(|k| !k.is_text())?
+                } else {
+                    b.keys.first()?
+                };
+                Some((key.label(), b.hint?))
+            })
             .collect()
     }
 

@@ -42,6 +42,10 @@ pub struct ProfileAreas {
 /// From this width the Overview is kept on the left while another pane is focused.
 pub const SIDE_OVERVIEW_MIN_WIDTH: u16 = 120;
 const SIDE_WIDTH: u16 = 46;
+/// From this width the Overview is always on the left, wider (two fifths, at most
+/// `WIDE_SIDE_MAX`), and a focused Overview has another pane beside it: the width is used.
+pub const WIDE_MIN_WIDTH: u16 = 160;
+const WIDE_SIDE_MAX: u16 = 90;
 
 pub fn profile(area: Rect, focus: Pane) -> ProfileAreas {
     let [header, tabs, main, footer] = Layout::vertical([
@@ -51,9 +55,16 @@ pub fn profile(area: Rect, focus: Pane) -> ProfileAreas {
         Constraint::Length(1),
     ])
     .areas(area);
-    let (body, side) = if area.width >= SIDE_OVERVIEW_MIN_WIDTH && focus != Pane::Overview {
+    let wide = area.width >= WIDE_MIN_WIDTH;
+    let (body, side) = if wide || (area.width >= SIDE_OVERVIEW_MIN_WIDTH && focus != Pane::Overview)
+    {
+        let side_width = if wide {
+            (area.width * 2 / 5).min(WIDE_SIDE_MAX)
+        } else {
+            SIDE_WIDTH
+        };
         let [side, body] =
-            Layout::horizontal([Constraint::Length(SIDE_WIDTH), Constraint::Fill(1)]).areas(main);
+            Layout::horizontal([Constraint::Length(side_width), Constraint::Fill(1)]).areas(main);
         (body, Some(side))
     } else {
         (main, None)

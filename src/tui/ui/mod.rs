@@ -18,6 +18,18 @@ pub mod theme;
 pub const MIN_WIDTH: u16 = 40;
 pub const MIN_HEIGHT: u16 = 10;
 
+/// One frame of the app on `terminal`: cleared first when the app asks for it (Ctrl-L, a new
+/// screen), so every cell is written again rather than only those ratatui thinks changed.
+pub fn draw<B: ratatui::backend::Backend>(
+    terminal: &mut ratatui::Terminal<crate::tui::size_guard::CappedBackend<B>>,
+    app: &mut App,
+) -> Result<(), B::Error> {
+    if std::mem::take(&mut app.redraw_all) {
+        terminal.clear()?;
+    }
+    crate::tui::size_guard::draw(terminal, |frame| render(app, frame))
+}
+
 pub fn render(app: &App, frame: &mut Frame) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {

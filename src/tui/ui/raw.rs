@@ -117,7 +117,7 @@ pub fn title(view: &ProfileView, count: usize) -> String {
     // The search goes first: it is short, and a long path may be cut at the border.
     if let Some(search) = view.raw.search() {
         let total = search.matches.len();
-        let query = sanitize(&search.query);
+        let query = sanitize(crate::tui::screens::profile::shown_query(&search.query));
         match line.and_then(|l| search.position(l)) {
             Some(n) => title.push_str(&format!(" · /{query}/ {n} of {total}")),
             None if total == 1 => title.push_str(&format!(" · /{query}/ 1 match")),

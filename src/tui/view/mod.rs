@@ -13,6 +13,8 @@ use crate::tui::fuzzy::{FuzzyQuery, Needle};
 use crate::tui::text::width;
 use crate::vendors::VendorKind;
 
+mod countries;
+pub mod facts;
 mod pane;
 mod rows;
 
@@ -194,6 +196,25 @@ impl ProfileView {
         self.raw.row_index(self.scroll(Pane::Raw).selected)
     }
 
+    /// Items the pane lists, for its title: a segment is one item however many detail rows
+    /// it has (the Overview's count and the title agree).
+    pub fn item_count(&self, pane: Pane) -> usize {
+        match pane {
+            Pane::Segments => self.outcome.profile.segments.len(),
+            _ => self.unfiltered_count(pane),
+        }
+    }
+
+    /// The pane shown beside a focused Overview on wide terminals: the larger of Properties
+    /// and Attributes (where most of a profile usually is).
+    pub fn companion(&self) -> Pane {
+        if self.unfiltered_count(Pane::Attributes) > self.unfiltered_count(Pane::Properties) {
+            Pane::Attributes
+        } else {
+            Pane::Properties
+        }
+    }
+
     /// Rows of the pane before any filter.
     pub fn unfiltered_count(&self, pane: Pane) -> usize {
         if matches!(pane.spec().rows, RowSource::Raw) {
@@ -212,7 +233,7 @@ impl ProfileView {
         if matches!(pane.spec().rows, RowSource::Raw) {
             return self.raw_row(i).map(|(_, l, _)| Row::new("", l.text()));
         }
-        self.rows(pane)?.get(i).cloned()
+        self.rows(pane)?.get(i).cloned().map(|row| row.at(now))
     }
 
     /// Rows the pane shows (after its filter, if any).

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use crate::display::{ABSENT, field_text, timestamp_text};
+use crate::display::{ABSENT, EMPTY_STRING, field_text, timestamp_text};
 use crate::lookup::{LookupOutcome, Origin};
 use crate::profile::{Field, Section, ValueHint};
 use crate::sanitize::sanitize;
@@ -45,6 +45,9 @@ pub struct Row {
     pub kind: RowKind,
     /// Shown in the detail popup instead of `value` when set (pretty JSON, raw timestamp).
     pub detail: Option<String>,
+    /// A timestamp fact of the Overview: its value is formatted again as the row is drawn,
+    /// so its age ("3 minutes ago") follows the clock.
+    pub live: Option<Box<Field>>,
 }
 
 impl Row {
@@ -54,7 +57,16 @@ impl Row {
             value: sanitize(value.as_ref()).into_owned(),
             kind: RowKind::Normal,
             detail: None,
+            live: None,
         }
+    }
+
+    /// The row as drawn at `now` (a live timestamp gets its current age).
+    pub fn at(mut self, now: DateTime<Utc>) -> Row {
+        if let Some(field) = &self.live {
+            self.value = sanitize(&super::facts::fact_text(field, now)).into_owned();
+        }
+        self
     }
 
     fn kind(mut self, kind: RowKind) -> Row {
@@ -82,7 +94,7 @@ pub(super) fn field_match_text<'a>(
     }
     match &field.value {
         Value::Null => ABSENT,
-        Value::String(s) if s.is_empty() => ABSENT,
+        Value::String(s) if s.is_empty() => EMPTY_STRING,
         Value::String(s) => s,
         Value::Bool(true) => "true",
         Value::Bool(false) => "false",
@@ -111,7 +123,12 @@ pub(super) fn field_row(field: &Field, now: DateTime<Utc>) -> Row {
 /// What a count says while `userscope open` is still reading the file.
 const LOADING: &str = "loading…";
 
-/// The Overview; while `loading`, every count says so instead of "none".
+/// How many tags the Overview names before "and N more".
+const OVERVIEW_TAGS: usize = 5;
+
+/// The Overview as a dashboard: who it is, then what an operator asks first (created, last
+/// seen, plan or status, where, segments, the first tags, warnings), then the counts. While
+/// `loading`, every count says so instead of "none".
 pub(super) fn overview_rows(o: &LookupOutcome, loading: bool) -> Vec<Row> {
     let p = &o.profile;
     let vendor = o.vendor;
@@ -124,10 +141,6 @@ pub(super) fn overview_rows(o: &LookupOutcome, loading: bool) -> Vec<Row> {
             n.to_string()
         }
     };
-    let place: Vec<&str> = [&p.location.city, &p.location.region, &p.location.country]
-        .into_iter()
-        .filter_map(|v| v.as_deref().filter(|s| !s.is_empty()))
-        .collect();
     let mut rows = vec![
         Row::opt("Name", p.display_name.as_deref()),
         Row::opt("Email", p.email.as_deref()),
@@ -141,14 +154,72 @@ pub(super) fn overview_rows(o: &LookupOutcome, loading: bool) -> Vec<Row> {
             "Looked up by",
             format!("{} = {}", o.lookup.by, o.lookup.value),
         ),
-        Row::new(
-            "Location",
-            if place.is_empty() {
-                count(Section::Location, 0)
-            } else {
-                place.join(", ")
-            },
-        ),
+    ];
+    // The facts (timestamps are drawn with their age at the time of drawing: `Row::at`).
+    for fact in super::facts::fact_fields(p) {
+        let mut row = Row::new(fact.label, crate::display::value_text(&fact.field.value));
+        row.detail = Some(format!(
+            "{} (from {} {})",
+            crate::display::value_text(&fact.field.value),
+            fact.section,
+            fact.field.key
+        ));
+        row.live = Some(Box::new(fact.field.clone()));
+        rows.push(row);
+    }
+    rows.push(Row::new(
+        "Location",
+        super::facts::location_line(&p.location).unwrap_or_else(|| count(Section::Location, 0)),
+    ));
+    if !p.segments.is_empty() {
+        let names: Vec<&str> = p
+            .segments
+            .iter()
+            .filter_map(|s| s.name.as_deref().or(s.id.as_deref()))
+            .collect();
+        rows.push(Row::new("Segments", names.join(", ")));
+    }
+    if !p.tags.is_empty() {
+        let mut shown: Vec<String> = p
+            .tags
+            .iter()
+            .take(OVERVIEW_TAGS)
+            .map(|t| match &t.value {
+                Value::String(v) if !v.is_empty() && *v != t.key => format!("{}={v}", t.key),
+                _ => t.key.clone(),
+            })
+            .collect();
+        if p.tags.len() > OVERVIEW_TAGS {
+            shown.push(format!("and {} more", p.tags.len() - OVERVIEW_TAGS));
+        }
+        rows.push(Row::new("Tags", shown.join(", ")));
+    }
+    if loading {
+        rows.push(Row::new("Warnings", LOADING));
+    } else if o.warnings.is_empty() {
+        rows.push(
+            Row::new(
+                "Warnings",
+                "none: the payload matches the documented contract",
+            )
+            .kind(RowKind::Muted),
+        );
+    } else {
+        rows.push(
+            Row::new(
+                format!("Warnings ({})", o.warnings.len()),
+                "Enter on one shows it in Raw",
+            )
+            .kind(RowKind::Heading),
+        );
+        for w in &o.warnings {
+            let mut row = Row::new("⚠", w).kind(RowKind::Warning);
+            row.detail = Some(w.clone());
+            rows.push(row);
+        }
+    }
+    rows.push(Row::new("Counts", "").kind(RowKind::Heading));
+    rows.extend([
         Row::new("Properties", count(Section::Properties, p.properties.len())),
         Row::new("Tags", count(Section::Tags, p.tags.len())),
         Row::new("Segments", count(Section::Segments, p.segments.len())),
@@ -164,25 +235,7 @@ pub(super) fn overview_rows(o: &LookupOutcome, loading: bool) -> Vec<Row> {
                 ),
             )
         },
-    ];
-    if loading {
-        rows.push(Row::new("Warnings", LOADING));
-    } else if o.warnings.is_empty() {
-        rows.push(
-            Row::new(
-                "Warnings",
-                "none: the payload matches the documented contract",
-            )
-            .kind(RowKind::Muted),
-        );
-    } else {
-        rows.push(Row::new(format!("Warnings ({})", o.warnings.len()), "").kind(RowKind::Heading));
-        for w in &o.warnings {
-            let mut row = Row::new("⚠", w).kind(RowKind::Warning);
-            row.detail = Some(w.clone());
-            rows.push(row);
-        }
-    }
+    ]);
     rows
 }
 

@@ -294,13 +294,18 @@ impl CompareState {
 }
 
 fn side_title(cmp: &Comparison, a: bool) -> String {
+    format!("{} · {}", if a { "A" } else { "B" }, side_name(cmp, a))
+}
+
+/// A side by vendor and connection (`Coho (coho)`), and by the value looked up when both
+/// sides are the same connection, so the two columns never read alike (`A · A`).
+pub fn side_name(cmp: &Comparison, a: bool) -> String {
     let side = if a { &cmp.a } else { &cmp.b };
-    format!(
-        "{} · {} ({})",
-        if a { "A" } else { "B" },
-        side.vendor.display_name(),
-        side.connection
-    )
+    let mut name = format!("{} ({})", side.vendor.display_name(), side.connection);
+    if cmp.a.vendor == cmp.b.vendor && cmp.a.connection == cmp.b.connection {
+        name.push_str(&format!(" {}", side.lookup.value));
+    }
+    name
 }
 
 /// The row as text for a ticket: key and verdict, then each side's value in full.

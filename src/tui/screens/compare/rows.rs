@@ -94,6 +94,11 @@ impl CompareView {
         view
     }
 
+    /// Comparison rows listed (headings not counted): what `d` and the filter let through.
+    pub fn row_count(&self) -> usize {
+        self.group_counts.iter().map(|(_, n)| n).sum()
+    }
+
     pub fn line_count(&self) -> usize {
         self.lines.len()
     }

@@ -107,8 +107,14 @@ fn render_view(app: &App, view: &CompareView, a: &CompareAreas, buf: &mut Buffer
     let theme = &app.theme;
     header(view, a.header, theme, buf);
     let count = view.line_count();
-    let listed = view.cmp.rows.len();
-    let mut title = format!("Compare · {listed} rows");
+    // The count follows what is listed: with `d` or a filter, the rows that pass of all.
+    let total = view.cmp.rows.len();
+    let listed = view.row_count();
+    let mut title = if listed == total {
+        format!("Compare · {total} rows")
+    } else {
+        format!("Compare · {listed} of {total} rows")
+    };
     if let Some(label) = view.shown.label() {
         title.push_str(&format!(" · {label}"));
     }
@@ -133,8 +139,14 @@ fn render_view(app: &App, view: &CompareView, a: &CompareAreas, buf: &mut Buffer
     let column_header = format!(
         "  {}  {}  {}",
         fit("Key", key_w),
-        fit(&format!("A · {}", view.cmp.a.label), value_w),
-        truncate(&format!("B · {}", view.cmp.b.label), value_w)
+        fit(
+            &format!("A · {}", super::side_name(&view.cmp, true)),
+            value_w
+        ),
+        truncate(
+            &format!("B · {}", super::side_name(&view.cmp, false)),
+            value_w
+        )
     );
     chrome::line_at(
         buf,

@@ -39,7 +39,7 @@ impl ProfileState {
                 }
             }
             Action::Search => {
-                let current = view.raw.search().map(|s| s.query.clone());
+                let current = view.raw.search().map(|s| shown_query(&s.query).to_owned());
                 self.filter_edit = Some(TextInput::new(current.as_deref().unwrap_or("")));
             }
             Action::NextMatch | Action::PrevMatch => {
@@ -47,7 +47,9 @@ impl ProfileState {
                     Some(row) => view.select_raw(row),
                     None => {
                         *ctx.notice = Some(match view.raw.search() {
-                            Some(s) => format!("No match for /{}/", sanitize(&s.query)),
+                            Some(s) => {
+                                format!("No match for /{}/", sanitize(shown_query(&s.query)))
+                            }
                             None => "No search yet: s searches the Raw pane".to_owned(),
                         })
                     }
@@ -65,7 +67,7 @@ impl ProfileState {
     fn run_raw_search(&mut self, query: &str, ctx: &mut Ctx) {
         let rows = page(ctx.size);
         let view = &mut self.view;
-        match view.raw.set_search(query) {
+        match view.raw.set_search(&smart_case(query)) {
             Err(e) => {
                 let why = e.to_string();
                 let first = why.lines().last().unwrap_or("invalid").trim().to_owned();
@@ -144,5 +146,61 @@ impl ProfileState {
             self.view.set_filter(self.view.focus, &query, now);
         }
         Step::none()
+    }
+}
+
+/// The flag smart case puts in front of an all-lower-case query.
+const CASE_INSENSITIVE: &str = "(?i)";
+
+/// Smart case, as in ripgrep and vim: a query without an upper-case letter matches either case
+/// (`enterprise` finds `Enterprise`); one with an upper-case letter matches exactly. Letters
+/// in escapes (`\S`, `\D`, `\P{Lu}`) are regex syntax, not text, and do not count.
+pub fn smart_case(query: &str) -> std::borrow::Cow<'_, str> {
+    let mut chars = query.chars();
+    let mut has_upper = false;
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            // `\pL` names a one-letter class, `\p{Lu}` a longer one: skip the name too.
+            if matches!(chars.next(), Some('p' | 'P')) && chars.next() == Some('{') {
+                for n in chars.by_ref() {
+                    if n == '}' {
+                        break;
+                    }
+                }
+            }
+            continue;
+        }
+        has_upper |= c.is_uppercase();
+    }
+    if has_upper || query.is_empty() {
+        std::borrow::Cow::Borrowed(query)
+    } else {
+        std::borrow::Cow::Owned(format!("{CASE_INSENSITIVE}{query}"))
+    }
+}
+
+/// The query as the operator typed it (without the flag smart case added).
+pub fn shown_query(query: &str) -> &str {
+    query.strip_prefix(CASE_INSENSITIVE).unwrap_or(query)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lower_case_queries_ignore_case_and_upper_case_ones_do_not() {
+        assert_eq!(smart_case("enterprise"), "(?i)enterprise");
+        assert_eq!(smart_case("Enterprise"), "Enterprise");
+        assert_eq!(smart_case("plan.*pro"), "(?i)plan.*pro");
+        assert_eq!(smart_case(r"\S+@\D"), r"(?i)\S+@\D");
+        assert_eq!(smart_case(r"\p{Lu}x"), r"(?i)\p{Lu}x");
+        assert_eq!(smart_case(r"\PLx"), r"(?i)\PLx");
+        assert_eq!(smart_case(r"\p{Lu}X"), r"\p{Lu}X");
+        assert_eq!(smart_case("zoë"), "(?i)zoë");
+        assert_eq!(smart_case("ZOË"), "ZOË");
+        assert_eq!(smart_case(""), "");
+        assert_eq!(shown_query(&smart_case("enterprise")), "enterprise");
+        assert_eq!(shown_query("Enterprise"), "Enterprise");
     }
 }

@@ -13,6 +13,8 @@ use crate::tui::ui::layout;
 use crate::tui::view::{Pane, PaneScroll, ProfileView};
 
 mod filter;
+pub mod warning_jump;
+pub use filter::{shown_query, smart_case};
 pub mod view;
 
 pub struct ProfileState {
@@ -122,6 +124,9 @@ impl ProfileState {
             view.focus = pane;
         } else if areas.side.is_some_and(|side| side.contains(at)) {
             view.focus = Pane::Overview;
+        } else if areas.body.contains(at) && areas.side.is_some() && view.focus == Pane::Overview {
+            // Wide: beside a focused Overview the body shows its companion pane.
+            view.focus = view.companion();
         } else if areas.body.contains(at) {
             let inner_top = areas.body.y + 1;
             if at.y >= inner_top {
@@ -135,6 +140,47 @@ impl ProfileState {
                 }
             }
         }
+    }
+
+    /// The warning on the selected Overview row, if that row is one.
+    fn selected_warning(&self, ctx: &Ctx) -> Option<String> {
+        let view = &self.view;
+        if view.focus != Pane::Overview {
+            return None;
+        }
+        let row = view.row(
+            Pane::Overview,
+            view.scroll(Pane::Overview).selected,
+            ctx.clock.wall,
+        )?;
+        (row.kind == crate::tui::view::RowKind::Warning).then_some(row.detail?)
+    }
+
+    /// Enter on a warning: the Raw pane at the path it names, or a notice saying why not.
+    fn jump_to_warning(&mut self, ctx: &mut Ctx) {
+        let Some(warning) = self.selected_warning(ctx) else {
+            return;
+        };
+        let Some(path) = warning_jump::warning_path(&warning) else {
+            *ctx.notice = Some("This warning names no path in the body".to_owned());
+            return;
+        };
+        let view = &mut self.view;
+        let Some(line) = warning_jump::find_line(&view.raw, path) else {
+            *ctx.notice = Some(format!("{} is not in the raw body", sanitize(path)));
+            return;
+        };
+        view.raw.reveal(line);
+        view.focus = Pane::Raw;
+        let row = view.raw.row_of(line);
+        view.select_raw(row);
+        if let Some(s) = view.scroll_mut(Pane::Raw) {
+            keep_visible(s, page(ctx.size));
+        }
+        *ctx.notice = Some(format!(
+            "Raw at {} (the warning's path)",
+            sanitize(&view.raw.path(line))
+        ));
     }
 
     /// Enter: the selected row's full value in a popup.
@@ -161,6 +207,7 @@ impl ProfileState {
                     | Action::Search
                     | Action::Copy
                     | Action::CopyPath
+                    | Action::CopyCurl
                     | Action::CopyProfile
                     | Action::Export
                     | Action::ExportAs
@@ -213,6 +260,10 @@ impl ProfileState {
             | Action::Top
             | Action::Bottom => self.move_selection(action, ctx.size),
             Action::Select => {
+                if self.selected_warning(ctx).is_some() {
+                    self.jump_to_warning(ctx);
+                    return Step::none();
+                }
                 if let Some(overlay) = self.detail(ctx) {
                     return Transition::Open(overlay).into();
                 }
@@ -247,6 +298,7 @@ impl ProfileState {
                     return ctx.copy(path, toast).into();
                 }
             }
+            Action::CopyCurl => return self.copy_curl(ctx).into(),
             Action::CopyProfile => match crate::output::render_json(&view.outcome) {
                 Ok(json) => {
                     let toast = format!("Copied the whole profile as JSON ({} bytes)", json.len());
@@ -297,7 +349,11 @@ impl ProfileState {
             let selected = view.scroll(view.focus).selected;
             view.row(view.focus, selected, ctx.clock.wall)
                 .map(|row| row.value)
-                .filter(|v| !v.trim().is_empty() && v != crate::display::ABSENT)
+                .filter(|v| {
+                    !v.trim().is_empty()
+                        && v != crate::display::ABSENT
+                        && v != crate::display::EMPTY_STRING
+                })
         };
         match value {
             Some(value) => {
@@ -310,6 +366,23 @@ impl ProfileState {
                 Step::none()
             }
         }
+    }
+
+    /// `Y` in the Request pane: the request as a curl command, the key as its variable.
+    fn copy_curl(&self, ctx: &mut Ctx) -> Vec<Effect> {
+        let o = &self.view.outcome;
+        if o.origin == crate::lookup::Origin::File {
+            *ctx.notice =
+                Some("No request to copy: this profile was opened from a file".to_owned());
+            return Vec::new();
+        }
+        let command = crate::curl::curl_command(&o.request, &o.connection);
+        let toast = format!(
+            "Copied the request as curl ({} characters; the key is ${})",
+            command.chars().count(),
+            crate::secrets::api_key_var(&o.connection)
+        );
+        ctx.copy(command, toast)
     }
 
     /// `y`: the selected value (the Raw pane: the whole value under the selected line).

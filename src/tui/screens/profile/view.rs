@@ -35,28 +35,40 @@ fn draw(app: &App, state: &ProfileState, area: Rect, buf: &mut Buffer) {
     let areas = layout::profile(area, view.focus);
     header(app, view, areas.header, buf);
     tabs(app, view, areas.tabs, buf);
+    // Wide: the Overview on the left, focused or not; a focused Overview has the companion
+    // pane beside it (unfocused: a click or its digit focuses it).
+    let overview_in_side = areas.side.is_some();
     if let Some(side) = areas.side {
-        let block = chrome::pane_block("1 Overview", false, theme);
+        let focused = view.focus == Pane::Overview;
+        let title = if focused { "Overview" } else { "1 Overview" };
+        let block = chrome::pane_block(title, focused, theme);
         let inner = block.inner(side);
         block.render(side, buf);
         table::render(
             view,
             Pane::Overview,
             inner,
-            false,
+            focused,
             theme,
             app.clock.wall,
             buf,
         );
     }
 
-    let pane = view.focus;
+    let (pane, focused) = if overview_in_side && view.focus == Pane::Overview {
+        (view.companion(), false)
+    } else {
+        (view.focus, true)
+    };
     let count = view.row_count(pane);
     let mut title = match pane {
         Pane::Overview | Pane::Request => pane.title().to_owned(),
         Pane::Raw => raw::title(view, count),
-        _ => format!("{} ({count})", pane.title()),
+        _ => format!("{} ({})", pane.title(), view.item_count(pane)),
     };
+    if !focused {
+        title = format!("{} {title}", pane.index() + 1);
+    }
     if let Some(filter) = view.filter(pane) {
         title = format!(
             "{} ({count} of {}) · filter “{}”",
@@ -65,12 +77,12 @@ fn draw(app: &App, state: &ProfileState, area: Rect, buf: &mut Buffer) {
             sanitize(&filter.query)
         );
     }
-    let block = chrome::pane_block(title, true, theme);
+    let block = chrome::pane_block(title, focused, theme);
     let inner = block.inner(areas.body);
     block.render(areas.body, buf);
     match pane {
         Pane::Raw => raw::render(view, inner, theme, buf),
-        _ => table::render(view, pane, inner, true, theme, app.clock.wall, buf),
+        _ => table::render(view, pane, inner, focused, theme, app.clock.wall, buf),
     }
     let filter = state
         .filter_edit

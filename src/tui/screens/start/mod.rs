@@ -278,12 +278,16 @@ impl StartState {
         match action {
             Action::OpenLookup => self.focus = StartFocus::Input,
             Action::Back => {
+                // Esc leaves the field (so `q` and `?` act again), also when it cancels a
+                // lookup; from anywhere else it goes back.
+                let leave_field = self.focus == StartFocus::Input;
+                if leave_field {
+                    self.focus = StartFocus::Vendors;
+                }
                 if ctx.lookups.loading.is_some() {
                     return ctx.cancel_lookup().into();
                 }
-                if self.focus != StartFocus::Input {
-                    self.focus = StartFocus::Input;
-                } else {
+                if !leave_field {
                     return Step::Go(Transition::Back);
                 }
             }

@@ -218,7 +218,7 @@ fn lookup(app: &App, s: &StartState, area: Rect, buf: &mut Buffer) -> Option<Pos
     Some(Position::new(x.min(inner.right().saturating_sub(1)), y))
 }
 
-fn status_box(app: &App, _: &StartState, area: Rect, buf: &mut Buffer) {
+fn status_box(app: &App, s: &StartState, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let mut lines: Vec<Line> = Vec::new();
     let title = if let Some(text) = status::loading_text(app) {
@@ -246,10 +246,13 @@ fn status_box(app: &App, _: &StartState, area: Rect, buf: &mut Buffer) {
         if let Some(notice) = &app.notice {
             lines.push(Line::styled(notice.clone(), theme.ok()));
         }
-        lines.push(Line::styled(
-            "Pick a vendor with ↑/↓, type who to look up, press Enter. Tab moves between boxes; ? lists every key.",
-            theme.muted(),
-        ));
+        // `?` is typed while the field has focus: say how to get to where it works.
+        let keys_hint = if s.is_typing() {
+            "Pick a vendor with ↑/↓, type who to look up, press Enter. Tab moves between boxes; Esc leaves the field, then ? lists every key."
+        } else {
+            "Pick a vendor with ↑/↓, type who to look up, press Enter. Tab moves between boxes; ? lists every key."
+        };
+        lines.push(Line::styled(keys_hint, theme.muted()));
         if app.demo {
             lines.push(Line::styled(
                 "Demo mode: the built-in demo vendors answer with their fixed demo keys; nothing leaves this machine.",

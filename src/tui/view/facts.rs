@@ -1,0 +1,298 @@
+//! The facts an operator asks first, read from a profile without knowing its vendor: when the
+//! person was created or first seen, when last seen, their plan or status, where they are.
+//!
+//! Which property says what is decided here, in ONE table of well-known key names (compared
+//! without case, `_` or `-`: `created_at`, `createdAt` and `Created-At` are one name). The
+//! adapters do not declare it (the trait has no such method yet), so a vendor whose key is not
+//! listed simply shows no such fact; adding its spelling here is the whole fix.
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use crate::display::{field_text, timestamp_text};
+use crate::profile::{Field, Location, Profile, ValueHint};
+
+/// A fact and the key names that state it, most telling first (a sign-up time says "created"
+/// better than a first visit does).
+pub const FACT_KEYS: &[(&str, &[&str])] = &[
+    (
+        "Created",
+        &[
+            "createdat",
+            "created",
+            "createdtime",
+            "createddate",
+            "signuptime",
+            "signupdate",
+            "signedupat",
+            "signupat",
+            "registeredat",
+            "firstseen",
+            "firstseenat",
+            "firstvisittime",
+            "firstvisitdate",
+        ],
+    ),
+    (
+        "Last seen",
+        &[
+            "lastseen",
+            "lastseenat",
+            "lastseendate",
+            "lastseentime",
+            "lastactivity",
+            "lastactivityat",
+            "lastactiveat",
+            "lastvisit",
+            "lastvisittime",
+            "lastvisitdate",
+            "lastlogin",
+            "lastloginat",
+        ],
+    ),
+    (
+        "Plan / status",
+        &[
+            "plan",
+            "planname",
+            "tier",
+            "subscription",
+            "subscriptionplan",
+            "status",
+            "availabilitystatus",
+            "lifecyclestage",
+        ],
+    ),
+];
+
+/// A location field's text, when it has some.
+fn present(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// `createdAt`, `created_at`, `Created-At` → `createdat`; a dotted key is named by its last
+/// part (`properties.plan` → `plan`).
+fn normalized(key: &str) -> String {
+    let last = key.rsplit('.').next().unwrap_or(key);
+    last.chars()
+        .filter(|c| !matches!(c, '_' | '-' | ' '))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The field stating one of `names`, from the properties first, then the attributes; the
+/// names are tried in order, so the most telling one present wins.
+fn find<'a>(profile: &'a Profile, names: &[&str]) -> Option<&'a Field> {
+    let fields = || profile.properties.iter().chain(&profile.attributes);
+    names.iter().find_map(|name| {
+        fields().find(|f| {
+            normalized(&f.key) == *name
+                && !matches!(&f.value, Value::Null)
+                && f.value != Value::String(String::new())
+        })
+    })
+}
+
+/// A fact and the field stating it (found once, when the view is built; formatted as drawn).
+pub struct FactField<'a> {
+    pub label: &'static str,
+    /// `properties` or `attributes`.
+    pub section: &'static str,
+    pub field: &'a Field,
+}
+
+/// Every fact of `FACT_KEYS` the profile states, in table order, with its field.
+pub fn fact_fields(profile: &Profile) -> Vec<FactField<'_>> {
+    FACT_KEYS
+        .iter()
+        .filter_map(|(label, names)| {
+            let field = find(profile, names)?;
+            let section = if profile.properties.iter().any(|f| std::ptr::eq(f, field)) {
+                "properties"
+            } else {
+                "attributes"
+            };
+            Some(FactField {
+                label,
+                section,
+                field,
+            })
+        })
+        .collect()
+}
+
+/// A fact as the Overview shows it: the label, the text (timestamps with their age) and the
+/// key it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fact {
+    pub label: &'static str,
+    pub text: String,
+    pub key: String,
+}
+
+/// Every fact of `FACT_KEYS` the profile states, in table order.
+pub fn facts(profile: &Profile, now: DateTime<Utc>) -> Vec<Fact> {
+    FACT_KEYS
+        .iter()
+        .filter_map(|(label, names)| {
+            let field = find(profile, names)?;
+            Some(Fact {
+                label,
+                text: fact_text(field, now),
+                key: field.key.clone(),
+            })
+        })
+        .collect()
+}
+
+/// A field's text, read as a timestamp where it is one even when the adapter gave no hint (an
+/// ISO 8601 string in a free-form attribute).
+pub fn fact_text(field: &Field, now: DateTime<Utc>) -> String {
+    if field.hint == ValueHint::Plain
+        && let Some(text) = timestamp_text(&field.value, ValueHint::IsoTimestamp, now)
+    {
+        return text;
+    }
+    field_text(field, now)
+}
+
+/// The location in one line, from every field: `Austin 78701, Texas, United States, North
+/// America · America/Chicago`. A country sent only as its ISO code is named (`US` → United
+/// States); a code that names no country is shown as sent. `None` when nothing is known.
+pub fn location_line(location: &Location) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
+    match (present(&location.city), present(&location.postal_code)) {
+        (Some(city), Some(code)) => parts.push(format!("{city} {code}")),
+        (Some(one), None) | (None, Some(one)) => parts.push(one.to_owned()),
+        (None, None) => {}
+    }
+    let region = present(&location.region);
+    parts.extend(region.map(str::to_owned));
+    if let Some(state) = present(&location.state).filter(|s| Some(*s) != region) {
+        parts.push(state.to_owned());
+    }
+    let code = present(&location.country_code);
+    let country = present(&location.country)
+        .map(str::to_owned)
+        .or_else(|| code.map(|c| super::countries::country_name(c).unwrap_or(c).to_owned()));
+    parts.extend(country);
+    parts.extend(present(&location.continent).map(str::to_owned));
+    let mut line = parts.join(", ");
+    if let Some(tz) = present(&location.timezone) {
+        if !line.is_empty() {
+            line.push_str(" · ");
+        }
+        line.push_str(tz);
+    }
+    (!line.is_empty()).then_some(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use serde_json::json;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2024, 3, 4, 10, 0, 0).unwrap()
+    }
+
+    fn loc(pairs: &[(&str, &str)]) -> Location {
+        let mut l = Location::default();
+        for (k, v) in pairs {
+            let slot = match *k {
+                "city" => &mut l.city,
+                "postal" => &mut l.postal_code,
+                "region" => &mut l.region,
+                "state" => &mut l.state,
+                "country" => &mut l.country,
+                "code" => &mut l.country_code,
+                "continent" => &mut l.continent,
+                "tz" => &mut l.timezone,
+                other => panic!("{other}"),
+            };
+            *slot = Some((*v).to_owned());
+        }
+        l
+    }
+
+    #[test]
+    fn the_location_line_uses_every_field() {
+        let line = |pairs: &[(&str, &str)]| location_line(&loc(pairs));
+        assert_eq!(
+            line(&[("city", "Austin"), ("code", "US")]).as_deref(),
+            Some("Austin, United States")
+        );
+        assert_eq!(line(&[("code", "de")]).as_deref(), Some("Germany"));
+        assert_eq!(line(&[("code", "XQ")]).as_deref(), Some("XQ"));
+        assert_eq!(
+            line(&[("country", "Deutschland"), ("code", "DE")]).as_deref(),
+            Some("Deutschland")
+        );
+        assert_eq!(
+            line(&[("tz", "Asia/Kolkata")]).as_deref(),
+            Some("Asia/Kolkata")
+        );
+        assert_eq!(
+            line(&[
+                ("city", "Austin"),
+                ("postal", "78701"),
+                ("region", "Texas"),
+                ("state", "Texas"),
+                ("country", "United States"),
+                ("continent", "North America"),
+                ("tz", "America/Chicago"),
+            ])
+            .as_deref(),
+            Some("Austin 78701, Texas, United States, North America · America/Chicago")
+        );
+        assert_eq!(
+            line(&[("region", "Bavaria"), ("state", "BY")]).as_deref(),
+            Some("Bavaria, BY")
+        );
+        assert_eq!(line(&[("city", "  ")]), None);
+        assert_eq!(line(&[]), None);
+    }
+
+    #[test]
+    fn facts_come_from_well_known_keys_in_table_order() {
+        let profile = Profile {
+            properties: vec![
+                Field::new("firstVisitTime", json!("2024-01-01T00:00:00Z")),
+                Field::with_hint(
+                    "signup_time",
+                    json!(1709287200000i64),
+                    ValueHint::EpochMillis,
+                ),
+                Field::new("last-seen-at", json!("2024-03-04T09:00:00Z")),
+                Field::new("status", json!("")),
+            ],
+            attributes: vec![
+                Field::new("properties.plan", json!("Enterprise")),
+                Field::new("lastLogin", json!(null)),
+            ],
+            ..Profile::default()
+        };
+        assert_eq!(
+            facts(&profile, now()),
+            [
+                Fact {
+                    label: "Created",
+                    text: "2024-03-01T10:00:00Z (3 days ago)".to_owned(),
+                    key: "signup_time".to_owned(),
+                },
+                Fact {
+                    label: "Last seen",
+                    text: "2024-03-04T09:00:00Z (1 hour ago)".to_owned(),
+                    key: "last-seen-at".to_owned(),
+                },
+                Fact {
+                    label: "Plan / status",
+                    text: "Enterprise".to_owned(),
+                    key: "properties.plan".to_owned(),
+                },
+            ]
+        );
+        assert_eq!(facts(&Profile::default(), now()), []);
+    }
+}
