@@ -289,7 +289,10 @@ fn did_you_mean(message: &str) -> Option<&str> {
 
 /// The candidate nearest to `typed`, if near enough to be a typo: at most a third of the
 /// longer word's characters edited (so `thme` → `theme`, but `colour` suggests nothing).
-pub(crate) fn closest<'a>(typed: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(
+    typed: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
     let typed_lower = typed.to_lowercase();
     candidates
         .map(|c| {
@@ -567,12 +570,12 @@ mod tests {
         let cases = [
             (
                 "thme = 1\n",
-                "c.toml:1:1: unknown field `thme`, expected one of `http`, `connections`, `tui`, `find`",
+                "c.toml:1:1: unknown field `thme`, expected one of `http`, `connections`, `tui`, `find`, `vendors`",
                 None,
             ),
             (
                 "[htp]\n",
-                "c.toml:1:2: unknown field `htp`, expected one of `http`, `connections`, `tui`, `find`",
+                "c.toml:1:2: unknown field `htp`, expected one of `http`, `connections`, `tui`, `find`, `vendors`",
                 Some("http"),
             ),
             (

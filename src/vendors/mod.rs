@@ -87,7 +87,11 @@ pub fn register(specs: Vec<declared::Spec>) -> Result<(), String> {
         .get()
         .ok_or_else(|| "the vendor registry could not be set".to_owned())?;
     for spec in &specs {
-        match registry.declared.iter().find(|d| d.spec().name == spec.name) {
+        match registry
+            .declared
+            .iter()
+            .find(|d| d.spec().name == spec.name)
+        {
             Some(known) if known.spec() == spec => {}
             _ => {
                 return Err(format!(

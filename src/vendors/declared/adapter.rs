@@ -10,7 +10,7 @@ use super::template::render_query;
 use super::{AuthStyle, Spec};
 use crate::error::LookupError;
 use crate::profile::{Normalized, Section};
-use crate::vendors::common::{check_kind, check_value, error_object, one_line, vendor_url};
+use crate::vendors::common::{check_value, error_object, one_line, vendor_url};
 use crate::vendors::demo_kit::DemoVendor;
 use crate::vendors::{
     AuthPlacement, Connection, FindClass, Lookup, LookupKind, RequestSpec, VendorAdapter,
@@ -125,14 +125,21 @@ impl VendorAdapter for Declared {
         conn: &Connection,
         lookup: &Lookup,
     ) -> Result<RequestSpec, LookupError> {
-        check_kind(conn.vendor, lookup.by)?;
+        // The spec, not the handle, says which kinds exist (the handle is only the registry's).
+        let spec = match self.spec.lookups.iter().find(|l| l.by == lookup.by) {
+            Some(spec) => spec,
+            None => {
+                let kinds: Vec<&str> = self.kinds.iter().map(|k| k.as_str()).collect();
+                return Err(LookupError::Usage(format!(
+                    "{} cannot look users up by {}; its config defines {} — use --by {}",
+                    self.display_name,
+                    lookup.by,
+                    kinds.join(", "),
+                    kinds.join("|")
+                )));
+            }
+        };
         check_value(conn.vendor, lookup)?;
-        let spec = self
-            .spec
-            .lookups
-            .iter()
-            .find(|l| l.by == lookup.by)
-            .ok_or_else(|| LookupError::Usage(format!("no lookup by {}", lookup.by)))?;
         let path = spec.path.render_path(&lookup.value)?;
         let query = render_query(&spec.query, &lookup.value);
         Ok(RequestSpec {

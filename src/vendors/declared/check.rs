@@ -116,13 +116,21 @@ fn vendor(name: &Spanned<String>, raw: RawVendor) -> Checked<Spec> {
         if lookups.iter().any(|l| l.by == spec.by) {
             return Err(at(
                 &raw_lookup.by,
-                format!("a second lookup by `{}`; each kind may appear once", spec.by),
+                format!(
+                    "a second lookup by `{}`; each kind may appear once",
+                    spec.by
+                ),
             ));
         }
         lookups.push(spec);
     }
     for class in FindClass::ALL {
-        let mut answering = raw.lookup.get_ref().iter().zip(&lookups).filter(|(_, l)| l.find == Some(class));
+        let mut answering = raw
+            .lookup
+            .get_ref()
+            .iter()
+            .zip(&lookups)
+            .filter(|(_, l)| l.find == Some(class));
         if let (Some(_), Some((second, _))) = (answering.next(), answering.next())
             && let Some(find) = &second.find
         {
@@ -153,10 +161,7 @@ fn header_name(given: &Spanned<String>) -> Checked<String> {
     let name = given.get_ref();
     let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
     if name.is_empty() || !name.chars().all(token) {
-        return Err(at(
-            given,
-            format!("`{name}` is not an HTTP header name"),
-        ));
+        return Err(at(given, format!("`{name}` is not an HTTP header name")));
     }
     Ok(name.to_ascii_lowercase())
 }

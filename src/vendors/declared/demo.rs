@@ -200,8 +200,7 @@ impl DemoVendor for DeclaredDemo {
         };
         if self.is_rate_limited(lookup.by, &value) {
             return Some(
-                error(429, "slow down")
-                    .with_header("retry-after", RETRY_AFTER_SECS.to_string()),
+                error(429, "slow down").with_header("retry-after", RETRY_AFTER_SECS.to_string()),
             );
         }
         let found = self.users.iter().chain(self.everywhere).find(|u| {

@@ -61,7 +61,10 @@ pub fn profile_pointer<'a>(spec: &'a Spec, body: &Value) -> Result<&'a Pointer, 
 
 pub fn normalize(spec: &Spec, mut body: Value) -> Result<Normalized, NoProfile> {
     let at = profile_pointer(spec, &body)?;
-    let person = body.pointer_mut(at.as_str()).map(Value::take).unwrap_or_default();
+    let person = body
+        .pointer_mut(at.as_str())
+        .map(Value::take)
+        .unwrap_or_default();
     let map = match person {
         Value::Object(map) => map,
         other => {
@@ -173,7 +176,11 @@ impl Walk<'_> {
         };
         let (hint, fits, documented) = match format {
             TimeFormat::EpochS => (ValueHint::EpochSeconds, is_integer(value), "epoch seconds"),
-            TimeFormat::EpochMs => (ValueHint::EpochMillis, is_integer(value), "epoch milliseconds"),
+            TimeFormat::EpochMs => (
+                ValueHint::EpochMillis,
+                is_integer(value),
+                "epoch milliseconds",
+            ),
             TimeFormat::Iso8601 => (
                 ValueHint::IsoTimestamp,
                 value

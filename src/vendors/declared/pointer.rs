@@ -70,8 +70,7 @@ impl Pointer {
     /// Whether `self` is `other` or lies inside it (`/a/b` is within `/a`, `/ab` is not).
     pub fn is_within(&self, other: &Pointer) -> bool {
         self.0 == other.0
-            || (self.0.starts_with(&other.0)
-                && self.0.as_bytes().get(other.0.len()) == Some(&b'/'))
+            || (self.0.starts_with(&other.0) && self.0.as_bytes().get(other.0.len()) == Some(&b'/'))
     }
 
     /// This pointer followed by `/token` (the token escaped).
@@ -117,7 +116,10 @@ mod tests {
         );
         for bad in ["/a~", "/a~2", "/~x/b"] {
             let err = Pointer::parse(bad, false).unwrap_err();
-            assert!(err.ends_with("`~` must be followed by 0 (for `~`) or 1 (for `/`)"), "{bad}: {err}");
+            assert!(
+                err.ends_with("`~` must be followed by 0 (for `~`) or 1 (for `/`)"),
+                "{bad}: {err}"
+            );
         }
     }
 
@@ -137,7 +139,14 @@ mod tests {
         assert_eq!(p("/nested/k").resolve(&doc), Some(&json!(null)));
         assert_eq!(p("").resolve(&doc), Some(&doc));
         // Out of range, leading zeros, `-`, and through a scalar: nothing.
-        for none in ["/list/2", "/list/01", "/list/-", "/list/0/x", "/nope", "/a~1b/c"] {
+        for none in [
+            "/list/2",
+            "/list/01",
+            "/list/-",
+            "/list/0/x",
+            "/nope",
+            "/a~1b/c",
+        ] {
             assert_eq!(p(none).resolve(&doc), None, "{none}");
         }
     }

@@ -56,7 +56,10 @@ impl Template {
             }
         }
         let whole = text.replace(VALUE, "x");
-        if whole.split('/').any(|segment| segment == "." || segment == "..") {
+        if whole
+            .split('/')
+            .any(|segment| segment == "." || segment == "..")
+        {
             return Err(format!("the path `{text}` has a `.` or `..` segment"));
         }
         Ok(template)
@@ -143,17 +146,39 @@ mod tests {
 
     #[test]
     fn paths_are_checked_at_load() {
-        assert!(Template::path("/api/v3/contacts/{value}").unwrap().uses_value());
+        assert!(
+            Template::path("/api/v3/contacts/{value}")
+                .unwrap()
+                .uses_value()
+        );
         assert!(!Template::path("/api/v3/contacts").unwrap().uses_value());
         assert!(Template::path("/u/{value}.json").unwrap().uses_value());
         let cases = [
             ("api/{value}", "the path `api/{value}` must start with `/`"),
-            ("/a/{value}/{value}", "`/a/{value}/{value}` uses {value} twice; it may appear once"),
-            ("/a/{id}", "`/a/{id}`: the only placeholder is {value} (the looked-up value)"),
-            ("/a/{value}?x=1", "the path `/a/{value}?x=1` contains `?`, which a URL path cannot keep as is; write the path as the vendor documents it, with {value} for the value"),
-            ("/a b/{value}", "the path `/a b/{value}` contains ` `, which a URL path cannot keep as is; write the path as the vendor documents it, with {value} for the value"),
-            ("/a%2F/{value}", "the path `/a%2F/{value}` contains `%`, which a URL path cannot keep as is; write the path as the vendor documents it, with {value} for the value"),
-            ("/a/../{value}", "the path `/a/../{value}` has a `.` or `..` segment"),
+            (
+                "/a/{value}/{value}",
+                "`/a/{value}/{value}` uses {value} twice; it may appear once",
+            ),
+            (
+                "/a/{id}",
+                "`/a/{id}`: the only placeholder is {value} (the looked-up value)",
+            ),
+            (
+                "/a/{value}?x=1",
+                "the path `/a/{value}?x=1` contains `?`, which a URL path cannot keep as is; write the path as the vendor documents it, with {value} for the value",
+            ),
+            (
+                "/a b/{value}",
+                "the path `/a b/{value}` contains ` `, which a URL path cannot keep as is; write the path as the vendor documents it, with {value} for the value",
+            ),
+            (
+                "/a%2F/{value}",
+                "the path `/a%2F/{value}` contains `%`, which a URL path cannot keep as is; write the path as the vendor documents it, with {value} for the value",
+            ),
+            (
+                "/a/../{value}",
+                "the path `/a/../{value}` has a `.` or `..` segment",
+            ),
         ];
         for (text, message) in cases {
             assert_eq!(Template::path(text).unwrap_err(), message, "{text}");
@@ -163,7 +188,10 @@ mod tests {
     #[test]
     fn the_value_is_one_encoded_segment_or_query_value() {
         let path = Template::path("/c/{value}/x").unwrap();
-        assert_eq!(path.render_path("a/b?c#d%e f").unwrap(), "/c/a%2Fb%3Fc%23d%25e%20f/x");
+        assert_eq!(
+            path.render_path("a/b?c#d%e f").unwrap(),
+            "/c/a%2Fb%3Fc%23d%25e%20f/x"
+        );
         assert_eq!(path.render_path("Zoë").unwrap(), "/c/Zo%C3%AB/x");
         assert_eq!(path.render_path("..").unwrap_err().exit_code(), 2);
         let query = vec![
