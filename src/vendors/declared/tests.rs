@@ -509,7 +509,7 @@ fn error_messages_come_from_the_configured_pointer() {
 
 #[test]
 fn the_demo_responder_serves_its_own_paths_with_its_key() {
-    use crate::vendors::demo_kit::{DemoRequest, DemoVendor};
+    use crate::vendors::demo_kit::DemoRequest;
     let demo = Declared::new(demo_spec().unwrap(), VendorKind::first());
     let responder = demo.demo();
     let ask = |path: &str, query: Option<&str>, key: &str| {
