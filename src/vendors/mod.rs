@@ -185,6 +185,12 @@ impl VendorKind {
         usize::from(self.0) >= BUILT_IN.len()
     }
 
+    /// The config-defined vendor's adapter (its spec), if this is one.
+    pub fn declared(self) -> Option<&'static declared::Declared> {
+        let index = usize::from(self.0).checked_sub(BUILT_IN.len())?;
+        REGISTRY.get()?.declared.get(index).copied()
+    }
+
     /// Whether the vendor also takes a client id + secret (exchanged for tokens).
     pub fn accepts_client_credentials(self) -> bool {
         self.adapter().token_exchange().is_some()
