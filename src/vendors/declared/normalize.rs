@@ -292,7 +292,10 @@ impl Walk<'_> {
             if let Some(name) = name {
                 put_back(&mut item, &spec.key, name);
             }
-            self.spill(key, item);
+            // Kept whole-ish: even an empty item is a leaf of the body.
+            let mut fields = Vec::new();
+            leaves(key, item, &mut fields);
+            self.b.profile.properties.extend(fields);
             return;
         };
         let value = spec
@@ -305,11 +308,13 @@ impl Walk<'_> {
     }
 
     fn segment(&mut self, spec: &SegmentsSpec, key: &str, mut item: Value) {
-        if !item.is_object() {
-            self.b.warn(format!(
-                "{key}: expected a segment object, got {}",
-                type_name(&item)
-            ));
+        if !item.is_object() || item.as_object().is_some_and(serde_json::Map::is_empty) {
+            if !item.is_object() {
+                self.b.warn(format!(
+                    "{key}: expected a segment object, got {}",
+                    type_name(&item)
+                ));
+            }
             self.b.profile.properties.push(Field::new(key, item));
             return;
         }
