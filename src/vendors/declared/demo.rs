@@ -134,7 +134,8 @@ impl DeclaredDemo {
 }
 
 /// A document in which `at` finds `person`; with no person, the container it would be in,
-/// empty (`/results/0` → `{"results": []}`: an empty search result).
+/// empty (`/results/0` → `{"results": []}`: an empty search result, for when an empty 2xx
+/// search reads as not found).
 fn embed(at: &Pointer, person: Option<Value>) -> Value {
     let mut tokens = at.tokens();
     let mut inner = match (person, tokens.pop()) {
@@ -210,9 +211,10 @@ impl DemoVendor for DeclaredDemo {
         });
         Some(match found {
             Some(user) => self.body(user, lookup),
-            // A path lookup says 404; a search says 200 with nobody in it.
-            None if lookup.path.uses_value() => error(404, "no such contact"),
-            None => DemoResponse::json(200, &embed(&lookup.profile, None)),
+            // 404 for searches too: until `lookup` reads an empty 2xx search as "not found"
+            // (see `Declared::finds_nobody`), a 200 with nobody in it would be exit 6, and
+            // `find --demo` must keep answering `not_found` for strangers.
+            None => error(404, "no such contact"),
         })
     }
 }

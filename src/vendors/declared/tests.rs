@@ -538,7 +538,7 @@ fn the_demo_responder_serves_its_own_paths_with_its_key() {
     let nobody = ask("/api/v3/contacts", Some("email=no%40x.example"), DEMO_KEY).unwrap();
     assert_eq!(
         (nobody.status, nobody.body.as_ref()),
-        (200, r#"{"results":[]}"#)
+        (404, r#"{"error":{"message":"no such contact"}}"#)
     );
     assert_eq!(
         ask("/api/v3/contacts/acct-9", None, DEMO_KEY)
