@@ -23,11 +23,24 @@ pub struct VendorsArgs {
 pub enum VendorsCommand {
     /// Validate the vendors defined in the config file (or FILE) and print each with its
     /// lookups; exit 2 with FILE:LINE:COLUMN on a problem.
+    #[command(after_help = CHECK_HELP)]
     Check {
         /// The file to check (default: the config file).
         file: Option<std::path::PathBuf>,
     },
 }
+
+/// `vendors check --help`, in the layout of every command's help (`cli/help.rs`).
+const CHECK_HELP: &str = "Examples:
+  userscope vendors check                    the config file's [vendors.*] tables
+  userscope vendors check ./my-vendors.toml  another file, before it becomes the config
+
+Environment:
+  USERSCOPE_CONFIG                   config file (default $XDG_CONFIG_HOME/userscope/config.toml)
+
+Exit codes:
+  0  the file is valid (its vendors are listed)
+  2  a problem, at FILE:LINE:COLUMN";
 
 pub async fn run_with(args: VendorsArgs) -> i32 {
     if let Some(VendorsCommand::Check { file }) = args.command {
