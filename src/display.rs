@@ -37,6 +37,13 @@ pub fn timestamp_text(value: &Value, hint: ValueHint, now: DateTime<Utc>) -> Opt
             }
             DateTime::from_timestamp_millis(millis)?
         }
+        (ValueHint::EpochSeconds, Value::Number(n)) => {
+            let seconds = n.as_i64()?;
+            if seconds == 0 {
+                return Some("unknown".to_owned());
+            }
+            DateTime::from_timestamp(seconds, 0)?
+        }
         _ => return None,
     };
     // Age from the second shown, so "10:00:00Z" is never "2 days" ago when the text says 3.

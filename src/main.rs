@@ -15,6 +15,19 @@ async fn main() {
         .complete();
     let cli = Cli::parse();
     let _log_guard = userscope::logging::init();
+    // A demo registers the demo vendor defined in a config-file table (design §10) before any
+    // command reads the config file, so `--demo` shows it like the built-in ones.
+    let demo = match &cli.command {
+        None => cli.tui.demo,
+        Some(Command::Get(args)) => args.demo,
+        Some(Command::Find(args)) => args.demo,
+        Some(Command::DemoServer(_)) => true,
+        Some(_) => false,
+    };
+    if demo && let Err(error) = userscope::config::register_demo_vendors() {
+        eprintln!("userscope: {error}");
+        std::process::exit(2);
+    }
     let code = match cli.command {
         None => userscope::tui::run(cli.tui).await,
         Some(Command::Get(args)) => userscope::cli::get::run(args).await,

@@ -12,6 +12,8 @@ pub enum ValueHint {
     IsoTimestamp,
     /// Documented as epoch milliseconds (`0` means unknown).
     EpochMillis,
+    /// Documented as epoch seconds (`0` means unknown); config-defined vendors (design §10).
+    EpochSeconds,
 }
 
 /// A key with the JSON value the vendor sent, type kept.

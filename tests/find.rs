@@ -616,6 +616,8 @@ fn demo_find_by_email_json_is_design_9s() {
             ("foldspace", "skipped"),
             ("chakra", "skipped"),
             ("vemetric", "found"),
+            // The demo's config-defined vendor (design §10) answers `find` too.
+            ("ledgerly", "found"),
         ]
     );
     assert_eq!(
@@ -647,12 +649,12 @@ fn demo_find_by_email_json_is_design_9s() {
     assert_eq!(usercom["warnings"], json!([]));
     assert_eq!(results[4]["by"], "identifier");
     // The merged view: the name conflict, with who said what.
-    assert_eq!(doc["merged"]["found"], 2);
+    assert_eq!(doc["merged"]["found"], 3);
     assert_eq!(
         doc["merged"]["fields"][0],
         json!({"field": "displayName", "agree": false, "values": [
             {"value": "Mara Lindquist", "from": ["usercom"]},
-            {"value": "Mara Lindqvist", "from": ["vemetric"]}]})
+            {"value": "Mara Lindqvist", "from": ["vemetric", "ledgerly"]}]})
     );
     assert_eq!(
         doc["merged"]["conflicts"],
@@ -694,7 +696,7 @@ fn demo_find_by_id_follows_the_email_and_shows_the_conflicts_first() {
     let conflicts = text.find("Conflicts (5)").expect(&text);
     let agreeing = text.find("Agreeing fields").expect(&text);
     assert!(conflicts < agreeing);
-    let name_conflict = "  displayName\n    Mara Lindqvist                    coho, foldspace, vemetric\n    Mara Lindquist                    usercom\n";
+    let name_conflict = "  displayName\n    Mara Lindqvist                    coho, foldspace, vemetric, ledgerly\n    Mara Lindquist                    usercom\n";
     assert!(text.contains(name_conflict), "{text}");
     assert!(
         text.contains("    Uppsala                           foldspace\n"),

@@ -453,6 +453,64 @@ async fn real_keyring_leaves_no_trace_of_the_key() {
     }
 }
 
+/// A vendor defined in the config file (design §10) keeps its key in the keyring like any
+/// vendor: account = its name; `keys list` shows it; `get` sends it in the configured header.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn real_keyring_config_vendor_round_trip() {
+    if !real_keyring("real_keyring_config_vendor_round_trip") {
+        return;
+    }
+    let key = canary("declared");
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/people/p-1"))
+        .and(header("x-books-key", key.as_str()))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"id": "p-1", "email": "ada@books.example"})),
+        )
+        .mount(&server)
+        .await;
+    let sb = Sandbox::new(
+        "[vendors.books]\nname = \"Books\"\nbase_url = \"https://api.books.example\"\nauth = { type = \"header\", header = \"X-Books-Key\" }\n[[vendors.books.lookup]]\nby = \"id\"\npath = \"/api/people/{value}\"\n[vendors.books.fields]\nid = \"/id\"\nemail = \"/email\"\n",
+    );
+    let set = sb.run(&["keys", "set", "books"], Some(&key), None);
+    assert_eq!(set.code, 0, "{}{}", set.stdout, set.stderr);
+    assert_eq!(
+        set.stdout,
+        "Stored the API key for books in the Secret Service keyring (service userscope, account books).\n"
+    );
+    let found = secret_tool_search("books");
+    assert!(found.contains("attribute.username = books"), "{found}");
+    assert!(found.contains(&format!("secret = {key}")), "{found}");
+    let list = sb.run(&["keys", "list"], None, None);
+    assert_eq!(list.code, 0, "{}{}", list.stdout, list.stderr);
+    assert!(
+        has_row(&list.stdout, "books books keyring"),
+        "{}",
+        list.stdout
+    );
+    let get = sb.run(
+        &[
+            "get",
+            "books",
+            "p-1",
+            "--base-url",
+            &server.uri(),
+            "--format",
+            "json",
+        ],
+        None,
+        None,
+    );
+    assert_eq!(get.code, 0, "{}{}", get.stdout, get.stderr);
+    let json: serde_json::Value = serde_json::from_str(&get.stdout).unwrap();
+    assert_eq!(json["profile"]["email"], "ada@books.example");
+    let delete = sb.run(&["keys", "delete", "books"], None, None);
+    assert_eq!(delete.code, 0, "{}{}", delete.stdout, delete.stderr);
+    assert!(!secret_tool_search("books").contains("attribute.username"));
+}
+
 #[test]
 fn real_keyring_coho_client_credentials_are_one_item() {
     if !real_keyring("real_keyring_coho_client_credentials_are_one_item") {

@@ -293,7 +293,7 @@ fn strict_config_errors_name_line_column_and_the_nearest_key() {
         ),
         (
             "[htpp]\n",
-            ":1:2: unknown field `htpp`, expected one of `http`, `connections`, `tui`, `find` (did you mean `http`?)",
+            ":1:2: unknown field `htpp`, expected one of `http`, `connections`, `tui`, `find`, `vendors` (did you mean `http`?)",
         ),
         (
             "[http]\ntimeout_sec = 3\n",

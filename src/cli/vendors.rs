@@ -9,15 +9,52 @@ use crate::error::LookupError;
 use crate::secrets::KeySource;
 use crate::vendors::{Connection, VendorKind};
 
-/// `userscope vendors [--json]`.
+/// `userscope vendors [--json]` / `userscope vendors check [FILE]`.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct VendorsArgs {
     /// One JSON array instead of the table (never a key).
     #[arg(long)]
     pub json: bool,
+    #[command(subcommand)]
+    pub command: Option<VendorsCommand>,
 }
 
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum VendorsCommand {
+    /// Validate the vendors defined in the config file (or FILE) and print each with its
+    /// lookups; exit 2 with FILE:LINE:COLUMN on a problem.
+    #[command(after_help = CHECK_HELP)]
+    Check {
+        /// The file to check (default: the config file).
+        file: Option<std::path::PathBuf>,
+    },
+}
+
+/// `vendors check --help`, in the layout of every command's help (`cli/help.rs`).
+const CHECK_HELP: &str = "Examples:
+  userscope vendors check                    the config file's [vendors.*] tables
+  userscope vendors check ./my-vendors.toml  another file, before it becomes the config
+
+Environment:
+  USERSCOPE_CONFIG                   config file (default $XDG_CONFIG_HOME/userscope/config.toml)
+
+Exit codes:
+  0  the file is valid (its vendors are listed)
+  2  a problem, at FILE:LINE:COLUMN";
+
 pub async fn run_with(args: VendorsArgs) -> i32 {
+    if let Some(VendorsCommand::Check { file }) = args.command {
+        return match check(file) {
+            Ok(text) => {
+                print!("{text}");
+                0
+            }
+            Err(message) => {
+                eprintln!("userscope: {message}");
+                2
+            }
+        };
+    }
     let listed = if args.json { json_list() } else { table() };
     match listed {
         Ok(text) => {
@@ -65,6 +102,7 @@ pub fn render_json(rows: &[Row]) -> Result<String, serde_json::Error> {
                 "key": r.key,
                 "endpoint": r.endpoint,
                 "keyringError": r.key_problem,
+                "source": if r.declared { "config" } else { "built-in" },
             })
         })
         .collect();
@@ -95,6 +133,8 @@ pub struct Row {
     pub vendor_id: &'static str,
     pub lookup_kinds: Vec<&'static str>,
     pub key_set: bool,
+    /// Defined in the config file (design §10), not built in.
+    pub declared: bool,
 }
 
 fn row(
@@ -157,7 +197,76 @@ fn row(
         vendor_id: conn.vendor.as_str(),
         lookup_kinds,
         key_set,
+        declared: conn.vendor.is_declared(),
     })
+}
+
+/// `vendors check [FILE]`: the file read as a start reads it (trust rule, size cap, both parse
+/// phases), then each vendor it defines with its lookups.
+fn check(file: Option<std::path::PathBuf>) -> Result<String, String> {
+    let path = file
+        .or_else(crate::config::config_path)
+        .ok_or_else(|| "no config file path (set USERSCOPE_CONFIG or give FILE)".to_owned())?;
+    let shown = crate::fsio::shown(&path);
+    if !path.exists() {
+        return Err(format!("{shown}: no such file"));
+    }
+    let config = Config::load_from(&path).map_err(|e| e.to_string())?;
+    Ok(render_check(&shown, &config.vendors.kinds))
+}
+
+/// What `vendors check` prints for the vendors a file defines.
+pub fn render_check(file: &str, kinds: &[VendorKind]) -> String {
+    let mut out = match kinds.len() {
+        0 => format!("{file}: valid; it defines no vendors\n"),
+        1 => format!("{file}: valid; 1 vendor\n"),
+        n => format!("{file}: valid; {n} vendors\n"),
+    };
+    for vendor in kinds {
+        out.push_str(&format!(
+            "\n{} ({})  {}\n",
+            vendor.as_str(),
+            vendor.display_name(),
+            vendor.default_base_url().unwrap_or_default()
+        ));
+        if let Some(declared) = vendor.declared() {
+            let spec = declared.spec();
+            out.push_str(&format!("  auth    {}\n", spec.auth.describe()));
+            for (n, lookup) in spec.lookups.iter().enumerate() {
+                let query: Vec<String> = lookup
+                    .query
+                    .iter()
+                    .map(|(k, v)| format!("{k}={}", v.text()))
+                    .collect();
+                let query = if query.is_empty() {
+                    String::new()
+                } else {
+                    format!("?{}", query.join("&"))
+                };
+                let profile = if lookup.profile.as_str().is_empty() {
+                    "the body".to_owned()
+                } else {
+                    format!("at {}", lookup.profile)
+                };
+                let find = lookup
+                    .find
+                    .map(|c| format!(", find {c}"))
+                    .unwrap_or_default();
+                let default = if n == 0 { " (default)" } else { "" };
+                out.push_str(&format!(
+                    "  by {}{default}  GET {}{query}  person {profile}{find}\n",
+                    lookup.by,
+                    lookup.path.text(),
+                ));
+            }
+        }
+    }
+    // Names, URLs and templates come from the file: one safe line each.
+    let lines: Vec<String> = out
+        .lines()
+        .map(|l| crate::sanitize::sanitize(l).into_owned())
+        .collect();
+    format!("{}\n", lines.join("\n"))
 }
 
 /// The setting a vendor without a fixed host needs before it has an endpoint.
@@ -180,8 +289,21 @@ pub fn render(rows: &[Row]) -> String {
         vendor_id: "",
         lookup_kinds: Vec::new(),
         key_set: false,
+        declared: false,
     };
-    let all: Vec<&Row> = std::iter::once(&header).chain(rows).collect();
+    // Vendors from the config file are marked in the table (in JSON: `source`).
+    let marked: Vec<Row> = rows
+        .iter()
+        .map(|r| Row {
+            vendor: if r.declared {
+                format!("{} (config)", r.vendor)
+            } else {
+                r.vendor.clone()
+            },
+            ..r.clone()
+        })
+        .collect();
+    let all: Vec<&Row> = std::iter::once(&header).chain(&marked).collect();
     let width = |f: fn(&Row) -> &str| all.iter().map(|r| f(r).width()).max().unwrap_or(0);
     let widths = [
         width(|r| &r.name),
@@ -256,6 +378,7 @@ mod tests {
             assert_eq!(entry["lookupKinds"], serde_json::json!(kinds));
             assert_eq!(entry["keySet"], vendor == with_key);
             assert_eq!(entry["keyringError"], serde_json::Value::Null);
+            assert_eq!(entry["source"], "built-in");
         }
     }
 }

@@ -15,10 +15,12 @@ mod file;
 mod find;
 mod http;
 mod tui;
+mod vendors;
 pub use file::{check_trusted, config_path, state_dir};
 pub use find::{FindRoute, FindSettings};
 pub use http::HttpSettings;
 pub use tui::{KeyList, TuiSettings};
+pub use vendors::{DeclaredVendors, register_demo_vendors};
 
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -29,6 +31,10 @@ pub struct Config {
     pub tui: TuiSettings,
     /// `[find]`: which connections answer `userscope find` for each identity class.
     pub find: FindSettings,
+    /// `[vendors.NAME]`: vendors defined in this file (design §10). They are validated and
+    /// registered before the rest of the file is read (a connection may name one); here only
+    /// their handles.
+    pub vendors: DeclaredVendors,
 }
 
 /// One `[connections.NAME]` table. `region` and `subdomain` are connection settings whose
@@ -92,18 +98,15 @@ fn check_setting(key: &str, value: &str) -> Result<(), String> {
 impl Config {
     /// Parse, with every error prefixed by `FILE:LINE:COLUMN:` where the file says where.
     pub fn parse_located(text: &str, file: &str) -> Result<Config, String> {
-        let file = crate::sanitize::sanitize(file);
-        Config::parse(text).map_err(|e| match e.at {
-            Some(at) => {
-                let (line, column) = line_and_column(text, at);
-                format!("{file}:{line}:{column}: {}", e.message)
-            }
-            None => format!("config file {file}: {}", e.message),
-        })
+        Config::parse(text).map_err(|e| locate(text, file, &e))
     }
 
+    /// Two phases: the `[vendors.*]` tables are validated and registered first (once per
+    /// process; see `vendors::register`), so that the rest of the file, read second, may name
+    /// them (`[connections.X] vendor = "ledgerly"`).
     pub fn parse(text: &str) -> Result<Config, ConfigError> {
-        let config: Config = toml::from_str(text).map_err(|e| ConfigError {
+        let declared = vendors::register_section(text)?;
+        let mut config: Config = toml::from_str(text).map_err(|e| ConfigError {
             message: crate::sanitize::sanitize(&with_suggestion(e.message())).into_owned(),
             at: e.span().map(|span| span.start),
         })?;
@@ -136,6 +139,7 @@ impl Config {
             }
         }
         config.find.check(&config)?;
+        config.vendors = declared;
         Ok(config)
     }
 
@@ -265,7 +269,7 @@ pub struct ConfigError {
 /// "(did you mean `theme`?)" added when one expected name is close to what was typed. The
 /// names come from the message itself, so every section (and every enum value, such as
 /// `vendor`) gets this without keeping a second list of keys.
-fn with_suggestion(message: &str) -> String {
+pub(crate) fn with_suggestion(message: &str) -> String {
     match did_you_mean(message) {
         Some(name) => format!("{message} (did you mean `{name}`?)"),
         None => message.to_owned(),
@@ -285,7 +289,10 @@ fn did_you_mean(message: &str) -> Option<&str> {
 
 /// The candidate nearest to `typed`, if near enough to be a typo: at most a third of the
 /// longer word's characters edited (so `thme` → `theme`, but `colour` suggests nothing).
-fn closest<'a>(typed: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(
+    typed: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
     let typed_lower = typed.to_lowercase();
     candidates
         .map(|c| {
@@ -300,6 +307,19 @@ fn closest<'a>(typed: &str, candidates: impl Iterator<Item = &'a str>) -> Option
         })
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, c)| c)
+}
+
+/// An error as `FILE:LINE:COLUMN: message` where the file says where, else
+/// `config file FILE: message`.
+pub fn locate(text: &str, file: &str, error: &ConfigError) -> String {
+    let file = crate::sanitize::sanitize(file);
+    match error.at {
+        Some(at) => {
+            let (line, column) = line_and_column(text, at);
+            format!("{file}:{line}:{column}: {}", error.message)
+        }
+        None => format!("config file {file}: {}", error.message),
+    }
 }
 
 /// 1-based line and column (in characters) of a byte offset.
@@ -580,12 +600,12 @@ mod tests {
         let cases = [
             (
                 "thme = 1\n",
-                "c.toml:1:1: unknown field `thme`, expected one of `http`, `connections`, `tui`, `find`",
+                "c.toml:1:1: unknown field `thme`, expected one of `http`, `connections`, `tui`, `find`, `vendors`",
                 None,
             ),
             (
                 "[htp]\n",
-                "c.toml:1:2: unknown field `htp`, expected one of `http`, `connections`, `tui`, `find`",
+                "c.toml:1:2: unknown field `htp`, expected one of `http`, `connections`, `tui`, `find`, `vendors`",
                 Some("http"),
             ),
             (

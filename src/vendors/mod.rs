@@ -13,6 +13,7 @@ use crate::profile::Section;
 mod adapter;
 pub mod auth;
 pub mod common;
+pub mod declared;
 pub mod demo_kit;
 
 pub mod chakra;
@@ -35,10 +36,72 @@ static BUILT_IN: [&dyn VendorAdapter; 5] = [
     &vemetric::Vemetric,
 ];
 
-/// Every registered adapter. Vendors defined in the config file (design §10) will be appended
-/// here at start-up (leaked `&'static` adapters in a `OnceLock`), so a handle stays an index.
+/// The registry once config-defined vendors (design §10) are registered: the built-ins, then
+/// the declared vendors as leaked `&'static` adapters, so a handle stays an index. Set at most
+/// once per process; before that, only the built-ins are registered.
+struct Registry {
+    all: Vec<&'static dyn VendorAdapter>,
+    declared: Vec<&'static declared::Declared>,
+}
+
+static REGISTRY: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
+
+/// Every registered adapter.
 fn registered() -> &'static [&'static dyn VendorAdapter] {
-    &BUILT_IN
+    match REGISTRY.get() {
+        Some(registry) => &registry.all,
+        None => &BUILT_IN,
+    }
+}
+
+/// Most config-defined vendors one process takes (handles are `u8`; a real file has a few).
+pub const MAX_DECLARED: usize = 64;
+
+/// Register config-defined vendors, once per process. A later call succeeds only when each of
+/// its vendors is already registered with the same definition (the config file is read again
+/// by a command after start-up registered it); an empty list changes nothing. The specs are
+/// validated already (`declared::parse_section`).
+pub fn register(specs: Vec<declared::Spec>) -> Result<(), String> {
+    if specs.is_empty() {
+        return Ok(());
+    }
+    if REGISTRY.get().is_none() {
+        if specs.len() > MAX_DECLARED {
+            return Err(format!(
+                "at most {MAX_DECLARED} vendors can be defined in the config file"
+            ));
+        }
+        let mut all: Vec<&'static dyn VendorAdapter> = BUILT_IN.to_vec();
+        let mut declared = Vec::with_capacity(specs.len());
+        for spec in specs.iter().cloned() {
+            let index = u8::try_from(all.len()).map_err(|_| "too many vendors".to_owned())?;
+            let adapter: &'static declared::Declared =
+                Box::leak(Box::new(declared::Declared::new(spec, VendorKind(index))));
+            all.push(adapter);
+            declared.push(adapter);
+        }
+        // A racing registration may have won; the check below then decides.
+        let _ = REGISTRY.set(Registry { all, declared });
+    }
+    let registry = REGISTRY
+        .get()
+        .ok_or_else(|| "the vendor registry could not be set".to_owned())?;
+    for spec in &specs {
+        match registry
+            .declared
+            .iter()
+            .find(|d| d.spec().name == spec.name)
+        {
+            Some(known) if known.spec() == spec => {}
+            _ => {
+                return Err(format!(
+                    "vendor `{}` differs from the one this process registered at start-up; run the command again",
+                    spec.name
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A handle to a registered vendor: an index into the registry, so it is `Copy`, compares and
@@ -115,6 +178,17 @@ impl VendorKind {
     /// none does.
     pub fn find_kind(self, class: FindClass) -> Result<LookupKind, &'static str> {
         self.adapter().find_kind(class)
+    }
+
+    /// Whether the vendor is defined in the config file (design §10), not built in.
+    pub fn is_declared(self) -> bool {
+        usize::from(self.0) >= BUILT_IN.len()
+    }
+
+    /// The config-defined vendor's adapter (its spec), if this is one.
+    pub fn declared(self) -> Option<&'static declared::Declared> {
+        let index = usize::from(self.0).checked_sub(BUILT_IN.len())?;
+        REGISTRY.get()?.declared.get(index).copied()
     }
 
     /// Whether the vendor also takes a client id + secret (exchanged for tokens).

@@ -21,13 +21,14 @@ fn all_vendors_board_then_merged_view_shows_the_name_conflict() {
     tmux.keys(&["Up"]);
     tmux.wait_for(&["▶ All vendors", "Find at all vendors", "by  email   id"]);
     tmux.line(EMAIL);
-    // By email: User.com and Vemetric are asked, the others say why not.
+    // By email: User.com, Vemetric and the demo's config-defined vendor are asked, the others
+    // say why not.
     let board = tmux.wait_for(&[
-        "Board · 5 connections",
+        "Board · 6 connections",
         "every connection answered",
         "Mara Lindquist",
     ]);
-    assert!(board.contains("found at 2 of 5"), "{board}");
+    assert!(board.contains("found at 3 of 6"), "{board}");
     for needle in [
         "– skipped",
         "Coho looks people up by your product's user ID only",
@@ -36,7 +37,7 @@ fn all_vendors_board_then_merged_view_shows_the_name_conflict() {
         assert!(board.contains(needle), "{needle}:\n{board}");
     }
     tmux.keys(&["M"]);
-    let merged = tmux.wait_for(&["Merged · 2 found", "≠ displayName"]);
+    let merged = tmux.wait_for(&["Merged · 3 found", "≠ displayName"]);
     let name_row = merged
         .lines()
         .find(|l| l.contains("≠ displayName"))
