@@ -100,7 +100,16 @@ pub fn relative_age(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
 
 /// The text of a field's value, timestamps humanized.
 pub fn field_text(field: &Field, now: DateTime<Utc>) -> String {
+    if let (ValueHint::Days, Some(days)) = (field.hint, field.value.as_f64()) {
+        return days_text(days);
+    }
     timestamp_text(&field.value, field.hint, now).unwrap_or_else(|| value_text(&field.value))
+}
+
+/// A number of days as words: `1 day`, `30 days`, `0.5 days`.
+fn days_text(days: f64) -> String {
+    let unit = if days == 1.0 { "day" } else { "days" };
+    format!("{days} {unit}")
 }
 
 /// A segment's summary line followed by its further members as pretty JSON, for the detail
@@ -221,6 +230,15 @@ mod tests {
         assert_eq!(ago(4 * 366 * 86_400), "4 years ago");
         assert_eq!(ago(-2 * 86_400), "in 2 days");
         assert_eq!(ago(-30), "just now");
+    }
+
+    #[test]
+    fn days_read_as_days() {
+        let days = |v: Value| field_text(&Field::with_hint("t", v, ValueHint::Days), now());
+        assert_eq!(days(json!(30)), "30 days");
+        assert_eq!(days(json!(1)), "1 day");
+        assert_eq!(days(json!(0.5)), "0.5 days");
+        assert_eq!(days(json!("soon")), "soon");
     }
 
     #[test]

@@ -406,6 +406,12 @@ fn parse_and_normalize(
         };
         invalid(cause, crate::http::excerpt(&received.body, secrets))
     })?;
+    if vendor.adapter().finds_nobody(&value) {
+        return Err(LookupError::NotFound {
+            vendor: vendor.display_name(),
+            message: None,
+        });
+    }
     let normalized = vendor
         .adapter()
         .normalize(value)

@@ -14,6 +14,8 @@ pub enum ValueHint {
     EpochMillis,
     /// Documented as epoch seconds (`0` means unknown); config-defined vendors (design §10).
     EpochSeconds,
+    /// Documented as a number of days (e.g. Coho's `calculatedProperties[].timeframe`).
+    Days,
 }
 
 /// A key with the JSON value the vendor sent, type kept.

@@ -34,7 +34,8 @@ const KEY_ENV: &str =
                                      (its keys do not survive a reboot)";
 
 const CONNECTION_ENV: &str =
-    "  USERSCOPE_<CONNECTION>_BASE_URL    replace scheme, host and port (--base-url beats it)
+    "  USERSCOPE_<CONNECTION>_BASE_URL    scheme, host, port and an optional path prefix
+                                     (the vendor's path is appended; --base-url beats it)
   USERSCOPE_<CONNECTION>_AUTH_URL    where a token exchange goes
   USERSCOPE_<CONNECTION>_REGION      region setting (--region beats it)
   USERSCOPE_<CONNECTION>_SUBDOMAIN   account subdomain (--subdomain beats it)";
@@ -156,7 +157,10 @@ pub fn keys() -> String {
 /// `userscope vendors --help`.
 pub fn vendors() -> String {
     section(
-        "  userscope vendors",
+        "  userscope vendors
+  userscope vendors --json
+  userscope vendors check             validate the config file's [vendors.NAME] tables
+  userscope vendors check my.toml     validate another file",
         &[KEY_ENV, CONNECTION_ENV, COMMON_ENV],
         "  0  listed
   2  a config file problem",

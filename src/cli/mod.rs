@@ -100,7 +100,7 @@ pub enum OutputFormat {
 /// Connection and HTTP flags shared by commands that talk to a vendor.
 #[derive(Debug, Clone, Default, Args)]
 pub struct ConnectionArgs {
-    /// Replace the vendor's scheme, host and port (the documented path stays).
+    /// Scheme, host, port and an optional path prefix; the vendor's documented path is appended.
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
     /// A vendor's region (the help text comes from the vendor that declares it).

@@ -1,5 +1,5 @@
 //! Equality by meaning: emails ignore case, `1` equals `1.0` and `"1"`, and two timestamps
-//! (ISO text or epoch milliseconds) are equal when they name the same millisecond.
+//! (ISO text, epoch seconds or milliseconds) are equal when they name the same millisecond.
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -8,7 +8,10 @@ use crate::display::parse_iso;
 use crate::profile::{Field, ValueHint};
 
 pub(super) fn is_timestamp(hint: ValueHint) -> bool {
-    matches!(hint, ValueHint::IsoTimestamp | ValueHint::EpochMillis)
+    matches!(
+        hint,
+        ValueHint::IsoTimestamp | ValueHint::EpochMillis | ValueHint::EpochSeconds
+    )
 }
 
 /// The instant a hinted timestamp names, to the millisecond (epoch `0` means unknown: none).
@@ -18,6 +21,10 @@ pub fn instant(value: &Value, hint: ValueHint) -> Option<DateTime<Utc>> {
         (ValueHint::EpochMillis, Value::Number(n)) => {
             let millis = n.as_i64().filter(|m| *m != 0)?;
             DateTime::from_timestamp_millis(millis)?
+        }
+        (ValueHint::EpochSeconds, Value::Number(n)) => {
+            let secs = n.as_i64().filter(|s| *s != 0)?;
+            DateTime::from_timestamp(secs, 0)?
         }
         _ => return None,
     };

@@ -41,7 +41,7 @@ pub(super) fn build_headers(
         headers.insert(name, value);
         shown.push((
             auth.placement.header.to_owned(),
-            auth.placement.header_value(REDACTED),
+            auth.placement.shown_value(REDACTED),
         ));
     }
     Ok((headers, shown))

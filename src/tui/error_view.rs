@@ -93,6 +93,14 @@ impl ErrorView {
                 Some("Enter retries; a longer limit goes in the config file ([http] timeout_secs).".to_owned()),
                 None,
             ),
+            // A 404 reaches `Server` only when it was not the vendor's "no such user" (see
+            // `http::status_error`): the endpoint is missing at this base URL.
+            LookupError::Server { status: 404, .. } => (
+                ErrorKind::Server,
+                "No such endpoint (HTTP 404)".to_owned(),
+                Some("Check the connection's base URL and its path prefix (--base-url, USERSCOPE_<CONNECTION>_BASE_URL or base_url in [connections.X]).".to_owned()),
+                Some(404),
+            ),
             LookupError::Server { status, .. } => (
                 ErrorKind::Server,
                 format!("Server error (HTTP {status})"),
@@ -158,5 +166,32 @@ mod tests {
             "{}",
             absurd.message
         );
+    }
+
+    #[test]
+    fn a_404_that_is_not_no_such_user_points_at_the_base_url() {
+        let keymap = KeyMap::default();
+        let missing = LookupError::Server {
+            vendor: "Vemetric",
+            status: 404,
+            message: Some("no such endpoint at https://h/api: check the base URL".to_owned()),
+            excerpt: None,
+        };
+        let view = ErrorView::from_error(&missing, &keymap, Instant::now());
+        assert_eq!(view.title, "No such endpoint (HTTP 404)");
+        assert!(
+            view.fix
+                .as_deref()
+                .unwrap()
+                .starts_with("Check the connection's base URL")
+        );
+        let failed = LookupError::Server {
+            vendor: "Vemetric",
+            status: 503,
+            message: None,
+            excerpt: None,
+        };
+        let view = ErrorView::from_error(&failed, &keymap, Instant::now());
+        assert_eq!(view.title, "Server error (HTTP 503)");
     }
 }

@@ -128,10 +128,25 @@ impl AuthPlacement {
     }
 
     /// The header value for a key. Callers must mark it sensitive and never log it.
+    /// `Basic` takes the key as `user:password` and sends it base64-encoded (RFC 7617).
     pub fn header_value(&self, key: &str) -> String {
+        use base64::Engine as _;
         match self.scheme {
+            Some("Basic") => format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD.encode(key)
+            ),
             Some(scheme) => format!("{scheme} {key}"),
             None => key.to_owned(),
+        }
+    }
+
+    /// The header value as shown in the Request pane and logs: the scheme word, then the
+    /// placeholder as is (never the encoding of a placeholder).
+    pub fn shown_value(&self, placeholder: &str) -> String {
+        match self.scheme {
+            Some(scheme) => format!("{scheme} {placeholder}"),
+            None => placeholder.to_owned(),
         }
     }
 }
@@ -280,6 +295,13 @@ pub trait VendorAdapter: Sync {
     /// change which endpoint is called; invalid input is `LookupError::Usage`.
     fn build_request(&self, conn: &Connection, lookup: &Lookup)
     -> Result<RequestSpec, LookupError>;
+
+    /// Whether a 2xx body says that nobody matched (e.g. an empty search result): not found,
+    /// exit 3, rather than a body of the wrong shape.
+    fn finds_nobody(&self, body: &Value) -> bool {
+        let _ = body;
+        false
+    }
 
     /// Normalize a 2xx body (already parsed JSON). Departures from the contract become
     /// warnings; only a body whose top-level shape is unusable (not an object, or a wrapper

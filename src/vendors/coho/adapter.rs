@@ -116,7 +116,14 @@ fn calculated_property(b: &mut Builder, at: Item<'_>, item: Value) {
     match item {
         Value::Object(map) if !map.is_empty() => {
             let check = MemberCheck::Schema(&SCHEMA);
-            common::named_members(b, at, map, "value", check, Builder::attribute)
+            let before = b.profile.attributes.len();
+            common::named_members(b, at, map, "value", check, Builder::attribute);
+            // The doc types `timeframe` as "number (days)": shown as days, kept as a number.
+            for field in b.profile.attributes.iter_mut().skip(before) {
+                if field.key.ends_with(".timeframe") && field.value.is_number() {
+                    field.hint = crate::profile::ValueHint::Days;
+                }
+            }
         }
         other => b.property(at.key(), other, Expect::Object),
     }
@@ -410,10 +417,10 @@ mod normalize_tests {
                 plain("teams", json!(["a", "b"])),
                 plain("Sessions", json!(17)),
                 plain("Sessions.id", json!("cp-1")),
-                plain("Sessions.timeframe", json!(30)),
+                Field::with_hint("Sessions.timeframe", json!(30), ValueHint::Days),
                 plain("Revenue", json!(99.5)),
                 plain("Revenue.id", json!("cp-2")),
-                plain("Revenue.timeframe", json!(7)),
+                Field::with_hint("Revenue.timeframe", json!(7), ValueHint::Days),
             ],
             location: Location {
                 continent: Some("Europe".into()),

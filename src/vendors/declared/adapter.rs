@@ -66,15 +66,15 @@ impl Declared {
     pub fn spec(&self) -> &Spec {
         &self.spec
     }
-
-    /// Whether a 2xx body holds nobody (no lookup's `profile` pointer finds anything, e.g. an
-    /// empty search result): design §10 says that is "not found" (exit 3), like a 404.
-    pub fn finds_nobody(&self, body: &Value) -> bool {
-        super::normalize::profile_pointer(&self.spec, body).is_err()
-    }
 }
 
 impl VendorAdapter for Declared {
+    /// No lookup's `profile` pointer finds anything (e.g. an empty search result): design §10
+    /// says that is "not found" (exit 3), like a 404.
+    fn finds_nobody(&self, body: &Value) -> bool {
+        super::normalize::profile_pointer(&self.spec, body).is_err()
+    }
+
     fn kind(&self) -> VendorKind {
         self.kind
     }

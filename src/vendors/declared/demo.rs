@@ -211,9 +211,8 @@ impl DemoVendor for DeclaredDemo {
         });
         Some(match found {
             Some(user) => self.body(user, lookup),
-            // 404 for searches too: until `lookup` reads an empty 2xx search as "not found"
-            // (see `Declared::finds_nobody`), a 200 with nobody in it would be exit 6, and
-            // `find --demo` must keep answering `not_found` for strangers.
+            // A documented 404 for strangers, whichever lookup asked (an empty 200 search
+            // would be "not found" too, through `VendorAdapter::finds_nobody`).
             None => error(404, "no such contact"),
         })
     }

@@ -206,9 +206,9 @@ fn every_error_says_file_line_and_column() {
         (
             with(
                 "base_url = \"https://api.acme.example\"",
-                "base_url = \"https://api.acme.example/v2\"",
+                "base_url = \"https://api.acme.example/v2/../admin\"",
             ),
-            "c.toml:2:12: base_url: `https://api.acme.example/v2` is not a usable base URL (give only scheme, host and port: the vendor's path is added for you); expected e.g. https://host:port",
+            "c.toml:2:12: base_url: `https://api.acme.example/v2/../admin` is not a usable base URL (`.` and `..` path segments are not allowed); expected e.g. https://host:port or https://host/prefix",
         ),
         (
             with(
