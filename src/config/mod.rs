@@ -15,10 +15,12 @@ mod file;
 mod find;
 mod http;
 mod tui;
+pub mod watch;
 pub use file::{check_trusted, config_path, state_dir};
 pub use find::{FindRoute, FindSettings};
 pub use http::HttpSettings;
-pub use tui::{KeyList, TuiSettings};
+pub use tui::{DEFAULT_WATCH_SECS, KeyList, MIN_WATCH_SECS, TuiSettings};
+pub use watch::WatchSettings;
 
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -29,6 +31,8 @@ pub struct Config {
     pub tui: TuiSettings,
     /// `[find]`: which connections answer `userscope find` for each identity class.
     pub find: FindSettings,
+    /// `[watch]`: paths that never count as changes (each checked when the file is read).
+    pub watch: WatchSettings,
 }
 
 /// One `[connections.NAME]` table. `region` and `subdomain` are connection settings whose
@@ -136,6 +140,7 @@ impl Config {
             }
         }
         config.find.check(&config)?;
+        config.watch.check()?;
         Ok(config)
     }
 
@@ -261,7 +266,7 @@ pub struct ConfigError {
     pub at: Option<usize>,
 }
 
-/// serde's "unknown field `thme`, expected `theme` or `keys`" (also "unknown variant") with
+/// serde's "unknown field `thme`, expected one of `theme`, `keys`, `watch_secs`" (also "unknown variant") with
 /// "(did you mean `theme`?)" added when one expected name is close to what was typed. The
 /// names come from the message itself, so every section (and every enum value, such as
 /// `vendor`) gets this without keeping a second list of keys.
@@ -550,12 +555,12 @@ mod tests {
         let cases = [
             (
                 "thme = 1\n",
-                "c.toml:1:1: unknown field `thme`, expected one of `http`, `connections`, `tui`, `find`",
+                "c.toml:1:1: unknown field `thme`, expected one of `http`, `connections`, `tui`, `find`, `watch`",
                 None,
             ),
             (
                 "[htp]\n",
-                "c.toml:1:2: unknown field `htp`, expected one of `http`, `connections`, `tui`, `find`",
+                "c.toml:1:2: unknown field `htp`, expected one of `http`, `connections`, `tui`, `find`, `watch`",
                 Some("http"),
             ),
             (
@@ -565,7 +570,7 @@ mod tests {
             ),
             (
                 "[tui]\nthme = \"light\"\n",
-                "c.toml:2:1: unknown field `thme`, expected `theme` or `keys`",
+                "c.toml:2:1: unknown field `thme`, expected one of `theme`, `keys`, `watch_secs`",
                 Some("theme"),
             ),
             (
