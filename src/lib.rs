@@ -25,3 +25,4 @@ pub mod scheduler;
 pub mod secrets;
 pub mod tui;
 pub mod vendors;
+pub mod watch;

@@ -289,11 +289,11 @@ fn strict_config_errors_name_line_column_and_the_nearest_key() {
     let cases = [
         (
             "[tui]\nthme = \"light\"\n",
-            ":2:1: unknown field `thme`, expected `theme` or `keys` (did you mean `theme`?)",
+            ":2:1: unknown field `thme`, expected one of `theme`, `keys`, `watch_secs` (did you mean `theme`?)",
         ),
         (
             "[htpp]\n",
-            ":1:2: unknown field `htpp`, expected one of `http`, `connections`, `tui`, `find`, `vendors` (did you mean `http`?)",
+            ":1:2: unknown field `htpp`, expected one of `http`, `connections`, `tui`, `find`, `vendors`, `watch` (did you mean `http`?)",
         ),
         (
             "[http]\ntimeout_sec = 3\n",
@@ -513,7 +513,7 @@ fn doctor_reports_a_bad_config_with_its_place_and_fix() {
     assert_eq!(
         problem["message"],
         format!(
-            "{}:2:1: unknown field `thme`, expected `theme` or `keys` (did you mean `theme`?)",
+            "{}:2:1: unknown field `thme`, expected one of `theme`, `keys`, `watch_secs` (did you mean `theme`?)",
             file.display()
         )
     );

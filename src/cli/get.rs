@@ -26,6 +26,9 @@ pub fn key_source() -> Arc<dyn KeySource> {
 }
 
 pub async fn run(args: GetArgs) -> i32 {
+    if args.watch.is_some() {
+        return super::watch::run(args).await;
+    }
     if args.from.is_some() {
         return match get_bulk(&args).await {
             Ok(code) => code,
@@ -66,7 +69,7 @@ async fn get(args: GetArgs) -> Result<(), LookupError> {
 }
 
 /// The positional ID (clap requires it whenever `--from` is absent).
-fn id_of(args: &GetArgs) -> &str {
+pub(super) fn id_of(args: &GetArgs) -> &str {
     args.id.as_deref().unwrap_or_default()
 }
 
@@ -216,7 +219,7 @@ fn describe_kind(vendor: VendorKind, kind: LookupKind) -> &'static str {
     vendor.adapter().describe_kind(kind)
 }
 
-fn print(outcome: &LookupOutcome, format: OutputFormat) -> Result<(), LookupError> {
+pub(super) fn print(outcome: &LookupOutcome, format: OutputFormat) -> Result<(), LookupError> {
     let bytes = match format {
         OutputFormat::Text => crate::output::render_text(outcome, chrono::Utc::now()).into_bytes(),
         OutputFormat::Json => crate::output::render_json(outcome)

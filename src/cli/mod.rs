@@ -13,6 +13,7 @@ pub mod keys;
 pub mod man;
 pub mod open;
 pub mod vendors;
+pub mod watch;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -152,6 +153,18 @@ pub struct GetArgs {
     /// Use the built-in demo vendors (in-process server, demo keys, no network).
     #[arg(long)]
     pub demo: bool,
+    /// Print the profile, then fetch it again every SECS seconds (default [tui] watch_secs,
+    /// else 10; at least 2) and print one line per change until Ctrl-C (design §12).
+    #[arg(
+        long,
+        value_name = "SECS",
+        num_args = 0..=1,
+        conflicts_with = "from"
+    )]
+    pub watch: Option<Option<u64>>,
+    /// With --watch: exit 0 after the first refresh that changed something.
+    #[arg(long, requires = "watch")]
+    pub exit_on_change: bool,
     #[command(flatten)]
     pub connection: ConnectionArgs,
 }

@@ -14,6 +14,15 @@ use crate::vendors::demo_kit::{
 use crate::vendors::{LookupKind, VendorKind};
 
 use super::TOKEN_PATH;
+
+/// The demo person whose profile changes while you look (for `get --watch` and the TUI's
+/// watch): a counter attribute that ticks every [`LIVE_TICK_SECS`] seconds and a last-seen time
+/// that moves on every request. Kept out of [`USERS`] like the `find` person, so the four
+/// classic people, the start screen and their tests stay as they are.
+pub const LIVE_ID: &str = "u-live";
+/// How often the live person's `ticks` attribute goes up.
+pub const LIVE_TICK_SECS: u64 = 3;
+
 /// How long an exchanged token lives, in seconds (the `expires_in` the brief's clients cache by).
 pub const TOKEN_LIFETIME_SECS: u64 = 3600;
 
@@ -45,10 +54,50 @@ fn user(req: &DemoRequest<'_>, rest: &str) -> DemoResponse {
         )
         .with_header("retry-after", RETRY_AFTER_SECS.to_string());
     }
+    if id == LIVE_ID {
+        return DemoResponse::json(200, &live_body(req.now));
+    }
     match catalog::find(VendorKind::COHO, LookupKind::Id, &id) {
         Some(found) => DemoResponse::fixture(found.body),
         None => not_found(),
     }
+}
+
+/// The live person as Coho would answer at `now`: `ticks` (an attribute) counts
+/// [`LIVE_TICK_SECS`]-second steps, `lastSeen` (an attribute) and `updateTime` (a property)
+/// are `now`; everything else is fixed. Pure, so tests pick the clock.
+pub fn live_body(now: std::time::SystemTime) -> Value {
+    let since_epoch = now
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let ticks = (since_epoch.as_secs() / LIVE_TICK_SECS) % 10_000;
+    let at = chrono::DateTime::<chrono::Utc>::from(now)
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    json!({
+        "userProperties": {
+            "userId": LIVE_ID,
+            "name": "Inès Moreau",
+            "email": "ines.moreau@example.org",
+            "firstVisitTime": "2026-11-02T09:12:44Z",
+            "signupTime": "2026-11-02T09:20:05Z",
+            "platform": "web",
+            "browser": "Firefox",
+            "continent": "Europe",
+            "country": "France",
+            "city": "Lyon",
+            "createdTime": "2026-11-02T09:12:44Z",
+            "updateTime": at,
+            "properties": {
+                "plan": "Trial",
+                "ticks": ticks,
+                "lastSeen": at,
+                "onboardingStep": "connect-data"
+            }
+        },
+        "calculatedProperties": [],
+        "tags": [{"key": "source", "value": "live-demo"}],
+        "segments": [{"segmentId": "seg-trial", "segmentName": "Trials"}]
+    })
 }
 
 /// `POST …/api-token` with `{"clientId", "secret"}`, or `POST …/api-token/token/refresh` with
@@ -227,6 +276,40 @@ mod tests {
         );
         let resp = get("/api/data/user/rate-limited", &[("authorization", &auth)]);
         assert_eq!((resp.status, resp.header("retry-after")), (429, Some("2")));
+    }
+
+    #[test]
+    fn the_live_person_ticks_with_the_clock() {
+        let auth = bearer();
+        let resp = get(
+            &format!("/api/data/user/{LIVE_ID}"),
+            &[("authorization", &auth)],
+        );
+        assert_eq!(resp.status, 200);
+        let body = body_json(&resp);
+        // NOW_SECS is 2026-11-23T12:00:00Z.
+        assert_eq!(body["userProperties"]["updateTime"], "2026-11-23T12:00:00Z");
+        assert_eq!(
+            body["userProperties"]["properties"]["ticks"],
+            (NOW_SECS / LIVE_TICK_SECS) % 10_000
+        );
+        let at = |secs: u64| live_body(std::time::UNIX_EPOCH + Duration::from_secs(secs));
+        let (a, b) = (at(NOW_SECS), at(NOW_SECS + LIVE_TICK_SECS));
+        let ticks = |v: &Value| v["userProperties"]["properties"]["ticks"].as_u64().unwrap();
+        assert_eq!(ticks(&b), ticks(&a) + 1);
+        assert_eq!(
+            b["userProperties"]["properties"]["lastSeen"],
+            "2026-11-23T12:00:03Z"
+        );
+        // Only the clock's fields move.
+        let mut a_still = a.clone();
+        a_still["userProperties"]["updateTime"] = b["userProperties"]["updateTime"].clone();
+        a_still["userProperties"]["properties"]["lastSeen"] =
+            b["userProperties"]["properties"]["lastSeen"].clone();
+        a_still["userProperties"]["properties"]["ticks"] = ticks(&b).into();
+        assert_eq!(a_still, b);
+        // It needs the key like everyone else.
+        assert_eq!(get(&format!("/api/data/user/{LIVE_ID}"), &[]).status, 401);
     }
 
     #[test]
