@@ -172,7 +172,7 @@ mod tests {
     fn a_404_that_is_not_no_such_user_points_at_the_base_url() {
         let keymap = KeyMap::default();
         let missing = LookupError::Server {
-            vendor: "Vemetric",
+            vendor: "Some vendor",
             status: 404,
             message: Some("no such endpoint at https://h/api: check the base URL".to_owned()),
             excerpt: None,
@@ -186,7 +186,7 @@ mod tests {
                 .starts_with("Check the connection's base URL")
         );
         let failed = LookupError::Server {
-            vendor: "Vemetric",
+            vendor: "Some vendor",
             status: 503,
             message: None,
             excerpt: None,
