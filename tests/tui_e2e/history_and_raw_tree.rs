@@ -246,10 +246,10 @@ fn filter_the_attributes_pane_then_fold_the_raw_tree() {
     assert_eq!(
         focused_pane_rows(&filtered),
         [
-            "Sessions (30 days).timeframe 30",
-            "Reports creat…ays).timeframe 7",
-            "Active days (…ays).timeframe 90",
-            "CSV exports (…ays).timeframe 30",
+            "Sessions (30 days).timeframe 30 days",
+            "Reports creat…ays).timeframe 7 days",
+            "Active days (…ays).timeframe 90 days",
+            "CSV exports (…ays).timeframe 30 days",
         ],
         "{filtered}"
     );
