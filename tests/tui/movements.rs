@@ -180,7 +180,7 @@ fn empty_input_does_not_start_a_lookup() {
     let mut app = app_with(true);
     let effects = press(&mut app, "   <Enter>");
     assert!(started(&effects).is_none());
-    assert_eq!(app.notice.as_deref(), Some("Type a id to look up first"));
+    assert_eq!(app.notice.as_deref(), Some("Type the id to look up first"));
 }
 
 #[test]

@@ -229,7 +229,7 @@ impl StartState {
         }
         let value = self.input.text().trim().to_owned();
         if value.is_empty() {
-            *ctx.notice = Some(format!("Type a {} to look up first", self.kind));
+            *ctx.notice = Some(format!("Type the {} to look up first", self.kind));
             self.focus = StartFocus::Input;
             return Step::none();
         }
