@@ -23,6 +23,7 @@ pub mod profile;
 pub mod sanitize;
 pub mod scheduler;
 pub mod secrets;
+pub mod timeline;
 pub mod tui;
 pub mod vendors;
 pub mod watch;
