@@ -107,6 +107,12 @@ fn why_left_out(value: &Value) -> LeftOutWhy {
 impl Timeline {
     /// The profile's timestamps as of `now` (which decides what is "in the future").
     pub fn of(profile: &Profile, now: DateTime<Utc>) -> Timeline {
+        Timeline::collect(profile).as_of(now)
+    }
+
+    /// The profile's timestamps without reading a clock (built once with the view; `as_of`
+    /// marks the future ones when drawn).
+    pub fn collect(profile: &Profile) -> Timeline {
         let sections: [(&str, &[Field]); 3] = [
             ("properties", &profile.properties),
             ("attributes", &profile.attributes),
@@ -121,15 +127,11 @@ impl Timeline {
                     .iter()
                     .flat_map(|s| s.details.iter().map(|f| ("segments", f))),
             );
-        Timeline::from_fields(fields, now)
+        Timeline::from_fields(fields)
     }
 
     /// The timeline of `(section, field)` pairs: the fields whose hint is a timestamp.
-    pub fn from_fields<'a>(
-        fields: impl IntoIterator<Item = (&'a str, &'a Field)>,
-        now: DateTime<Utc>,
-    ) -> Timeline {
-        let latest = now + Duration::hours(FUTURE_SLACK_HOURS);
+    pub fn from_fields<'a>(fields: impl IntoIterator<Item = (&'a str, &'a Field)>) -> Timeline {
         let earliest = earliest_believable();
         let mut timeline = Timeline::default();
         for (section, field) in fields {
@@ -144,9 +146,7 @@ impl Timeline {
                 });
                 continue;
             };
-            let (placed, suspicious) = if at > latest {
-                (now, Some(Suspicion::Future))
-            } else if at < earliest {
+            let (placed, suspicious) = if at < earliest {
                 (earliest, Some(Suspicion::Ancient))
             } else {
                 (at, None)
@@ -166,6 +166,24 @@ impl Timeline {
         }
         // Stable: moments at the same instant keep the order the vendor sent them in.
         timeline.moments.sort_by_key(|m| m.at);
+        timeline.flag_out_of_order();
+        timeline
+    }
+
+    /// This timeline as of `now`: a moment more than a day after it is placed at `now` and
+    /// marked suspicious (the order stays by the instant as sent).
+    pub fn as_of(&self, now: DateTime<Utc>) -> Timeline {
+        let latest = now + Duration::hours(FUTURE_SLACK_HOURS);
+        let mut timeline = self.clone();
+        for m in &mut timeline.moments {
+            if m.at > latest {
+                m.placed = now;
+                m.suspicious = Some(Suspicion::Future);
+            } else if m.suspicious == Some(Suspicion::Future) {
+                m.placed = m.at;
+                m.suspicious = None;
+            }
+        }
         timeline.flag_out_of_order();
         timeline
     }
