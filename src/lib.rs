@@ -2,6 +2,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod avatar;
 pub mod bulk;
 pub mod cli;
 pub mod compare;
