@@ -2,6 +2,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod avatar;
 pub mod bulk;
 pub mod cli;
 pub mod compare;
@@ -23,6 +24,7 @@ pub mod profile;
 pub mod sanitize;
 pub mod scheduler;
 pub mod secrets;
+pub mod timeline;
 pub mod tui;
 pub mod vendors;
 pub mod watch;

@@ -303,6 +303,13 @@ pub trait VendorAdapter: Sync {
         false
     }
 
+    /// The URL of the person's picture in a normalized profile, when the vendor documents one
+    /// (vendor knowledge: which field is the avatar). Loaded only on request (`i`).
+    fn avatar_url(&self, profile: &crate::profile::Profile) -> Option<String> {
+        let _ = profile;
+        None
+    }
+
     /// Normalize a 2xx body (already parsed JSON). Departures from the contract become
     /// warnings; only a body whose top-level shape is unusable (not an object, or a wrapper
     /// without its object) is `WrongShape`, so nothing partial is shown as a profile.
@@ -319,4 +326,17 @@ pub trait VendorAdapter: Sync {
     fn not_found_meaning(&self, content_type: Option<&str>, body: &[u8]) -> Missing {
         super::common::missing_by_default(content_type, body)
     }
+}
+
+/// A non-empty string field named `key` (or `….key`), from the properties then the
+/// attributes: where the adapters put a documented avatar URL.
+pub fn string_field(profile: &crate::profile::Profile, key: &str) -> Option<String> {
+    let dotted = format!(".{key}");
+    profile
+        .properties
+        .iter()
+        .chain(&profile.attributes)
+        .filter(|f| f.key == key || f.key.ends_with(&dotted))
+        .find_map(|f| f.value.as_str().map(str::trim).filter(|s| !s.is_empty()))
+        .map(str::to_owned)
 }

@@ -1,10 +1,10 @@
 //! The facts an operator asks first, read from a profile without knowing its vendor: when the
 //! person was created or first seen, when last seen, their plan or status, where they are.
 //!
-//! Which property says what is decided here, in ONE table of well-known key names (compared
-//! without case, `_` or `-`: `created_at`, `createdAt` and `Created-At` are one name). The
-//! adapters do not declare it (the trait has no such method yet), so a vendor whose key is not
-//! listed simply shows no such fact; adding its spelling here is the whole fix.
+//! Which property says what is decided in ONE table of well-known key names,
+//! `timeline::roles::FACT_KEYS`, shared with the timeline's out-of-order check (compared without
+//! case, `_` or `-`; a vendor whose key is not listed simply shows no such fact: adding its
+//! spelling there is the whole fix).
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -12,72 +12,12 @@ use serde_json::Value;
 use crate::display::{field_text, timestamp_text};
 use crate::profile::{Field, Location, Profile, ValueHint};
 
-/// A fact and the key names that state it, most telling first (a sign-up time says "created"
-/// better than a first visit does).
-pub const FACT_KEYS: &[(&str, &[&str])] = &[
-    (
-        "Created",
-        &[
-            "createdat",
-            "created",
-            "createdtime",
-            "createddate",
-            "signuptime",
-            "signupdate",
-            "signedupat",
-            "signupat",
-            "registeredat",
-            "firstseen",
-            "firstseenat",
-            "firstvisittime",
-            "firstvisitdate",
-        ],
-    ),
-    (
-        "Last seen",
-        &[
-            "lastseen",
-            "lastseenat",
-            "lastseendate",
-            "lastseentime",
-            "lastactivity",
-            "lastactivityat",
-            "lastactiveat",
-            "lastvisit",
-            "lastvisittime",
-            "lastvisitdate",
-            "lastlogin",
-            "lastloginat",
-        ],
-    ),
-    (
-        "Plan / status",
-        &[
-            "plan",
-            "planname",
-            "tier",
-            "subscription",
-            "subscriptionplan",
-            "status",
-            "availabilitystatus",
-            "lifecyclestage",
-        ],
-    ),
-];
+pub use crate::timeline::roles::FACT_KEYS;
+use crate::timeline::roles::normalized_key as normalized;
 
 /// A location field's text, when it has some.
 fn present(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
-/// `createdAt`, `created_at`, `Created-At` → `createdat`; a dotted key is named by its last
-/// part (`properties.plan` → `plan`).
-fn normalized(key: &str) -> String {
-    let last = key.rsplit('.').next().unwrap_or(key);
-    last.chars()
-        .filter(|c| !matches!(c, '_' | '-' | ' '))
-        .flat_map(char::to_lowercase)
-        .collect()
 }
 
 /// The field stating one of `names`, from the properties first, then the attributes; the

@@ -17,6 +17,7 @@ mod countries;
 pub mod facts;
 mod pane;
 mod rows;
+pub mod timeline;
 
 pub use pane::{PANE_COUNT, PANES, Pane, PaneSpec, RowSource};
 pub use rows::{Row, RowKind, empty_text, section_noun};
@@ -44,6 +45,8 @@ pub struct ProfileView {
     /// `userscope open` of a large file: only the identity is known yet; says what is
     /// still being read. The sections are empty until the full view replaces this one.
     pub loading: Option<String>,
+    /// The lifecycle timeline of the Overview, collected once (drawn `as_of` the clock).
+    pub timeline: crate::timeline::Timeline,
 }
 
 /// A pane's filter: the query and the (unfiltered) indices of the rows that match it.
@@ -97,6 +100,7 @@ impl ProfileView {
             Some(RowSource::Raw) | None => 0,
         });
         let raw = JsonTree::new(outcome.raw.clone(), raw);
+        let timeline = crate::timeline::Timeline::collect(&outcome.profile);
         ProfileView {
             outcome,
             focus: Pane::Overview,
@@ -106,6 +110,7 @@ impl ProfileView {
             key_widths,
             filters: Default::default(),
             loading,
+            timeline,
         }
     }
 

@@ -48,6 +48,11 @@ pub fn base_for(subdomain: &str) -> Result<url::Url, LookupError> {
 }
 
 impl VendorAdapter for Usercom {
+    /// The documented avatar field (`gravatar_url`).
+    fn avatar_url(&self, profile: &crate::profile::Profile) -> Option<String> {
+        crate::vendors::adapter::string_field(profile, "gravatar_url")
+    }
+
     fn kind(&self) -> VendorKind {
         VendorKind::USERCOM
     }

@@ -23,6 +23,9 @@ use crate::tui::view::PaneScroll;
 
 use super::view::{areas, header};
 
+/// Field rows the merged view keeps before the timelines take any.
+const MIN_FIELD_ROWS: u16 = 4;
+
 /// Fields shown at once (the body minus borders and the column header).
 pub fn body_rows(size: Rect) -> u16 {
     super::view::board_rows(size)
@@ -62,7 +65,17 @@ fn body(app: &App, state: &FindState, area: Rect, buf: &mut Buffer) {
     if inner.height == 0 || inner.width == 0 {
         return;
     }
-    let list = Rect::new(inner.x, inner.y + 1, inner.width, inner.height - 1);
+    let mut list = Rect::new(inner.x, inner.y + 1, inner.width, inner.height - 1);
+    // The timelines take the last lines when the rows keep some room.
+    let found = state.found();
+    let lanes = u16::try_from(found.len())
+        .unwrap_or(u16::MAX)
+        .saturating_add(1);
+    if found.iter().any(|r| r.outcome.is_some()) && list.height >= lanes + MIN_FIELD_ROWS {
+        list.height -= lanes;
+        let area = Rect::new(list.x, list.bottom(), list.width, lanes);
+        super::timelines::render(&found, area, theme, app.clock.wall, buf);
+    }
     let count = view.line_count();
     let rows = usize::from(list.height);
     let usable = if count > rows {
@@ -71,7 +84,6 @@ fn body(app: &App, state: &FindState, area: Rect, buf: &mut Buffer) {
         inner.width
     };
     let total = usize::from(usable);
-    let found = state.found();
     let n = found.len().max(1);
     // Symbol and space, the field column, then two spaces before each connection's column.
     let room = total.saturating_sub(2 + 2 * n);

@@ -21,6 +21,7 @@ use crate::tui::screens::{Ctx, Step, Transition};
 
 pub mod merged;
 mod merged_view;
+mod timelines;
 pub mod view;
 
 pub use merged::{MergedShown, MergedView};

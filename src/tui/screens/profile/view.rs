@@ -12,6 +12,7 @@ use crate::tui::app::App;
 use crate::tui::screens::profile::ProfileState;
 use crate::tui::text::{truncate, width};
 use crate::tui::ui::{chrome, layout, raw, status, table};
+use crate::tui::view::timeline::render_overview as overview;
 use crate::tui::view::{Pane, ProfileView};
 
 pub fn render(app: &App, state: &ProfileState, frame: &mut Frame) {
@@ -44,15 +45,7 @@ fn draw(app: &App, state: &ProfileState, area: Rect, buf: &mut Buffer) {
         let block = chrome::pane_block(title, focused, theme);
         let inner = block.inner(side);
         block.render(side, buf);
-        table::render(
-            view,
-            Pane::Overview,
-            inner,
-            focused,
-            theme,
-            app.clock.wall,
-            buf,
-        );
+        overview(view, inner, focused, theme, app.clock.wall, buf);
     }
 
     let (pane, focused) = if overview_in_side && view.focus == Pane::Overview {
@@ -82,6 +75,7 @@ fn draw(app: &App, state: &ProfileState, area: Rect, buf: &mut Buffer) {
     block.render(areas.body, buf);
     match pane {
         Pane::Raw => raw::render(view, inner, theme, buf),
+        Pane::Overview => overview(view, inner, focused, theme, app.clock.wall, buf),
         _ => table::render(view, pane, inner, focused, theme, app.clock.wall, buf),
     }
     let filter = state
