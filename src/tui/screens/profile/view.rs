@@ -14,6 +14,8 @@ use crate::tui::text::{truncate, width};
 use crate::tui::ui::{chrome, layout, raw, status, table};
 use crate::tui::view::{Pane, ProfileView};
 
+use super::marks;
+
 pub fn render(app: &App, state: &ProfileState, frame: &mut Frame) {
     let area = frame.area();
     let view = &state.view;
@@ -33,7 +35,7 @@ fn draw(app: &App, state: &ProfileState, area: Rect, buf: &mut Buffer) {
     let view = &state.view;
     let theme = &app.theme;
     let areas = layout::profile(area, view.focus);
-    header(app, view, areas.header, buf);
+    header(app, state, areas.header, buf);
     tabs(app, view, areas.tabs, buf);
     // Wide: the Overview on the left, focused or not; a focused Overview has the companion
     // pane beside it (unfocused: a click or its digit focuses it).
@@ -44,6 +46,7 @@ fn draw(app: &App, state: &ProfileState, area: Rect, buf: &mut Buffer) {
         let block = chrome::pane_block(title, focused, theme);
         let inner = block.inner(side);
         block.render(side, buf);
+        let inner = marks::gutter(app, state, Pane::Overview, inner, buf);
         table::render(
             view,
             Pane::Overview,
@@ -82,7 +85,15 @@ fn draw(app: &App, state: &ProfileState, area: Rect, buf: &mut Buffer) {
     block.render(areas.body, buf);
     match pane {
         Pane::Raw => raw::render(view, inner, theme, buf),
-        _ => table::render(view, pane, inner, focused, theme, app.clock.wall, buf),
+        _ => {
+            let inner = marks::gutter(app, state, pane, inner, buf);
+            table::render(view, pane, inner, focused, theme, app.clock.wall, buf);
+        }
+    }
+    if let Some(w) = &state.watching
+        && let Some(list) = w.changes
+    {
+        marks::changes_list(app, w, list, areas.body, buf);
     }
     let filter = state
         .filter_edit
@@ -91,7 +102,8 @@ fn draw(app: &App, state: &ProfileState, area: Rect, buf: &mut Buffer) {
     status::footer(app, filter, areas.footer, buf);
 }
 
-fn header(app: &App, view: &ProfileView, area: Rect, buf: &mut Buffer) {
+fn header(app: &App, state: &ProfileState, area: Rect, buf: &mut Buffer) {
+    let view = &state.view;
     let theme = &app.theme;
     let p = &view.outcome.profile;
     let name = sanitize(p.display_name.as_deref().unwrap_or(ABSENT)).into_owned();
@@ -144,8 +156,18 @@ fn header(app: &App, view: &ProfileView, area: Rect, buf: &mut Buffer) {
             o.request.elapsed_ms
         )
     };
-    if area.height > 1 {
-        chrome::line_at(buf, area, 1, &second, theme.muted());
+    if area.height < 2 {
+        return;
+    }
+    // While watched, the second line says how the watch is doing (loudly when it failed or
+    // the ID now answers with a different person); the vendor and ID are in the Overview.
+    match &state.watching {
+        Some(w) => {
+            let (text, loud) = w.header(app.clock.instant);
+            let style = if loud { theme.error() } else { theme.ok() };
+            chrome::line_at(buf, area, 1, &format!("◉ {text}"), style);
+        }
+        None => chrome::line_at(buf, area, 1, &second, theme.muted()),
     }
 }
 
