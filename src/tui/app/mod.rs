@@ -337,7 +337,8 @@ pub fn update(app: &mut App, message: Message) -> Vec<Effect> {
         _ => None,
     };
     let mut effects = update_screen(app, message);
-    effects.extend(app.stop_hidden_watch(watch_before, done));
+    let stopped = app.stop_hidden_watch(watch_before, done, &effects);
+    effects.extend(stopped);
     if app.screen.kind() != before {
         // A terminal may have drawn a wide glyph (a flag, a skin-tone emoji) over more cells
         // than ratatui counted; a new screen is drawn on a cleared terminal so none stays.

@@ -159,11 +159,13 @@ impl App {
 
     /// After every message: a watch whose profile is no longer in front stops, and a refresh
     /// of a watch that is gone (the profile was replaced) is cancelled. `before` is the watch
-    /// request in flight before the message, `done` the request the message finished.
+    /// request in flight before the message, `done` the request the message finished,
+    /// `already` the effects the message gave (a cancel is not asked twice).
     pub(super) fn stop_hidden_watch(
         &mut self,
         before: Option<RequestId>,
         done: Option<RequestId>,
+        already: &[Effect],
     ) -> Vec<Effect> {
         let clock = self.clock;
         let mut effects = Vec::new();
@@ -176,8 +178,9 @@ impl App {
         if let Some(request) = before
             && done != Some(request)
             && self.watch_request() != Some(request)
-            && !effects
+            && !already
                 .iter()
+                .chain(&effects)
                 .any(|e| matches!(e, Effect::CancelLookup { request: r } if *r == request))
         {
             effects.push(Effect::CancelLookup { request });
