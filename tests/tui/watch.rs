@@ -364,3 +364,20 @@ fn snapshot_marked_rows_and_the_changes_list() {
     press(&mut app, "W");
     assert_snapshot("watch_changes_list_80x24", screen_text(&mut app, 80, 24));
 }
+
+#[test]
+fn r_replaces_the_profile_in_place_like_a_refresh() {
+    let outcome = many_attributes(300);
+    let mut app = loaded_with(outcome.clone(), true);
+    press(&mut app, "5fattr-1<Enter>jjj");
+    let effects = press(&mut app, "r");
+    let (request, _, _) = started(&effects).expect("r looks up again");
+    let mut next = outcome;
+    next.profile.attributes[0].value = json!("fresh");
+    finish(&mut app, request, Ok(next));
+    let view = app.profile().unwrap();
+    assert_eq!(view.outcome.profile.attributes[0].value, json!("fresh"));
+    assert_eq!(view.focus, Pane::Attributes);
+    assert_eq!(view.filter(Pane::Attributes).unwrap().query, "attr-1");
+    assert_eq!(view.scroll(Pane::Attributes).selected, 3);
+}
