@@ -317,6 +317,35 @@ fn watch_refresh(c: &mut Criterion) {
             terminal.draw(|f| ui::render(black_box(&app), f)).unwrap();
         });
     });
+    // The parts, to see where the time goes.
+    let mut watch = userscope::watch::Watch::new(
+        Arc::clone(&a),
+        now,
+        Instant::now(),
+        Duration::from_secs(10),
+        userscope::watch::Ignore::default(),
+    );
+    group.bench_function("part_diff", |bench| {
+        bench.iter(|| {
+            flip = !flip;
+            let next = Arc::clone(if flip { &b } else { &a });
+            watch.on_success(Instant::now(), now, next).diff.len()
+        });
+    });
+    group.bench_function("part_view_new", |bench| {
+        bench.iter(|| ProfileView::new(Arc::clone(&b)));
+    });
+    group.bench_function("part_carry_over", |bench| {
+        let old = &app.profile().unwrap();
+        bench.iter_batched(
+            || ProfileView::new(Arc::clone(&b)),
+            |mut view| {
+                userscope::tui::screens::profile::keep_place::carry_over(old, &mut view, now);
+                view
+            },
+            criterion::BatchSize::LargeInput,
+        );
+    });
     group.finish();
     let w = app.watching().unwrap();
     assert_eq!(w.watch.latest().diff.len(), 100);
