@@ -3,6 +3,9 @@
 //!   attributes, in one run: only visible rows are built, so the two must be within 1.2×.
 //! - Process start to first drawn frame (the `USERSCOPE_BENCH_STARTUP` hook), run under
 //!   `script` for a pseudo-terminal; target under 50 ms.
+//! - A watch refresh of a profile with 100,000 attributes (issue 14): the diff against the
+//!   version before, the new version replacing the view in place, and the frame drawn after
+//!   it; target under 16 ms together (`cargo bench --bench render -- watch`).
 
 #![allow(
     clippy::unwrap_used,
@@ -269,5 +272,84 @@ fn filter_keystroke(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, render, startup, filter_keystroke);
+/// A watched profile of 100,000 attributes answers with 100 of them changed (alternately two
+/// versions, so every refresh has 100 changes): `Watching::on_success` (the field diff and
+/// the marks), `ProfileState::show_version` (the view built and the place carried over, a
+/// filter included) and one 200×60 frame with the marks.
+fn watch_refresh(c: &mut Criterion) {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use std::sync::Arc;
+    use userscope::tui::app::update;
+    use userscope::tui::message::Message;
+
+    let n = 100_000;
+    let a = Arc::new(outcome(n));
+    let mut b = outcome(n);
+    for i in (0..n).step_by(n / 100) {
+        if let Some(f) = b.profile.attributes.get_mut(i) {
+            f.value = json!(format!("changed {i}"));
+        }
+    }
+    let b = Arc::new(b);
+    let mut app = app(n, Pane::Attributes);
+    let key = |c| Message::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    update(&mut app, key('w'));
+    assert!(app.watching().is_some());
+    let now = chrono::Utc::now();
+    if let Some(p) = app.profile_state_mut() {
+        p.view.set_filter(Pane::Attributes, "attribute_0", now);
+    }
+    let mut terminal = Terminal::new(TestBackend::new(200, 60)).unwrap();
+    let mut flip = false;
+    let mut group = c.benchmark_group("watch_refresh_100k_attributes");
+    group.sample_size(20);
+    group.bench_function("diff_replace_and_render", |bench| {
+        bench.iter(|| {
+            flip = !flip;
+            let next = Arc::clone(if flip { &b } else { &a });
+            let p = app.profile_state_mut().unwrap();
+            let show = p
+                .watching
+                .as_mut()
+                .unwrap()
+                .on_success(Instant::now(), now, next);
+            p.show_version(show.unwrap(), now);
+            terminal.draw(|f| ui::render(black_box(&app), f)).unwrap();
+        });
+    });
+    // The parts, to see where the time goes.
+    let mut watch = userscope::watch::Watch::new(
+        Arc::clone(&a),
+        now,
+        Instant::now(),
+        Duration::from_secs(10),
+        userscope::watch::Ignore::default(),
+    );
+    group.bench_function("part_diff", |bench| {
+        bench.iter(|| {
+            flip = !flip;
+            let next = Arc::clone(if flip { &b } else { &a });
+            watch.on_success(Instant::now(), now, next).diff.len()
+        });
+    });
+    group.bench_function("part_view_new", |bench| {
+        bench.iter(|| ProfileView::new(Arc::clone(&b)));
+    });
+    group.bench_function("part_carry_over", |bench| {
+        let old = &app.profile().unwrap();
+        bench.iter_batched(
+            || ProfileView::new(Arc::clone(&b)),
+            |mut view| {
+                userscope::tui::screens::profile::keep_place::carry_over(old, &mut view, now);
+                view
+            },
+            criterion::BatchSize::LargeInput,
+        );
+    });
+    group.finish();
+    let w = app.watching().unwrap();
+    assert_eq!(w.watch.latest().diff.len(), 100);
+}
+
+criterion_group!(benches, render, startup, filter_keystroke, watch_refresh);
 criterion_main!(benches);

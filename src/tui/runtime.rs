@@ -31,6 +31,10 @@ pub const TEST_PANIC_ENV: &str = "USERSCOPE_TEST_PANIC_AFTER_FIRST_FRAME";
 const ANIMATION_TICK: Duration = Duration::from_millis(100);
 /// Relative ages ("3 minutes ago") refresh this often when nothing else happens.
 const IDLE_TICK: Duration = Duration::from_secs(30);
+/// While a profile is watched: how often the app is asked whether a refresh is due, and the
+/// header's "last 12 s ago" moves (the minimum interval is 2 s, so a refresh is at most this
+/// late).
+const WATCH_TICK: Duration = Duration::from_millis(500);
 
 /// Messages handled between two looks for more terminal input inside one long batch (a quit
 /// typed while a huge batch is worked through is seen after at most this many).
@@ -330,11 +334,14 @@ pub async fn run(
     // The real size, not the one the capped backend gives ratatui.
     let size = terminal.backend().real_size()?;
     app.size = Rect::new(0, 0, size.width, size.height);
+    app.watch_setup = services.watch.clone();
     // Started once the first frame is out, so that it gets the machine to itself.
     let mut initial = Some(initial);
     let mut events = EventStream::new();
     let mut animation = tokio::time::interval(ANIMATION_TICK);
     animation.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut watch = tokio::time::interval(WATCH_TICK);
+    watch.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut idle = tokio::time::interval(IDLE_TICK);
     idle.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut signals = Signals::new()?;
@@ -375,6 +382,7 @@ pub async fn run(
             },
             Some(message) = rx.recv() => Some(message),
             _ = animation.tick(), if app.animating() => Some(Message::Tick),
+            _ = watch.tick(), if app.watching().is_some() => Some(Message::Tick),
             _ = idle.tick() => Some(Message::Tick),
             code = signals.next() => Some(Message::Terminate { exit_code: code }),
         };

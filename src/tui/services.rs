@@ -22,6 +22,8 @@ pub struct Services {
     pub demo: Option<DemoServer>,
     /// `[find]`: who answers an email and who an ID, when All vendors is asked.
     pub find: crate::config::FindSettings,
+    /// `[tui] watch_secs` and `[watch] ignore`: what `w` starts a watch with.
+    pub watch: crate::tui::screens::profile::WatchSetup,
 }
 
 /// The key source for real vendors: env first, then the OS keyring.
@@ -186,6 +188,10 @@ pub async fn prepare(
             keys,
             demo: demo_server,
             find: config.find.clone(),
+            watch: crate::tui::screens::profile::WatchSetup {
+                interval: std::time::Duration::from_secs(config.tui.watch_interval_secs()),
+                ignore: crate::watch::Ignore::from_settings(&config.watch),
+            },
         },
         init,
     ))

@@ -31,3 +31,4 @@ mod snapshots;
 mod stale_cells;
 mod support;
 mod themes;
+mod watch;

@@ -28,6 +28,7 @@ mod find;
 mod history_and_raw_tree;
 mod paste_and_burst;
 mod tmux;
+mod watch;
 
 use std::process::{Command, Output};
 

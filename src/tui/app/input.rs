@@ -29,6 +29,7 @@ impl App {
                 self.redraw_all = true;
                 return Vec::new();
             }
+            Action::ToggleWatch => return self.toggle_watch(),
             Action::SetKey => {
                 let selected = self.start().map_or(0, |s| s.selected);
                 let index = match &self.screen {

@@ -106,6 +106,14 @@ impl App {
                 if self.awaiting_side_b() {
                     // Side B of a comparison: the profile on show stays side A.
                     self.open_side_b(&outcome);
+                } else if let Screen::Profile(p) = &mut self.screen
+                    && p.watching.is_none()
+                    && p.view.outcome.connection == outcome.connection
+                    && p.view.outcome.lookup == outcome.lookup
+                {
+                    // `r`: the same lookup again replaces the profile in place (pane,
+                    // filters, selections, folds stay), as a watch refresh does.
+                    p.show_version(outcome, at);
                 } else {
                     self.show_profile(ProfileView::new(outcome));
                 }

@@ -21,7 +21,7 @@ use crate::tui::overlays::Overlay;
 use crate::tui::screens::Parked;
 use crate::tui::screens::compare::CompareState;
 use crate::tui::screens::find::FindState;
-use crate::tui::screens::profile::ProfileState;
+use crate::tui::screens::profile::{ProfileState, WatchSetup};
 pub use crate::tui::screens::start::{DemoHint, StartFocus, StartState};
 pub use crate::tui::screens::{Screen, ScreenKind};
 use crate::tui::ui::theme::Theme;
@@ -32,6 +32,7 @@ mod find_flow;
 mod input;
 mod lookup_flow;
 mod routing;
+mod watch_flow;
 
 #[derive(Clone, Copy, Debug)]
 pub struct Clock {
@@ -85,6 +86,8 @@ pub struct App {
     /// The next frame clears the terminal first and draws every cell (Ctrl-L, and a change of
     /// screen, so that no cell a terminal drew wider than ratatui counted stays behind).
     pub redraw_all: bool,
+    /// What `w` starts a watch with (`[tui] watch_secs`, `[watch] ignore`; set by the runtime).
+    pub watch_setup: WatchSetup,
 }
 
 impl App {
@@ -111,6 +114,7 @@ impl App {
             exit: None,
             exit_note: None,
             redraw_all: false,
+            watch_setup: WatchSetup::default(),
         }
     }
 
@@ -128,6 +132,7 @@ impl App {
             view,
             filter_edit,
             from_find,
+            watching: None,
         };
         // A profile in front or a comparison of an older one is replaced; the start screen
         // and the All-vendors board wait behind (Esc returns to the board it came from).
@@ -245,6 +250,9 @@ impl App {
                 Pane::Request => contexts.push(Context::Request),
                 _ => {}
             }
+            if p.watching.is_some() {
+                contexts.push(Context::Watch);
+            }
         }
         contexts.push(match self.screen.kind() {
             ScreenKind::Start => Context::Start,
@@ -323,7 +331,14 @@ impl App {
 /// The one place the TUI's state changes. Returns the work to do outside (no I/O here).
 pub fn update(app: &mut App, message: Message) -> Vec<Effect> {
     let before = app.screen.kind();
-    let effects = update_screen(app, message);
+    let watch_before = app.watch_request();
+    let done = match &message {
+        Message::LookupDone { request, .. } => Some(*request),
+        _ => None,
+    };
+    let mut effects = update_screen(app, message);
+    let stopped = app.stop_hidden_watch(watch_before, done, &effects);
+    effects.extend(stopped);
     if app.screen.kind() != before {
         // A terminal may have drawn a wide glyph (a flag, a skin-tone emoji) over more cells
         // than ratatui counted; a new screen is drawn on a cleared terminal so none stays.
@@ -353,7 +368,18 @@ fn update_screen(app: &mut App, message: Message) -> Vec<Effect> {
             app.on_resize(width, height);
             Vec::new()
         }
-        Message::Tick => app.on_tick(),
+        Message::Tick => {
+            let mut effects = app.on_tick();
+            effects.extend(app.watch_tick());
+            effects
+        }
+        Message::LookupProgress { request, event } if app.is_watch_request(request) => {
+            app.on_watch_progress(&event);
+            Vec::new()
+        }
+        Message::LookupDone { request, result } if app.is_watch_request(request) => {
+            app.on_watch_done(*result)
+        }
         Message::LookupProgress { request, event } => {
             let now = app.clock.instant;
             if let Some(loading) = app

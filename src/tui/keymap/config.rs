@@ -60,6 +60,13 @@ impl Action {
             Action::ColumnLeft => "column_left".into(),
             Action::ColumnRight => "column_right".into(),
             Action::Pivot => "pivot".into(),
+            Action::ToggleWatch => "watch".into(),
+            Action::ClearMarks => "clear_marks".into(),
+            Action::OlderVersion => "older_version".into(),
+            Action::NewerVersion => "newer_version".into(),
+            Action::WatchSlower => "watch_slower".into(),
+            Action::WatchFaster => "watch_faster".into(),
+            Action::ShowChanges => "changes".into(),
         }
     }
 }

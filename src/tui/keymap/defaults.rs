@@ -259,6 +259,7 @@ impl Default for KeyMap {
         ]);
         bindings.extend(compare_bindings());
         bindings.extend(find_bindings());
+        bindings.extend(watch_bindings());
         KeyMap { bindings }
     }
 }
@@ -388,6 +389,77 @@ fn find_bindings() -> Vec<Binding> {
                 "look the selected cell's value up at a vendor you pick",
             ),
             "look up",
+        ),
+    ]
+}
+
+/// `w` on a profile, and the keys that mean something only while it is watched (design §12).
+/// Their hints lead the footer while watching (`ui::status`).
+fn watch_bindings() -> Vec<Binding> {
+    let c = KeySpec::ch;
+    vec![
+        bind(
+            &[c('w')],
+            Action::ToggleWatch,
+            Context::Profile,
+            "watch: fetch this profile again every few seconds and mark what changes (again: stop)",
+        ),
+        hinted(
+            bind(
+                &[c('w')],
+                Action::ToggleWatch,
+                Context::Watch,
+                "stop watching (the profile shown stays)",
+            ),
+            "stop",
+        ),
+        hinted(
+            bind(
+                &[c('W')],
+                Action::ShowChanges,
+                Context::Watch,
+                "the changes list: time, path, old → new (Enter jumps to the row)",
+            ),
+            "changes",
+        ),
+        hinted(
+            bind(
+                &[c('[')],
+                Action::OlderVersion,
+                Context::Watch,
+                "show the version before (its changes marked)",
+            ),
+            "older",
+        ),
+        hinted(
+            bind(
+                &[c(']')],
+                Action::NewerVersion,
+                Context::Watch,
+                "show the version after; past the newest: live again",
+            ),
+            "newer",
+        ),
+        hinted(
+            bind(
+                &[c('x')],
+                Action::ClearMarks,
+                Context::Watch,
+                "clear the marks and the change count",
+            ),
+            "clear",
+        ),
+        bind(
+            &[c('+'), c('=')],
+            Action::WatchSlower,
+            Context::Watch,
+            "fetch less often (interval +1 s; +5 s from 10 s)",
+        ),
+        bind(
+            &[c('-')],
+            Action::WatchFaster,
+            Context::Watch,
+            "fetch more often (never more often than every 2 s)",
         ),
     ]
 }

@@ -68,6 +68,21 @@ pub enum Action {
     ColumnRight,
     /// Look the selected value up at a vendor picked from a list.
     Pivot,
+    // Watching the profile change (design §12; `screens::profile::watching`).
+    /// Start or stop watching the profile shown.
+    ToggleWatch,
+    /// Forget the marks and the change count (the versions stay).
+    ClearMarks,
+    /// Show the version before the one shown, with its diff.
+    OlderVersion,
+    /// Show the version after the one shown; past the newest: live again.
+    NewerVersion,
+    /// Fetch less often (interval up).
+    WatchSlower,
+    /// Fetch more often (interval down, never under the minimum).
+    WatchFaster,
+    /// The list of changes (time, path, old → new); Enter jumps to the row.
+    ShowChanges,
 }
 
 /// Where a binding applies. `Typing` bindings win while a text field has focus; there every
@@ -88,6 +103,8 @@ pub enum Context {
     Find,
     /// The merged view of the found profiles (one column per connection).
     Merged,
+    /// The profile in front is being watched (`w`).
+    Watch,
 }
 
 impl Context {
@@ -102,6 +119,7 @@ impl Context {
             Context::Compare => "Compare screen",
             Context::Find => "All-vendors board",
             Context::Merged => "Merged view (all vendors)",
+            Context::Watch => "While watching a profile (w)",
         }
     }
 }
@@ -279,6 +297,7 @@ impl KeyMap {
             Context::Global,
             Context::Start,
             Context::Profile,
+            Context::Watch,
             Context::Raw,
             Context::Request,
             Context::Compare,
@@ -298,8 +317,11 @@ impl KeyMap {
     /// field are offered, each by a key that is not typed (`Ctrl-K`, never `K`).
     pub fn hints(&self, contexts: &[Context]) -> Vec<(String, &'static str)> {
         let typing = contexts.contains(&Context::Typing);
-        self.bindings
-            .iter()
+        // While watching, its keys lead: they are what the operator needs then.
+        let watch = self.bindings.iter().filter(|b| b.context == Context::Watch);
+        let rest = self.bindings.iter().filter(|b| b.context != Context::Watch);
+        watch
+            .chain(rest)
             .filter(|b| b.context == Context::Global || contexts.contains(&b.context))
             // While typing `q` is text, so the hint offers Ctrl-C instead.
             .filter(|b| {

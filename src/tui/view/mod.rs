@@ -257,6 +257,22 @@ impl ProfileView {
         }
     }
 
+    /// The unfiltered row shown as row `i` of the pane (the watch marks rows by it).
+    pub fn unfiltered_index(&self, pane: Pane, i: usize) -> Option<usize> {
+        match self.filter(pane) {
+            Some(f) => f.rows.get(i).copied(),
+            None => (i < self.unfiltered_count(pane)).then_some(i),
+        }
+    }
+
+    /// Where unfiltered row `u` is shown, if its filter lets it through (a jump to a row).
+    pub fn shown_index(&self, pane: Pane, u: usize) -> Option<usize> {
+        match self.filter(pane) {
+            Some(f) => f.rows.binary_search(&u).ok(),
+            None => (u < self.unfiltered_count(pane)).then_some(u),
+        }
+    }
+
     /// A matcher for the pane's filter, to highlight the matched characters of drawn rows.
     pub fn filter_query(&self, pane: Pane) -> Option<FuzzyQuery> {
         FuzzyQuery::new(&self.filter(pane)?.query)

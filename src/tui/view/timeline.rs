@@ -101,6 +101,32 @@ pub fn axis_for(timeline: &Timeline, width: u16, now: DateTime<Utc>) -> Axis {
 
 /// The Overview pane: its rows, and the timeline under them when the profile has any
 /// timestamp and the pane has room for both.
+/// Where the Overview's rows go in `area` (all of it when no timeline is drawn), so that
+/// per-row decorations (the watch marks) line up with them.
+pub fn table_rows(view: &ProfileView, area: Rect, now: DateTime<Utc>) -> Rect {
+    split(view, area, now).map_or(area, |(rows, _)| rows)
+}
+
+/// The rows' part of `area` and the axis below them, or `None` when the profile has no
+/// timeline or there is no room for one.
+fn split(view: &ProfileView, area: Rect, now: DateTime<Utc>) -> Option<(Rect, Axis)> {
+    if view.timeline.is_empty() || view.loading.is_some() {
+        return None;
+    }
+    let axis = axis_for(&view.timeline, area.width, now);
+    // The heading line plus the axis, cut to what leaves the table its rows.
+    let wanted = 1 + height(&axis);
+    let room = area.height.saturating_sub(MIN_TABLE_ROWS);
+    let taken = wanted.min(room);
+    if taken < 4 {
+        return None;
+    }
+    Some((
+        Rect::new(area.x, area.y, area.width, area.height - taken),
+        axis,
+    ))
+}
+
 pub fn render_overview(
     view: &ProfileView,
     area: Rect,
@@ -109,20 +135,11 @@ pub fn render_overview(
     now: DateTime<Utc>,
     buf: &mut Buffer,
 ) {
-    if view.timeline.is_empty() || view.loading.is_some() {
+    let Some((rows, axis)) = split(view, area, now) else {
         table::render(view, Pane::Overview, area, focused, theme, now, buf);
         return;
-    }
-    let axis = axis_for(&view.timeline, area.width, now);
-    // The heading line plus the axis, cut to what leaves the table its rows.
-    let wanted = 1 + height(&axis);
-    let room = area.height.saturating_sub(MIN_TABLE_ROWS);
-    let taken = wanted.min(room);
-    if taken < 4 {
-        table::render(view, Pane::Overview, area, focused, theme, now, buf);
-        return;
-    }
-    let rows = Rect::new(area.x, area.y, area.width, area.height - taken);
+    };
+    let taken = area.height - rows.height;
     table::render(view, Pane::Overview, rows, focused, theme, now, buf);
     let y = rows.bottom();
     buf.set_stringn(

@@ -13,8 +13,13 @@ use crate::tui::ui::layout;
 use crate::tui::view::{Pane, PaneScroll, ProfileView};
 
 mod filter;
+pub mod keep_place;
+mod marks;
 pub mod warning_jump;
+mod watch_keys;
+pub mod watching;
 pub use filter::{shown_query, smart_case};
+pub use watching::{WatchSetup, Watching};
 pub mod view;
 
 pub struct ProfileState {
@@ -24,6 +29,8 @@ pub struct ProfileState {
     pub filter_edit: Option<TextInput>,
     /// Opened from the All-vendors board: Esc returns there, as it was.
     pub from_find: bool,
+    /// `w`: the profile is fetched again every few seconds and its changes marked.
+    pub watching: Option<Watching>,
 }
 
 /// Rows of a pane on a screen of `size`.
@@ -59,7 +66,20 @@ impl ProfileState {
             view,
             filter_edit: None,
             from_find: false,
+            watching: None,
         }
+    }
+
+    /// Show `outcome` (a newer version, an older one, a refresh) in place of the profile on
+    /// show, keeping pane, filters, selections, scrolls, folds and search.
+    pub fn show_version(
+        &mut self,
+        outcome: std::sync::Arc<crate::lookup::LookupOutcome>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) {
+        let mut view = ProfileView::new(outcome);
+        keep_place::carry_over(&self.view, &mut view, now);
+        self.view = view;
     }
 
     pub fn is_typing(&self) -> bool {
@@ -216,6 +236,11 @@ impl ProfileState {
         {
             *ctx.notice = Some(note);
             return Step::none();
+        }
+        if self.watching.is_some()
+            && let Some(step) = self.apply_watch(action, ctx)
+        {
+            return step;
         }
         let view = &mut self.view;
         match action {

@@ -12,8 +12,10 @@ use crate::tui::app::App;
 use crate::tui::screens::profile::ProfileState;
 use crate::tui::text::{truncate, width};
 use crate::tui::ui::{chrome, layout, raw, status, table};
-use crate::tui::view::timeline::render_overview as overview;
+use crate::tui::view::timeline::{render_overview as overview, table_rows};
 use crate::tui::view::{Pane, ProfileView};
+
+use super::marks;
 
 pub fn render(app: &App, state: &ProfileState, frame: &mut Frame) {
     let area = frame.area();
@@ -34,7 +36,7 @@ fn draw(app: &App, state: &ProfileState, area: Rect, buf: &mut Buffer) {
     let view = &state.view;
     let theme = &app.theme;
     let areas = layout::profile(area, view.focus);
-    header(app, view, areas.header, buf);
+    header(app, state, areas.header, buf);
     tabs(app, view, areas.tabs, buf);
     // Wide: the Overview on the left, focused or not; a focused Overview has the companion
     // pane beside it (unfocused: a click or its digit focuses it).
@@ -45,6 +47,7 @@ fn draw(app: &App, state: &ProfileState, area: Rect, buf: &mut Buffer) {
         let block = chrome::pane_block(title, focused, theme);
         let inner = block.inner(side);
         block.render(side, buf);
+        let inner = overview_gutter(app, state, inner, buf);
         overview(view, inner, focused, theme, app.clock.wall, buf);
     }
 
@@ -75,8 +78,19 @@ fn draw(app: &App, state: &ProfileState, area: Rect, buf: &mut Buffer) {
     block.render(areas.body, buf);
     match pane {
         Pane::Raw => raw::render(view, inner, theme, buf),
-        Pane::Overview => overview(view, inner, focused, theme, app.clock.wall, buf),
-        _ => table::render(view, pane, inner, focused, theme, app.clock.wall, buf),
+        Pane::Overview => {
+            let inner = overview_gutter(app, state, inner, buf);
+            overview(view, inner, focused, theme, app.clock.wall, buf);
+        }
+        _ => {
+            let inner = marks::gutter(app, state, pane, inner, buf);
+            table::render(view, pane, inner, focused, theme, app.clock.wall, buf);
+        }
+    }
+    if let Some(w) = &state.watching
+        && let Some(list) = w.changes
+    {
+        marks::changes_list(app, w, list, areas.body, buf);
     }
     let filter = state
         .filter_edit
@@ -85,7 +99,8 @@ fn draw(app: &App, state: &ProfileState, area: Rect, buf: &mut Buffer) {
     status::footer(app, filter, areas.footer, buf);
 }
 
-fn header(app: &App, view: &ProfileView, area: Rect, buf: &mut Buffer) {
+fn header(app: &App, state: &ProfileState, area: Rect, buf: &mut Buffer) {
+    let view = &state.view;
     let theme = &app.theme;
     let p = &view.outcome.profile;
     let name = sanitize(p.display_name.as_deref().unwrap_or(ABSENT)).into_owned();
@@ -138,8 +153,18 @@ fn header(app: &App, view: &ProfileView, area: Rect, buf: &mut Buffer) {
             o.request.elapsed_ms
         )
     };
-    if area.height > 1 {
-        chrome::line_at(buf, area, 1, &second, theme.muted());
+    if area.height < 2 {
+        return;
+    }
+    // While watched, the second line says how the watch is doing (loudly when it failed or
+    // the ID now answers with a different person); the vendor and ID are in the Overview.
+    match &state.watching {
+        Some(w) => {
+            let (text, loud) = w.header(app.clock.instant);
+            let style = if loud { theme.error() } else { theme.ok() };
+            chrome::line_at(buf, area, 1, &format!("◉ {text}"), style);
+        }
+        None => chrome::line_at(buf, area, 1, &second, theme.muted()),
     }
 }
 
@@ -152,5 +177,18 @@ fn tabs(app: &App, view: &ProfileView, area: Rect, buf: &mut Buffer) {
             theme.tab()
         };
         buf.set_stringn(rect.x, rect.y, &label, usize::from(rect.width), style);
+    }
+}
+
+/// The watch marks beside the Overview's rows only (the timeline below them has none); the
+/// whole area then narrows by the gutter.
+fn overview_gutter(app: &App, state: &ProfileState, area: Rect, buf: &mut Buffer) -> Rect {
+    let rows = table_rows(&state.view, area, app.clock.wall);
+    let marked = marks::gutter(app, state, Pane::Overview, rows, buf);
+    let gutter = marked.x - rows.x;
+    Rect {
+        x: marked.x,
+        width: area.width - gutter,
+        ..area
     }
 }
