@@ -303,19 +303,34 @@ fn watch_refresh(c: &mut Criterion) {
     let mut flip = false;
     let mut group = c.benchmark_group("watch_refresh_100k_attributes");
     group.sample_size(20);
+    // The UI thread's share of a refresh: the lookup's task has indexed the body already
+    // (`Message::LookupDone::index`), so the index comes in by value, as the message brings it.
+    let (index_a, index_b) = (
+        userscope::json::index(&a.raw),
+        userscope::json::index(&b.raw),
+    );
     group.bench_function("diff_replace_and_render", |bench| {
-        bench.iter(|| {
-            flip = !flip;
-            let next = Arc::clone(if flip { &b } else { &a });
-            let p = app.profile_state_mut().unwrap();
-            let show = p
-                .watching
-                .as_mut()
-                .unwrap()
-                .on_success(Instant::now(), now, next);
-            p.show_version(show.unwrap(), now);
-            terminal.draw(|f| ui::render(black_box(&app), f)).unwrap();
-        });
+        bench.iter_batched(
+            || {
+                flip = !flip;
+                if flip {
+                    (Arc::clone(&b), index_b.clone())
+                } else {
+                    (Arc::clone(&a), index_a.clone())
+                }
+            },
+            |(next, index)| {
+                let p = app.profile_state_mut().unwrap();
+                let show = p
+                    .watching
+                    .as_mut()
+                    .unwrap()
+                    .on_success(Instant::now(), now, next);
+                p.show_version(show.unwrap(), Some(index), now);
+                terminal.draw(|f| ui::render(black_box(&app), f)).unwrap();
+            },
+            criterion::BatchSize::LargeInput,
+        );
     });
     // The parts, to see where the time goes.
     let mut watch = userscope::watch::Watch::new(
@@ -334,6 +349,13 @@ fn watch_refresh(c: &mut Criterion) {
     });
     group.bench_function("part_view_new", |bench| {
         bench.iter(|| ProfileView::new(Arc::clone(&b)));
+    });
+    group.bench_function("part_view_indexed", |bench| {
+        bench.iter_batched(
+            || index_b.clone(),
+            |index| ProfileView::indexed(Arc::clone(&b), Some(index)),
+            criterion::BatchSize::LargeInput,
+        );
     });
     group.bench_function("part_carry_over", |bench| {
         let old = &app.profile().unwrap();

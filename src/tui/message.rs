@@ -43,6 +43,9 @@ pub enum Message {
     LookupDone {
         request: RequestId,
         result: Box<Result<LookupOutcome, LookupError>>,
+        /// The body's Raw index, built on the lookup's task so that a big body is not indexed
+        /// on the UI thread (`None`: built when the profile is shown).
+        index: Option<Box<crate::json::RawIndex>>,
     },
     /// A step of an All-vendors find (`Effect::StartFind`), tagged like a lookup's result: a
     /// find that was cancelled or replaced has a stale id and its events are dropped.

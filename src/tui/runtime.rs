@@ -166,9 +166,20 @@ impl Executor<'_> {
                         )))
                     });
                     let _ = forward.await;
+                    let index = match &result {
+                        Ok(outcome) => {
+                            let raw = outcome.raw.clone();
+                            tokio::task::spawn_blocking(move || crate::json::index(&raw))
+                                .await
+                                .ok()
+                                .map(Box::new)
+                        }
+                        Err(_) => None,
+                    };
                     let _ = tx.send(Message::LookupDone {
                         request,
                         result: Box::new(result),
+                        index,
                     });
                 });
             }

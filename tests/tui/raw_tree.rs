@@ -385,3 +385,32 @@ fn enter_on_a_warning_without_a_path_says_so() {
         Some("This warning names no path in the body")
     );
 }
+
+/// A lookup's answer arrives with its Raw index built on the lookup's task (so a big body is
+/// not indexed on the UI thread): the Raw pane is the one the UI thread would have built.
+#[test]
+fn an_answer_indexed_off_the_ui_thread_shows_the_same_raw_pane() {
+    let vendor = VendorKind::COHO;
+    let shown = |index: bool| {
+        let outcome = rich_outcome(vendor);
+        let mut app = app_with(true);
+        while app.selected_vendor() != Some(vendor) {
+            press(&mut app, "<Down>");
+        }
+        let request = submit(&mut app, vendor, &outcome.lookup.value.clone());
+        let index = index.then(|| Box::new(userscope::json::index(&outcome.raw)));
+        send(
+            &mut app,
+            Message::LookupDone {
+                request,
+                result: Box::new(Ok(outcome)),
+                index,
+            },
+        );
+        press(&mut app, "7");
+        screen_text(&mut app, 120, 40)
+    };
+    let indexed = shown(true);
+    assert!(indexed.contains("\"userProperties\""), "{indexed}");
+    assert_eq!(indexed, shown(false));
+}

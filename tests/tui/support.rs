@@ -277,6 +277,7 @@ pub(crate) fn finish(
         Message::LookupDone {
             request,
             result: Box::new(result),
+            index: None,
         },
     )
 }

@@ -74,6 +74,7 @@ impl App {
         &mut self,
         request: RequestId,
         result: Result<LookupOutcome, LookupError>,
+        index: Option<crate::json::RawIndex>,
     ) -> Vec<Effect> {
         // A result for a lookup that was replaced or cancelled is stale: drop it.
         if self.lookups.loading.as_ref().map(|l| l.request) != Some(request) {
@@ -113,9 +114,9 @@ impl App {
                 {
                     // `r`: the same lookup again replaces the profile in place (pane,
                     // filters, selections, folds stay), as a watch refresh does.
-                    p.show_version(outcome, at);
+                    p.show_version(outcome, index, at);
                 } else {
-                    self.show_profile(ProfileView::new(outcome));
+                    self.show_profile(ProfileView::indexed(outcome, index));
                 }
                 effects
             }

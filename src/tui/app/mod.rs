@@ -377,9 +377,11 @@ fn update_screen(app: &mut App, message: Message) -> Vec<Effect> {
             app.on_watch_progress(&event);
             Vec::new()
         }
-        Message::LookupDone { request, result } if app.is_watch_request(request) => {
-            app.on_watch_done(*result)
-        }
+        Message::LookupDone {
+            request,
+            result,
+            index,
+        } if app.is_watch_request(request) => app.on_watch_done(*result, index.map(|i| *i)),
         Message::LookupProgress { request, event } => {
             let now = app.clock.instant;
             if let Some(loading) = app
@@ -399,7 +401,11 @@ fn update_screen(app: &mut App, message: Message) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Message::LookupDone { request, result } => app.on_lookup_done(request, *result),
+        Message::LookupDone {
+            request,
+            result,
+            index,
+        } => app.on_lookup_done(request, *result, index.map(|i| *i)),
         Message::FindProgress { request, event } => app.on_find_progress(request, *event),
         Message::KeyStatuses(statuses) => {
             for (name, status) in statuses {

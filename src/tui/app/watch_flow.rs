@@ -125,6 +125,7 @@ impl App {
     pub(super) fn on_watch_done(
         &mut self,
         result: Result<LookupOutcome, LookupError>,
+        index: Option<crate::json::RawIndex>,
     ) -> Vec<Effect> {
         let clock = self.clock;
         let Screen::Profile(p) = &mut self.screen else {
@@ -137,7 +138,10 @@ impl App {
             Ok(outcome) => {
                 let outcome = Arc::new(outcome);
                 if let Some(show) = w.on_success(clock.instant, clock.wall, Arc::clone(&outcome)) {
-                    p.show_version(show, clock.wall);
+                    // The index was built for this answer; an older version on show (`[`)
+                    // is indexed again.
+                    let index = index.filter(|_| Arc::ptr_eq(&show, &outcome));
+                    p.show_version(show, index, clock.wall);
                 }
                 self.lookups.cache_profile(&outcome, clock.wall);
             }
@@ -205,7 +209,7 @@ fn stop(
         effects.push(Effect::CancelLookup { request });
     }
     if w.viewing.is_some() {
-        p.show_version(Arc::clone(&w.watch.latest().value), wall);
+        p.show_version(Arc::clone(&w.watch.latest().value), None, wall);
     }
     effects
 }

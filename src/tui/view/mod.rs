@@ -77,8 +77,14 @@ fn rows_key_width(rows: &[Row]) -> usize {
 
 impl ProfileView {
     pub fn new(outcome: impl Into<Arc<LookupOutcome>>) -> ProfileView {
+        ProfileView::indexed(outcome, None)
+    }
+
+    /// With the body's Raw index when it was built already (off the UI thread, by the lookup's
+    /// task: indexing a big body is most of the cost of showing it); built here otherwise.
+    pub fn indexed(outcome: impl Into<Arc<LookupOutcome>>, raw: Option<RawIndex>) -> ProfileView {
         let outcome = outcome.into();
-        let raw = crate::json::index(&outcome.raw);
+        let raw = raw.unwrap_or_else(|| crate::json::index(&outcome.raw));
         ProfileView::build(outcome, raw, None)
     }
 

@@ -75,9 +75,10 @@ impl ProfileState {
     pub fn show_version(
         &mut self,
         outcome: std::sync::Arc<crate::lookup::LookupOutcome>,
+        index: Option<crate::json::RawIndex>,
         now: chrono::DateTime<chrono::Utc>,
     ) {
-        let mut view = ProfileView::new(outcome);
+        let mut view = ProfileView::indexed(outcome, index);
         keep_place::carry_over(&self.view, &mut view, now);
         self.view = view;
     }

@@ -88,7 +88,7 @@ impl ProfileState {
                 match watching.step(older) {
                     Some(outcome) => {
                         let live = watching.viewing.is_none();
-                        self.show_version(outcome, now);
+                        self.show_version(outcome, None, now);
                         if live {
                             *ctx.notice =
                                 Some("Live again: refreshes show as they come".to_owned());
