@@ -56,6 +56,19 @@ pub struct Segment {
     pub details: Vec<Field>,
 }
 
+/// The fields of [`Location`] as its stable JSON spells them (design §3), in order: the
+/// `location.<field>` paths of watch events and the merged view's rows.
+pub const LOCATION_FIELDS: [&str; 8] = [
+    "continent",
+    "country",
+    "countryCode",
+    "region",
+    "state",
+    "city",
+    "postalCode",
+    "timezone",
+];
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Location {

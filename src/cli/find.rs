@@ -137,12 +137,7 @@ struct Setup {
 
 async fn setup(args: &FindArgs, config: &Config) -> Result<Setup, LookupError> {
     let (targets, keys, routes, server) = if args.demo {
-        let server = crate::demo::start(0)
-            .await
-            .map_err(|e| LookupError::Network {
-                host: "127.0.0.1".to_owned(),
-                cause: format!("could not start the demo server: {e}"),
-            })?;
+        let server = crate::demo::start_for_command().await?;
         let targets = VendorKind::all()
             .map(|v| Target::ready(server.connection(v)))
             .collect();

@@ -77,12 +77,7 @@ pub(super) fn id_of(args: &GetArgs) -> &str {
 /// vendor must be a registered one (configured connections point at real services).
 async fn get_demo(args: &GetArgs, settings: HttpSettings) -> Result<(), LookupError> {
     let vendor = demo_vendor(&args.vendor)?;
-    let server = crate::demo::start(0)
-        .await
-        .map_err(|e| LookupError::Network {
-            host: "127.0.0.1".to_owned(),
-            cause: format!("could not start the demo server: {e}"),
-        })?;
+    let server = crate::demo::start_for_command().await?;
     let conn = server.connection(vendor);
     let lookup = parse_lookup(&conn, args.by.as_deref(), id_of(args))?;
     let lookuper = Lookuper::new(settings, Arc::new(crate::demo::DemoKeys))?;
@@ -240,6 +235,36 @@ pub(super) fn print(outcome: &LookupOutcome, format: OutputFormat) -> Result<(),
     }
 }
 
+/// The in-process demo server for `--demo`, started before anything else is sent.
+pub(super) async fn demo_server(
+    demo: bool,
+) -> Result<Option<crate::demo::DemoServer>, LookupError> {
+    if !demo {
+        return Ok(None);
+    }
+    crate::demo::start_for_command().await.map(Some)
+}
+
+/// The connection of a run of many requests (`--from`, `--watch`) and its key, read ONCE for
+/// the whole run (a keyring behind D-Bus is asked once); the demo keys with `--demo`.
+pub(super) async fn connection_read_once(
+    args: &GetArgs,
+    config: &Config,
+    server: Option<&crate::demo::DemoServer>,
+) -> Result<(Connection, Arc<dyn KeySource>), LookupError> {
+    if let Some(server) = server {
+        return Ok((
+            server.connection(demo_vendor(&args.vendor)?),
+            Arc::new(crate::demo::DemoKeys),
+        ));
+    }
+    let env = |var: &str| std::env::var(var).ok();
+    let conn = config.resolve(&args.vendor, &overrides(&args.connection)?, &env)?;
+    crate::http::check_key_transport(&conn.base_url)?;
+    let once = crate::bulk::keys::ReadOnce::read(key_source(), &conn).await?;
+    Ok((conn, Arc::new(once)))
+}
+
 /// `get VENDOR --from FILE|-`: every line one lookup through `bulk`, one JSON line each, on
 /// stdout or appended to `--resume OUT`. Returns the run's exit code (design §11).
 async fn get_bulk(args: &GetArgs) -> Result<i32, LookupError> {
@@ -262,31 +287,8 @@ async fn get_bulk(args: &GetArgs) -> Result<i32, LookupError> {
     let (done, writer) = bulk_output(args.resume.as_deref())?;
     let (reader, total) = open_input(from, &done)?;
 
-    let server = if args.demo {
-        Some(
-            crate::demo::start(0)
-                .await
-                .map_err(|e| LookupError::Network {
-                    host: "127.0.0.1".to_owned(),
-                    cause: format!("could not start the demo server: {e}"),
-                })?,
-        )
-    } else {
-        None
-    };
-    let (conn, keys): (Connection, Arc<dyn KeySource>) = match &server {
-        Some(server) => (
-            server.connection(demo_vendor(&args.vendor)?),
-            Arc::new(crate::demo::DemoKeys),
-        ),
-        None => {
-            let env = |var: &str| std::env::var(var).ok();
-            let conn = config.resolve(&args.vendor, &overrides(&args.connection)?, &env)?;
-            crate::http::check_key_transport(&conn.base_url)?;
-            let once = crate::bulk::keys::ReadOnce::read(key_source(), &conn).await?;
-            (conn, Arc::new(once))
-        }
-    };
+    let server = demo_server(args.demo).await?;
+    let (conn, keys) = connection_read_once(args, &config, server.as_ref()).await?;
     let rate = flag_rate
         .or_else(|| config.rate(&conn.name))
         .unwrap_or(crate::scheduler::Settings::default().default_rate);

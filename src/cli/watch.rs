@@ -11,17 +11,15 @@
 //! that fails ends as `get` does, with its exit code.
 
 use std::io::{IsTerminal, Write};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio_util::sync::CancellationToken;
 
-use super::get::{demo_vendor, http_settings, id_of, key_source, overrides, parse_lookup, print};
+use super::get::{connection_read_once, demo_server, http_settings, id_of, parse_lookup, print};
 use super::{GetArgs, OutputFormat};
 use crate::config::{Config, MIN_WATCH_SECS};
 use crate::error::LookupError;
 use crate::lookup::{LookupEvent, LookupOutcome, Lookuper};
-use crate::secrets::KeySource;
 use crate::vendors::{Connection, Lookup};
 use crate::watch::{Diff, Ignore, Watch, json_line, text_lines};
 
@@ -62,33 +60,9 @@ async fn watch(args: GetArgs) -> Result<i32, LookupError> {
     let interval = interval(args.watch.flatten(), &config);
     let ignore = Ignore::from_settings(&config.watch);
 
-    let server = if args.demo {
-        Some(
-            crate::demo::start(0)
-                .await
-                .map_err(|e| LookupError::Network {
-                    host: "127.0.0.1".to_owned(),
-                    cause: format!("could not start the demo server: {e}"),
-                })?,
-        )
-    } else {
-        None
-    };
+    let server = demo_server(args.demo).await?;
     let result = async {
-        let (conn, keys): (Connection, Arc<dyn KeySource>) = match &server {
-            Some(server) => (
-                server.connection(demo_vendor(&args.vendor)?),
-                Arc::new(crate::demo::DemoKeys),
-            ),
-            None => {
-                let env = |var: &str| std::env::var(var).ok();
-                let conn = config.resolve(&args.vendor, &overrides(&args.connection)?, &env)?;
-                crate::http::check_key_transport(&conn.base_url)?;
-                // One key read for the whole watch (a keyring behind D-Bus is asked once).
-                let once = crate::bulk::keys::ReadOnce::read(key_source(), &conn).await?;
-                (conn, Arc::new(once))
-            }
-        };
+        let (conn, keys) = connection_read_once(&args, &config, server.as_ref()).await?;
         let lookup = parse_lookup(&conn, args.by.as_deref(), id_of(&args))?;
         let fetcher = Fetcher {
             lookuper: Lookuper::new(settings, keys)?,

@@ -11,7 +11,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::profile::{Field, Profile};
+use crate::profile::{Field, LOCATION_FIELDS, Profile};
 
 use super::equal::fields_equal;
 use super::normalized_key;
@@ -107,18 +107,6 @@ pub fn merge(sources: &[Source<'_>]) -> Merged {
         conflicts,
     }
 }
-
-/// `location.<field>` names, in `Location::entries` order (the stable JSON's camelCase keys).
-const LOCATION_FIELDS: [&str; 8] = [
-    "continent",
-    "country",
-    "countryCode",
-    "region",
-    "state",
-    "city",
-    "postalCode",
-    "timezone",
-];
 
 /// Texts that differ only in case are the same (emails, kinds, places).
 fn same_text(a: &Field, b: &Field) -> bool {

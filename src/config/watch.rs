@@ -21,16 +21,7 @@ pub const IDENTITY_PATHS: [&str; 3] = ["displayName", "email", "kind"];
 /// The keyed sections: `section.<key>` (segments by id).
 pub const KEYED_SECTIONS: [&str; 4] = ["properties", "attributes", "tags", "segments"];
 /// The fields of `location.<field>`, spelled as in the JSON form (design §3).
-pub const LOCATION_FIELDS: [&str; 8] = [
-    "continent",
-    "country",
-    "countryCode",
-    "region",
-    "state",
-    "city",
-    "postalCode",
-    "timezone",
-];
+pub use crate::profile::LOCATION_FIELDS;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]

@@ -32,6 +32,17 @@ pub struct DemoServer {
     task: Option<tokio::task::JoinHandle<()>>,
 }
 
+/// The demo server on a free loopback port, for a command's `--demo` (a failure to bind is
+/// a network error naming 127.0.0.1, as the commands report it).
+pub async fn start_for_command() -> Result<DemoServer, crate::error::LookupError> {
+    start(0)
+        .await
+        .map_err(|e| crate::error::LookupError::Network {
+            host: "127.0.0.1".to_owned(),
+            cause: format!("could not start the demo server: {e}"),
+        })
+}
+
 /// Bind 127.0.0.1:`port` (0 picks a free port) and serve the demo vendors in a tokio task.
 /// Must be called inside a tokio runtime.
 pub async fn start(port: u16) -> std::io::Result<DemoServer> {
