@@ -117,12 +117,16 @@ impl Lookuper {
         check_key_transport(&spec.url)?;
         // The auth URL is checked by the HTTP layer when an exchange actually happens.
         // Keyring reads block on D-Bus: keep them off the async workers.
-        let keys = self.keys.clone();
-        let for_keys = conn.clone();
-        let found = tokio::select! {
-            biased;
-            _ = cancel.cancelled() => return Err(LookupError::Cancelled),
-            found = tokio::task::spawn_blocking(move || keys.credential(&for_keys)) => found,
+        let found = if self.keys.answers_from_memory() {
+            Ok(self.keys.credential(conn))
+        } else {
+            let keys = self.keys.clone();
+            let for_keys = conn.clone();
+            tokio::select! {
+                biased;
+                _ = cancel.cancelled() => return Err(LookupError::Cancelled),
+                found = tokio::task::spawn_blocking(move || keys.credential(&for_keys)) => found,
+            }
         };
         let (credential, _origin) = found
             .map_err(|_| {

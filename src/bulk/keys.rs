@@ -45,6 +45,10 @@ impl KeySource for ReadOnce {
         // Only the connection it was read for: another one has no key here.
         Ok((conn.name == self.connection).then(|| self.found.clone()))
     }
+
+    fn answers_from_memory(&self) -> bool {
+        true
+    }
 }
 
 /// Keys for many connections, each read from `source` once, when first asked for, then from
@@ -154,5 +158,67 @@ mod tests {
             }
         }
         assert_eq!(source.0.load(Ordering::SeqCst), 2);
+    }
+
+    /// Records the thread each read runs on; has no key (so a lookup stops before sending).
+    struct Where {
+        memory: bool,
+        threads: std::sync::Mutex<Vec<std::thread::ThreadId>>,
+    }
+
+    impl KeySource for Where {
+        fn credential(&self, _: &Connection) -> Result<Option<(Credential, KeyOrigin)>, KeyError> {
+            self.threads
+                .lock()
+                .unwrap()
+                .push(std::thread::current().id());
+            Ok(None)
+        }
+
+        fn answers_from_memory(&self) -> bool {
+            self.memory
+        }
+    }
+
+    /// A key held in memory is read on the lookup's own thread; any other source on a
+    /// blocking thread (a keyring read may stall on D-Bus).
+    #[tokio::test]
+    async fn only_a_key_in_memory_skips_the_blocking_thread() {
+        assert!(
+            ReadOnce::read(Arc::new(Counting(AtomicUsize::new(0))), &conn("a"))
+                .await
+                .unwrap()
+                .answers_from_memory()
+        );
+        for memory in [true, false] {
+            let source = Arc::new(Where {
+                memory,
+                threads: Default::default(),
+            });
+            let lookuper = crate::lookup::Lookuper::new(
+                crate::config::HttpSettings::default(),
+                source.clone(),
+            )
+            .unwrap();
+            let lookup =
+                crate::vendors::Lookup::new(conn("a").vendor.adapter().lookup_kinds()[0], "u-1");
+            let err = lookuper
+                .run(
+                    &conn("a"),
+                    &lookup,
+                    None,
+                    tokio_util::sync::CancellationToken::new(),
+                )
+                .await
+                .unwrap_err();
+            assert_eq!(err.exit_code(), 4, "{err}");
+            let threads = source.threads.lock().unwrap().clone();
+            assert_eq!(threads.len(), 1);
+            assert_eq!(
+                threads[0] == std::thread::current().id(),
+                memory,
+                "memory: {memory}"
+            );
+        }
     }
 }

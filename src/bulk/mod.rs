@@ -297,7 +297,13 @@ where
         loop {
             if self.ahead.is_empty() {
                 let (lines, ahead, batch) = (&mut self.lines, &mut self.ahead, self.batch);
-                blocking(|| ahead.extend(lines.by_ref().take(batch)));
+                if batch == 1 {
+                    blocking(|| ahead.extend(lines.next()));
+                } else {
+                    // A regular file: a batch comes from the page cache in microseconds, less
+                    // than handing the worker away would cost (see READ_BATCH).
+                    ahead.extend(lines.by_ref().take(batch));
+                }
             }
             let line = match self.ahead.pop_front()? {
                 Ok(line) => line,

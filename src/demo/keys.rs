@@ -19,6 +19,10 @@ impl KeySource for DemoKeys {
             KeyOrigin::Demo,
         )))
     }
+
+    fn answers_from_memory(&self) -> bool {
+        true
+    }
 }
 
 #[cfg(test)]

@@ -207,6 +207,12 @@ impl From<KeyError> for LookupError {
 pub trait KeySource: Send + Sync {
     /// `Ok(None)`: this source has no key for the connection.
     fn credential(&self, conn: &Connection) -> Result<Option<(Credential, KeyOrigin)>, KeyError>;
+
+    /// Whether `credential` answers from memory, never blocking: callers may then skip the
+    /// blocking-thread hop (which, once per lookup, grew tokio's pool on long bulk runs).
+    fn answers_from_memory(&self) -> bool {
+        false
+    }
 }
 
 /// The key source every command and the TUI use: the environment first, then the OS keyring
