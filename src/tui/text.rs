@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
 pub const ELLIPSIS: char = '…';
 
@@ -11,55 +11,14 @@ pub fn width(s: &str) -> usize {
     UnicodeWidthStr::width(s)
 }
 
-/// The user-perceived characters of `s` (grapheme clusters, as far as a terminal cell grid
-/// needs them): a base character with the combining marks, variation selectors and skin-tone
-/// modifiers that follow it, emoji joined by ZWJ, and regional indicators in pairs (a flag).
-/// Cutting inside one of these would draw half a glyph, or a glyph of another width than the
-/// one counted. This covers what terminals draw as one glyph; it is not all of UAX #29
-/// (Hangul jamo sequences and prepended marks are left as single characters).
+/// The grapheme clusters of `s` (UAX #29, extended): what a person reads as one character, and
+/// what a terminal draws as one glyph — a base character with its combining marks, variation
+/// selectors and skin-tone modifiers, emoji joined by ZWJ, a flag's two regional indicators.
+/// Cutting inside one would draw half a glyph, or a glyph of another width than the one
+/// counted. Zero-width format characters (direction marks, the soft hyphen) stand alone, so
+/// `sanitize` shows them on their own.
 pub fn clusters(s: &str) -> impl Iterator<Item = &str> {
-    let mut rest = s;
-    std::iter::from_fn(move || {
-        let mut chars = rest.char_indices();
-        let (_, first) = chars.next()?;
-        let mut end = first.len_utf8();
-        let mut joined = false;
-        let mut flag_half = is_regional_indicator(first);
-        for (i, c) in chars {
-            let extends = joined || is_extender(c) || (flag_half && is_regional_indicator(c));
-            if !extends {
-                break;
-            }
-            flag_half = false;
-            joined = c == ZWJ;
-            end = i + c.len_utf8();
-        }
-        let (cluster, tail) = rest.split_at(end);
-        rest = tail;
-        Some(cluster)
-    })
-}
-
-const ZWJ: char = '\u{200D}';
-
-fn is_regional_indicator(c: char) -> bool {
-    ('\u{1F1E6}'..='\u{1F1FF}').contains(&c)
-}
-
-/// Characters that belong to the one before them: zero-width marks (combining accents,
-/// variation selectors, ZWJ) and the emoji skin-tone modifiers.
-fn is_extender(c: char) -> bool {
-    c == ZWJ
-        || ('\u{1F3FB}'..='\u{1F3FF}').contains(&c)
-        || ('\u{FE00}'..='\u{FE0F}').contains(&c)
-        || ('\u{E0020}'..='\u{E007F}').contains(&c)
-        || (!c.is_control() && UnicodeWidthChar::width(c) == Some(0) && !is_format(c))
-}
-
-/// Zero-width format characters that stand alone (spaces, direction marks and overrides, the
-/// soft hyphen): not part of the character before them, and shown by `sanitize` on their own.
-fn is_format(c: char) -> bool {
-    matches!(c, '\u{AD}' | '\u{200B}'..='\u{200C}' | '\u{200E}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}')
+    unicode_segmentation::UnicodeSegmentation::graphemes(s, true)
 }
 
 /// `s` cut to at most `max` cells, ending in `…` when something was cut. Cuts fall between
