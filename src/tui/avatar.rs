@@ -12,9 +12,9 @@ use image::DynamicImage;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::widgets::{Clear, Paragraph, StatefulWidget, Widget, Wrap};
-use ratatui_image::StatefulImage;
 use ratatui_image::picker::Picker;
 use ratatui_image::protocol::StatefulProtocol;
+use ratatui_image::{Resize, StatefulImage};
 
 use crate::avatar::Transport;
 use crate::http::HttpClient;
@@ -57,10 +57,13 @@ impl Picture {
         Picture(Arc::new(Mutex::new(picker.new_resize_protocol(image))))
     }
 
-    /// Draw into `area` (fitted, aspect kept). A poisoned lock draws nothing rather than panic.
+    /// Draw into `area`, scaled to fill it with the aspect kept (a 40-pixel Gravatar would
+    /// otherwise be a few cells). A poisoned lock draws nothing rather than panic.
     pub fn render(&self, area: Rect, buf: &mut Buffer) {
         if let Ok(mut protocol) = self.0.lock() {
-            StatefulImage::default().render(area, buf, &mut *protocol);
+            StatefulImage::default()
+                .resize(Resize::Scale(None))
+                .render(area, buf, &mut *protocol);
         }
     }
 }
@@ -122,7 +125,8 @@ pub fn query_terminal() -> Picker {
 }
 
 /// The box's area inside the Overview's `area` on a terminal `columns` wide: its top right
-/// corner; `None` when the Overview is too small to give it up.
+/// corner, one column in from the edge (where a narrow Overview has its scrollbar); `None`
+/// when the Overview is too small to give it up.
 pub fn box_area(area: Rect, columns: u16) -> Option<Rect> {
     let (w, h) = if columns >= WIDE_FROM_COLUMNS {
         WIDE_BOX
@@ -130,10 +134,10 @@ pub fn box_area(area: Rect, columns: u16) -> Option<Rect> {
         NARROW_BOX
     };
     // Leave the Overview at least 20 columns of its own.
-    if area.width < w + 20 || area.height < h {
+    if area.width < w + 21 || area.height < h {
         return None;
     }
-    Some(Rect::new(area.right() - w, area.y, w, h))
+    Some(Rect::new(area.right() - w - 1, area.y, w, h))
 }
 
 /// Draw the avatar box for `slot` at the top right of the Overview's `area`: the picture,
