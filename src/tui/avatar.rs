@@ -49,12 +49,9 @@ impl Picture {
     /// Shrink `image` to a thumbnail and wrap it for `picker`'s protocol. CPU work: the runtime
     /// runs it off the async threads.
     pub fn new(picker: &Picker, image: DynamicImage) -> Picture {
-        let image = if image.width() > THUMBNAIL_SIDE || image.height() > THUMBNAIL_SIDE {
-            image.thumbnail(THUMBNAIL_SIDE, THUMBNAIL_SIDE)
-        } else {
-            image
-        };
-        Picture(Arc::new(Mutex::new(picker.new_resize_protocol(image))))
+        Picture(Arc::new(Mutex::new(
+            picker.new_resize_protocol(thumbnail(image)),
+        )))
     }
 
     /// Draw into `area`, scaled to fill it with the aspect kept (a 40-pixel Gravatar would
@@ -65,6 +62,15 @@ impl Picture {
                 .resize(Resize::Scale(None))
                 .render(area, buf, &mut *protocol);
         }
+    }
+}
+
+/// `image` at most [`THUMBNAIL_SIDE`] pixels a side, its aspect kept; smaller ones as they are.
+pub fn thumbnail(image: DynamicImage) -> DynamicImage {
+    if image.width() > THUMBNAIL_SIDE || image.height() > THUMBNAIL_SIDE {
+        image.thumbnail(THUMBNAIL_SIDE, THUMBNAIL_SIDE)
+    } else {
+        image
     }
 }
 
@@ -181,4 +187,43 @@ pub async fn load(
         },
     };
     Message::AvatarLoaded { url, result }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_box_sits_top_right_one_column_in_and_needs_room() {
+        let wide = Rect::new(1, 4, 118, 30);
+        assert_eq!(box_area(wide, 120), Some(Rect::new(102, 4, 16, 8)));
+        let narrow = Rect::new(1, 4, 78, 18);
+        assert_eq!(box_area(narrow, 80), Some(Rect::new(68, 4, 10, 5)));
+        // 20 columns of Overview must stay beside the box, and the box must fit in height.
+        assert_eq!(box_area(Rect::new(0, 0, 30, 18), 80), None);
+        assert_eq!(
+            box_area(Rect::new(0, 0, 31, 18), 80),
+            Some(Rect::new(20, 0, 10, 5))
+        );
+        assert_eq!(box_area(Rect::new(0, 0, 78, 4), 80), None);
+    }
+
+    #[test]
+    fn the_terminal_is_asked_only_when_an_avatar_may_be_drawn() {
+        let off = AvatarSetup::default();
+        assert!(!may_be_used(off, [VendorKind::COHO]));
+        assert!(!may_be_used(off, []));
+        assert!(may_be_used(off, [VendorKind::COHO, VendorKind::VEMETRIC]));
+        assert!(may_be_used(AvatarSetup { auto: true }, [VendorKind::COHO]));
+    }
+
+    #[test]
+    fn a_large_image_is_shrunk_once_to_a_thumbnail() {
+        let big = thumbnail(DynamicImage::new_rgba8(1000, 500));
+        assert_eq!((big.width(), big.height()), (256, 128));
+        let tall = thumbnail(DynamicImage::new_rgba8(300, 4096));
+        assert_eq!((tall.width(), tall.height()), (19, 256));
+        let small = thumbnail(DynamicImage::new_rgba8(40, 20));
+        assert_eq!((small.width(), small.height()), (40, 20));
+    }
 }
