@@ -304,3 +304,20 @@ fn half_block_avatar_snapshot() {
     app.profile_state_mut().unwrap().show_version(again, now);
     assert!(matches!(slot_state(&app), Some(AvatarState::Shown(_))));
 }
+
+/// `i` typed into a filter is text, not a fetch; while the profile is watched `i` still loads.
+#[test]
+fn i_in_a_filter_is_typed_and_works_while_watching() {
+    let mut app = loaded(VendorKind::VEMETRIC);
+    let mut effects = press(&mut app, "f");
+    effects.extend(press(&mut app, "i"));
+    assert_eq!(load_avatars(&effects), Vec::<String>::new());
+    assert!(app.profile_state().unwrap().filter_edit.is_some());
+    press(&mut app, "<Esc>");
+    assert!(app.profile_state().unwrap().filter_edit.is_none());
+
+    press(&mut app, "w");
+    assert!(app.watching().is_some());
+    assert_eq!(load_avatars(&press(&mut app, "i")).len(), 1);
+    assert!(matches!(slot_state(&app), Some(AvatarState::Loading)));
+}
