@@ -289,7 +289,7 @@ fn strict_config_errors_name_line_column_and_the_nearest_key() {
     let cases = [
         (
             "[tui]\nthme = \"light\"\n",
-            ":2:1: unknown field `thme`, expected one of `theme`, `keys`, `watch_secs` (did you mean `theme`?)",
+            ":2:1: unknown field `thme`, expected one of `theme`, `keys`, `watch_secs`, `avatars` (did you mean `theme`?)",
         ),
         (
             "[htpp]\n",
@@ -513,7 +513,7 @@ fn doctor_reports_a_bad_config_with_its_place_and_fix() {
     assert_eq!(
         problem["message"],
         format!(
-            "{}:2:1: unknown field `thme`, expected one of `theme`, `keys`, `watch_secs` (did you mean `theme`?)",
+            "{}:2:1: unknown field `thme`, expected one of `theme`, `keys`, `watch_secs`, `avatars` (did you mean `theme`?)",
             file.display()
         )
     );

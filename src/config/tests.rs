@@ -216,7 +216,7 @@ fn unknown_keys_suggest_the_nearest_name_in_every_section() {
         ),
         (
             "[tui]\nthme = \"light\"\n",
-            "c.toml:2:1: unknown field `thme`, expected one of `theme`, `keys`, `watch_secs`",
+            "c.toml:2:1: unknown field `thme`, expected one of `theme`, `keys`, `watch_secs`, `avatars`",
             Some("theme"),
         ),
         (

@@ -1,4 +1,4 @@
-//! The `[tui]` section: theme, key bindings and the watch interval. Which theme and action
+//! The `[tui]` section: theme, key bindings, the watch interval and avatars on open. Which theme and action
 //! names exist is the TUI's to say (it checks them when it starts); unknown keys of the section
 //! itself, and a `watch_secs` below the floor, are refused when the file is read, with their
 //! line and column.
@@ -23,6 +23,9 @@ pub struct TuiSettings {
     /// `None`: [`DEFAULT_WATCH_SECS`] (see [`TuiSettings::watch_interval_secs`]).
     #[serde(deserialize_with = "at_least_min_watch_secs")]
     pub watch_secs: Option<u64>,
+    /// Load a profile's avatar whenever it opens (default: only on `i`). Loading an image
+    /// tells its host the operator's address, hence off unless asked for.
+    pub avatars: bool,
 }
 
 impl TuiSettings {
@@ -109,6 +112,22 @@ mod tests {
             err.message(),
             "watch_secs must be at least 2 (seconds between two fetches), not 1"
         );
+    }
+
+    #[test]
+    fn avatars_is_off_unless_set_and_strict() {
+        let none: TuiSettings = toml::from_str("").unwrap();
+        assert!(!none.avatars);
+        let on: TuiSettings = toml::from_str("avatars = true").unwrap();
+        assert!(on.avatars);
+        assert!(toml::from_str::<TuiSettings>("avatars = \"yes\"").is_err());
+        let err = crate::config::Config::parse_located("[tui]\navatar = true\n", "config.toml")
+            .unwrap_err();
+        assert!(err.starts_with("config.toml:2:1: "), "{err}");
+        assert!(err.contains("avatar"), "{err}");
+        let err = crate::config::Config::parse_located("[tui]\navatars = 1\n", "config.toml")
+            .unwrap_err();
+        assert!(err.starts_with("config.toml:2:11: "), "{err}");
     }
 
     #[test]

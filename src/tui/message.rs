@@ -69,6 +69,11 @@ pub enum Message {
     ClipboardChecked(Option<String>),
     /// Whether saving the recent lookups worked (a failure is shown once, then only logged).
     HistorySaved(Result<(), String>),
+    /// The avatar task for `url` finished: the picture, or the one-line note why not.
+    AvatarLoaded {
+        url: String,
+        result: Result<crate::tui::avatar::Picture, String>,
+    },
     /// SIGTERM / SIGINT from outside the terminal.
     Terminate {
         exit_code: i32,
@@ -151,6 +156,12 @@ pub enum Effect {
     CheckClipboard,
     /// Parse, normalize and index a saved payload off the UI thread (`userscope open`).
     LoadFile(crate::open::FileJob),
+    /// Fetch and decode the avatar at `url` (asked for with `i` or `[tui] avatars = true`;
+    /// never otherwise) and report with `Message::AvatarLoaded`.
+    LoadAvatar {
+        url: String,
+        vendor: crate::vendors::VendorKind,
+    },
     /// Write the profile's JSON (design §3 form, no keys) to `file_name` in the current directory.
     Export {
         file_name: String,

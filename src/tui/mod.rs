@@ -16,6 +16,7 @@ use std::time::Instant;
 use crate::cli::TuiArgs;
 
 pub mod app;
+pub mod avatar;
 pub mod clipboard;
 pub mod error_view;
 pub mod export;
@@ -42,7 +43,7 @@ pub const BENCH_STARTUP_ENV: &str = "USERSCOPE_BENCH_STARTUP";
 pub async fn run(args: TuiArgs) -> i32 {
     let started = Instant::now();
     // Bad arguments are reported first, terminal or not.
-    let (services, init) = match prepare_or_report(&args).await {
+    let (mut services, init) = match prepare_or_report(&args).await {
         Ok(prepared) => prepared,
         Err(code) => return code,
     };
@@ -65,6 +66,12 @@ pub async fn run(args: TuiArgs) -> i32 {
         Ok(t) => t,
         Err(code) => return code,
     };
+    // The graphics query talks to the terminal: after the alternate screen, before the event
+    // stream reads (else the answer arrives as keys).
+    let vendors = app.lookups.connections.iter().map(|c| c.vendor);
+    if !bench && avatar::may_be_used(services.avatars, vendors) {
+        services.picker = avatar::query_terminal();
+    }
     let options = runtime::RunOptions {
         exit_after_first_frame: bench.then_some(started),
     };

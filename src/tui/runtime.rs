@@ -207,6 +207,23 @@ impl Executor<'_> {
                     }
                 });
             }
+            Effect::LoadAvatar { url, vendor } => {
+                let tx = self.tx.clone();
+                let client = self.services.avatar_client.clone();
+                let picker = self.services.picker.clone();
+                tracing::info!(vendor = %vendor, "avatar requested");
+                tokio::spawn(async move {
+                    let message = crate::tui::avatar::load(
+                        client,
+                        url,
+                        crate::avatar::Transport::HttpsOnly,
+                        vendor,
+                        picker,
+                    )
+                    .await;
+                    let _ = tx.send(message);
+                });
+            }
             Effect::CheckClipboard => {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
@@ -346,6 +363,7 @@ pub async fn run(
     let size = terminal.backend().real_size()?;
     app.size = Rect::new(0, 0, size.width, size.height);
     app.watch_setup = services.watch.clone();
+    app.avatar_setup = services.avatars;
     // Started once the first frame is out, so that it gets the machine to itself.
     let mut initial = Some(initial);
     let mut events = EventStream::new();

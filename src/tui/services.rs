@@ -24,6 +24,13 @@ pub struct Services {
     pub find: crate::config::FindSettings,
     /// `[tui] watch_secs` and `[watch] ignore`: what `w` starts a watch with.
     pub watch: crate::tui::screens::profile::WatchSetup,
+    /// `[tui] avatars`: load on open, or only on `i`.
+    pub avatars: crate::tui::avatar::AvatarSetup,
+    /// The avatar client (`[http]` timeouts, the 5 MiB avatar cap), or why there is none.
+    pub avatar_client: Result<crate::http::HttpClient, String>,
+    /// How avatars are drawn: half-blocks until `tui::run` asks the terminal (once, before
+    /// the event stream reads).
+    pub picker: ratatui_image::picker::Picker,
 }
 
 /// The key source for real vendors: env first, then the OS keyring.
@@ -192,6 +199,11 @@ pub async fn prepare(
                 interval: std::time::Duration::from_secs(config.tui.watch_interval_secs()),
                 ignore: crate::watch::Ignore::from_settings(&config.watch),
             },
+            avatars: crate::tui::avatar::AvatarSetup {
+                auto: config.tui.avatars,
+            },
+            avatar_client: crate::avatar::client(&config.http).map_err(|e| e.to_string()),
+            picker: crate::tui::avatar::halfblocks(),
         },
         init,
     ))

@@ -30,6 +30,7 @@ impl App {
                 return Vec::new();
             }
             Action::ToggleWatch => return self.toggle_watch(),
+            Action::LoadAvatar => return self.request_avatar(),
             Action::SetKey => {
                 let selected = self.start().map_or(0, |s| s.selected);
                 let index = match &self.screen {

@@ -28,6 +28,8 @@ use crate::tui::ui::theme::Theme;
 use crate::tui::view::{Pane, ProfileView};
 use crate::vendors::{Connection, LookupKind, VendorKind};
 
+mod avatar_flow;
+pub use avatar_flow::{avatar_url, current_avatar};
 mod find_flow;
 mod input;
 mod lookup_flow;
@@ -88,6 +90,8 @@ pub struct App {
     pub redraw_all: bool,
     /// What `w` starts a watch with (`[tui] watch_secs`, `[watch] ignore`; set by the runtime).
     pub watch_setup: WatchSetup,
+    /// `[tui] avatars`: whether a profile's avatar loads when it opens (else only on `i`).
+    pub avatar_setup: crate::tui::avatar::AvatarSetup,
 }
 
 impl App {
@@ -115,6 +119,7 @@ impl App {
             exit_note: None,
             redraw_all: false,
             watch_setup: WatchSetup::default(),
+            avatar_setup: Default::default(),
         }
     }
 
@@ -133,6 +138,7 @@ impl App {
             filter_edit,
             from_find,
             watching: None,
+            avatar: None,
         };
         // A profile in front or a comparison of an older one is replaced; the start screen
         // and the All-vendors board wait behind (Esc returns to the board it came from).
@@ -339,6 +345,7 @@ pub fn update(app: &mut App, message: Message) -> Vec<Effect> {
     let mut effects = update_screen(app, message);
     let stopped = app.stop_hidden_watch(watch_before, done, &effects);
     effects.extend(stopped);
+    effects.extend(app.auto_avatar());
     if app.screen.kind() != before {
         // A terminal may have drawn a wide glyph (a flag, a skin-tone emoji) over more cells
         // than ratatui counted; a new screen is drawn on a cleared terminal so none stays.
@@ -426,6 +433,10 @@ fn update_screen(app: &mut App, message: Message) -> Vec<Effect> {
         }
         Message::Exported(result) => {
             app.on_exported(result);
+            Vec::new()
+        }
+        Message::AvatarLoaded { url, result } => {
+            app.on_avatar_loaded(&url, result);
             Vec::new()
         }
         Message::Terminate { exit_code } => app.quit(exit_code),

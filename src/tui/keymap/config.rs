@@ -61,6 +61,7 @@ impl Action {
             Action::ColumnRight => "column_right".into(),
             Action::Pivot => "pivot".into(),
             Action::ToggleWatch => "watch".into(),
+            Action::LoadAvatar => "avatar".into(),
             Action::ClearMarks => "clear_marks".into(),
             Action::OlderVersion => "older_version".into(),
             Action::NewerVersion => "newer_version".into(),

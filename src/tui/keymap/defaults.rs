@@ -399,6 +399,12 @@ fn watch_bindings() -> Vec<Binding> {
     let c = KeySpec::ch;
     vec![
         bind(
+            &[c('i')],
+            Action::LoadAvatar,
+            Context::Profile,
+            "load the avatar (fetches the picture from its host: only when asked)",
+        ),
+        bind(
             &[c('w')],
             Action::ToggleWatch,
             Context::Profile,

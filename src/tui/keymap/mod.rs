@@ -68,6 +68,8 @@ pub enum Action {
     ColumnRight,
     /// Look the selected value up at a vendor picked from a list.
     Pivot,
+    /// Load and show the profile's avatar (fetches an image: only when asked).
+    LoadAvatar,
     // Watching the profile change (design §12; `screens::profile::watching`).
     /// Start or stop watching the profile shown.
     ToggleWatch,

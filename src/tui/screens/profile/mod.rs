@@ -31,6 +31,8 @@ pub struct ProfileState {
     pub from_find: bool,
     /// `w`: the profile is fetched again every few seconds and its changes marked.
     pub watching: Option<Watching>,
+    /// The avatar asked for (`i`), by URL; kept across watch refreshes.
+    pub avatar: Option<crate::tui::avatar::AvatarSlot>,
 }
 
 /// Rows of a pane on a screen of `size`.
@@ -67,6 +69,7 @@ impl ProfileState {
             filter_edit: None,
             from_find: false,
             watching: None,
+            avatar: None,
         }
     }
 

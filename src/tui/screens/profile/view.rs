@@ -49,6 +49,7 @@ fn draw(app: &App, state: &ProfileState, area: Rect, buf: &mut Buffer) {
         block.render(side, buf);
         let inner = overview_gutter(app, state, inner, buf);
         overview(view, inner, focused, theme, app.clock.wall, buf);
+        avatar(app, state, inner, buf);
     }
 
     let (pane, focused) = if overview_in_side && view.focus == Pane::Overview {
@@ -81,6 +82,7 @@ fn draw(app: &App, state: &ProfileState, area: Rect, buf: &mut Buffer) {
         Pane::Overview => {
             let inner = overview_gutter(app, state, inner, buf);
             overview(view, inner, focused, theme, app.clock.wall, buf);
+            avatar(app, state, inner, buf);
         }
         _ => {
             let inner = marks::gutter(app, state, pane, inner, buf);
@@ -177,6 +179,13 @@ fn tabs(app: &App, view: &ProfileView, area: Rect, buf: &mut Buffer) {
             theme.tab()
         };
         buf.set_stringn(rect.x, rect.y, &label, usize::from(rect.width), style);
+    }
+}
+
+/// The avatar box over the Overview's top right, once asked for (`i`).
+fn avatar(app: &App, state: &ProfileState, area: Rect, buf: &mut Buffer) {
+    if let Some(slot) = crate::tui::app::current_avatar(state) {
+        crate::tui::avatar::render_box(slot, area, app.size.width, &app.theme, buf);
     }
 }
 
