@@ -6,6 +6,8 @@
 //! case, `_` or `-`; a vendor whose key is not listed simply shows no such fact: adding its
 //! spelling there is the whole fix).
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
@@ -20,17 +22,31 @@ fn present(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-/// The field stating one of `names`, from the properties first, then the attributes; the
-/// names are tried in order, so the most telling one present wins.
-fn find<'a>(profile: &'a Profile, names: &[&str]) -> Option<&'a Field> {
-    let fields = || profile.properties.iter().chain(&profile.attributes);
-    names.iter().find_map(|name| {
-        fields().find(|f| {
-            normalized(&f.key) == *name
-                && !matches!(&f.value, Value::Null)
-                && f.value != Value::String(String::new())
-        })
-    })
+/// For each name any fact asks for, the first field with a value under that (normalized)
+/// name, properties first, then attributes. Built in one pass, so a profile of 100,000
+/// attributes costs one normalization per field, not one per field and name (which took
+/// ~450 ms to show such a profile).
+fn named_fields(profile: &Profile) -> HashMap<String, &Field> {
+    let wanted: HashSet<&str> = FACT_KEYS
+        .iter()
+        .flat_map(|(_, names)| names.iter().copied())
+        .collect();
+    let mut found = HashMap::new();
+    for f in profile.properties.iter().chain(&profile.attributes) {
+        if matches!(&f.value, Value::Null) || f.value == Value::String(String::new()) {
+            continue;
+        }
+        let key = normalized(&f.key);
+        if wanted.contains(key.as_str()) {
+            found.entry(key).or_insert(f);
+        }
+    }
+    found
+}
+
+/// The field stating one of `names` (tried in order, so the most telling one present wins).
+fn find<'a>(found: &HashMap<String, &'a Field>, names: &[&str]) -> Option<&'a Field> {
+    names.iter().find_map(|name| found.get(*name).copied())
 }
 
 /// A fact and the field stating it (found once, when the view is built; formatted as drawn).
@@ -43,10 +59,11 @@ pub struct FactField<'a> {
 
 /// Every fact of `FACT_KEYS` the profile states, in table order, with its field.
 pub fn fact_fields(profile: &Profile) -> Vec<FactField<'_>> {
+    let found = named_fields(profile);
     FACT_KEYS
         .iter()
         .filter_map(|(label, names)| {
-            let field = find(profile, names)?;
+            let field = find(&found, names)?;
             let section = if profile.properties.iter().any(|f| std::ptr::eq(f, field)) {
                 "properties"
             } else {
@@ -72,10 +89,11 @@ pub struct Fact {
 
 /// Every fact of `FACT_KEYS` the profile states, in table order.
 pub fn facts(profile: &Profile, now: DateTime<Utc>) -> Vec<Fact> {
+    let found = named_fields(profile);
     FACT_KEYS
         .iter()
         .filter_map(|(label, names)| {
-            let field = find(profile, names)?;
+            let field = find(&found, names)?;
             Some(Fact {
                 label,
                 text: fact_text(field, now),
