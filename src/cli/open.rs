@@ -68,7 +68,7 @@ pub async fn run(args: OpenArgs) -> i32 {
         ..TuiArgs::default()
     };
     // The same vendor/connection resolution (and messages) as `userscope --vendor V`.
-    let (services, init) = match tui::prepare_or_report(&tui_args).await {
+    let (mut services, init) = match tui::prepare_or_report(&tui_args).await {
         Ok(prepared) => prepared,
         Err(code) => return code,
     };
@@ -108,6 +108,10 @@ pub async fn run(args: OpenArgs) -> i32 {
         Ok(t) => t,
         Err(code) => return code,
     };
+    // As `tui::run`: the graphics query after the alternate screen, before the event stream.
+    if tui::avatar::may_be_used(services.avatars, [vendor]) {
+        services.picker = tui::avatar::query_terminal();
+    }
     // A small file's identity is there before a "loading" frame would be worth drawing
     // (drawing it would only delay the real one); a large one gets it at once.
     let early = tokio::time::timeout(LOADING_FRAME_AFTER, &mut identity).await;
