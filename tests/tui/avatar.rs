@@ -301,7 +301,9 @@ fn half_block_avatar_snapshot() {
     }
     let now = app.clock.wall;
     let again = std::sync::Arc::new(rich_outcome(VendorKind::VEMETRIC));
-    app.profile_state_mut().unwrap().show_version(again, None, now);
+    app.profile_state_mut()
+        .unwrap()
+        .show_version(again, None, now);
     assert!(matches!(slot_state(&app), Some(AvatarState::Shown(_))));
 }
 
