@@ -102,9 +102,12 @@ pub struct AvatarSetup {
 pub const QUERY_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// Whether start-up asks the terminal about graphics: only when an avatar may be drawn in this
-/// session (the switch is on, or a connection's vendor sends picture URLs; Coho sends none).
+/// session (the switch is on, or a connection's vendor documents a picture field).
 pub fn may_be_used(setup: AvatarSetup, vendors: impl IntoIterator<Item = VendorKind>) -> bool {
-    setup.auto || vendors.into_iter().any(|v| v != VendorKind::COHO)
+    setup.auto
+        || vendors
+            .into_iter()
+            .any(|v| v.adapter().avatar_field().is_some())
 }
 
 /// The picker for tests and for output that is not a terminal: half-blocks, which need no
@@ -211,10 +214,13 @@ mod tests {
     #[test]
     fn the_terminal_is_asked_only_when_an_avatar_may_be_drawn() {
         let off = AvatarSetup::default();
-        assert!(!may_be_used(off, [VendorKind::COHO]));
+        let has = |v: &VendorKind| v.adapter().avatar_field().is_some();
+        let without = VendorKind::all().find(|v| !has(v)).unwrap();
+        let with = VendorKind::all().find(has).unwrap();
+        assert!(!may_be_used(off, [without]));
         assert!(!may_be_used(off, []));
-        assert!(may_be_used(off, [VendorKind::COHO, VendorKind::VEMETRIC]));
-        assert!(may_be_used(AvatarSetup { auto: true }, [VendorKind::COHO]));
+        assert!(may_be_used(off, [without, with]));
+        assert!(may_be_used(AvatarSetup { auto: true }, [without]));
     }
 
     #[test]

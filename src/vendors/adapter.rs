@@ -303,11 +303,16 @@ pub trait VendorAdapter: Sync {
         false
     }
 
-    /// The URL of the person's picture in a normalized profile, when the vendor documents one
-    /// (vendor knowledge: which field is the avatar). Loaded only on request (`i`).
-    fn avatar_url(&self, profile: &crate::profile::Profile) -> Option<String> {
-        let _ = profile;
+    /// The documented field holding the URL of the person's picture, if the vendor has one
+    /// (vendor knowledge: which field is the avatar).
+    fn avatar_field(&self) -> Option<&'static str> {
         None
+    }
+
+    /// The URL of the person's picture in a normalized profile (from [`Self::avatar_field`]).
+    /// Loaded only on request (`i`).
+    fn avatar_url(&self, profile: &crate::profile::Profile) -> Option<String> {
+        string_field(profile, self.avatar_field()?)
     }
 
     /// Normalize a 2xx body (already parsed JSON). Departures from the contract become

@@ -19,9 +19,9 @@ pub use demo::ChakraDemo;
 pub const CHAKRA_DEMO_KEY: &str = "chk_demo_f219e9cb0eb53f16947ccf25ec84d8dbc7425477";
 
 impl VendorAdapter for Chakra {
-    /// The documented avatar field (`profileImageUrl`).
-    fn avatar_url(&self, profile: &crate::profile::Profile) -> Option<String> {
-        crate::vendors::adapter::string_field(profile, "profileImageUrl")
+    /// The documented avatar field.
+    fn avatar_field(&self) -> Option<&'static str> {
+        Some("profileImageUrl")
     }
 
     fn kind(&self) -> VendorKind {

@@ -16,9 +16,9 @@ pub use demo::FoldspaceDemo;
 pub const FOLDSPACE_DEMO_KEY: &str = "fsk_demo_AkWvj7FAc9QeWJKY40uvSwMFLZDe1f8r";
 
 impl VendorAdapter for Foldspace {
-    /// The documented avatar field (`image`).
-    fn avatar_url(&self, profile: &crate::profile::Profile) -> Option<String> {
-        crate::vendors::adapter::string_field(profile, "image")
+    /// The documented avatar field.
+    fn avatar_field(&self) -> Option<&'static str> {
+        Some("image")
     }
 
     fn kind(&self) -> VendorKind {

@@ -48,9 +48,9 @@ pub fn base_for(subdomain: &str) -> Result<url::Url, LookupError> {
 }
 
 impl VendorAdapter for Usercom {
-    /// The documented avatar field (`gravatar_url`).
-    fn avatar_url(&self, profile: &crate::profile::Profile) -> Option<String> {
-        crate::vendors::adapter::string_field(profile, "gravatar_url")
+    /// The documented avatar field.
+    fn avatar_field(&self) -> Option<&'static str> {
+        Some("gravatar_url")
     }
 
     fn kind(&self) -> VendorKind {

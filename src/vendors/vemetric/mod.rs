@@ -24,9 +24,9 @@ const KEY_PREFIX: &str = "vem_";
 const KEY_BODY_LEN: usize = 32;
 
 impl VendorAdapter for Vemetric {
-    /// The documented avatar field (`avatarUrl`).
-    fn avatar_url(&self, profile: &crate::profile::Profile) -> Option<String> {
-        crate::vendors::adapter::string_field(profile, "avatarUrl")
+    /// The documented avatar field.
+    fn avatar_field(&self) -> Option<&'static str> {
+        Some("avatarUrl")
     }
 
     fn kind(&self) -> VendorKind {
