@@ -25,3 +25,33 @@ pub fn assert_terminal_safe(what: &str, bytes: &[u8]) {
         panic!("{what} holds the raw control U+{:04X}: {text:?}", c as u32);
     }
 }
+
+/// IDs that try to change which endpoint is called (design §2): traversal, encoded
+/// separators, query and fragment characters, header injection, look-alike digits, other hosts.
+/// Each must stay one encoded path segment or one query value, or be refused before sending.
+pub const HOSTILE_IDS: &[&str] = &[
+    "../../admin",
+    "..%2F..%2Fadmin",
+    "%2e%2e%2fadmin",
+    "a%2Fb",
+    "a/b",
+    "..\\..\\admin",
+    "u-1?x=1",
+    "u-1&id=2",
+    "u-1#frag",
+    "u-1;x=1",
+    "a\r\nX-Injected: 1",
+    "a\nX-Injected: 1",
+    "%0d%0aX-Injected:%201",
+    "..",
+    ".",
+    "ｕ-1001",
+    "u‐1001",
+    "１００１",
+    " u-1 ",
+    "u 1+2",
+    "%",
+    "@evil.example",
+    "//evil.example/x",
+    "http://evil.example/",
+];
