@@ -15,7 +15,7 @@ use crate::display::{field_text, timestamp_text};
 use crate::profile::{Field, Location, Profile, ValueHint};
 
 pub use crate::timeline::roles::FACT_KEYS;
-use crate::timeline::roles::normalized_key as normalized;
+use crate::timeline::roles::normalize_key_into;
 
 /// A location field's text, when it has some.
 fn present(v: &Option<String>) -> Option<&str> {
@@ -27,21 +27,92 @@ fn present(v: &Option<String>) -> Option<&str> {
 /// attributes costs one normalization per field, not one per field and name (which took
 /// ~450 ms to show such a profile).
 fn named_fields(profile: &Profile) -> HashMap<String, &Field> {
-    let wanted: HashSet<&str> = FACT_KEYS
-        .iter()
-        .flat_map(|(_, names)| names.iter().copied())
-        .collect();
+    let wanted = Wanted::new();
     let mut found = HashMap::new();
+    let mut key = String::new();
     for f in profile.properties.iter().chain(&profile.attributes) {
         if matches!(&f.value, Value::Null) || f.value == Value::String(String::new()) {
             continue;
         }
-        let key = normalized(&f.key);
-        if wanted.contains(key.as_str()) {
-            found.entry(key).or_insert(f);
+        if !wanted.may_name(&f.key) {
+            continue;
+        }
+        normalize_key_into(&f.key, &mut key);
+        if wanted.contains(&key) && !found.contains_key(key.as_str()) {
+            found.insert(key.clone(), f);
         }
     }
     found
+}
+
+/// The names `FACT_KEYS` lists, with a cheap first test: most keys of a big profile differ
+/// from every listed name in their first letter or their length, and are turned away
+/// without hashing (hashing every key was half the cost of a watch refresh of 100,000
+/// attributes).
+struct Wanted {
+    names: HashSet<&'static str>,
+    /// For each first byte, a bit per length (up to 63) some listed name has.
+    lengths_by_first: [u64; 256],
+}
+
+impl Wanted {
+    fn new() -> Wanted {
+        let mut wanted = Wanted {
+            names: HashSet::new(),
+            lengths_by_first: [0; 256],
+        };
+        for name in FACT_KEYS
+            .iter()
+            .flat_map(|(_, names)| names.iter().copied())
+        {
+            wanted.names.insert(name);
+            if let (Some(first), Some(bit)) = (name.bytes().next(), length_bit(name.len()))
+                && let Some(lengths) = wanted.lengths_by_first.get_mut(usize::from(first))
+            {
+                *lengths |= bit;
+            }
+        }
+        wanted
+    }
+
+    /// Whether the normalized `key` is listed.
+    fn contains(&self, key: &str) -> bool {
+        self.shape_listed(key.bytes().next(), key.len()) && self.names.contains(key)
+    }
+
+    /// Whether the raw field key can name a listed fact, read once from its end without
+    /// normalizing it (no copy): the first letter and the length its normalized form would
+    /// have. A non-ASCII key is not judged here (case mapping may change its bytes).
+    fn may_name(&self, raw_key: &str) -> bool {
+        let (mut first, mut len) = (None, 0);
+        for b in raw_key.bytes().rev() {
+            match b {
+                b'.' => break,
+                b'_' | b'-' | b' ' => {}
+                _ if !b.is_ascii() => return true,
+                _ => {
+                    first = Some(b.to_ascii_lowercase());
+                    len += 1;
+                }
+            }
+        }
+        self.shape_listed(first, len)
+    }
+
+    fn shape_listed(&self, first: Option<u8>, len: usize) -> bool {
+        match (first, length_bit(len)) {
+            (Some(first), Some(bit)) => self
+                .lengths_by_first
+                .get(usize::from(first))
+                .is_some_and(|lengths| lengths & bit != 0),
+            // Empty, or longer than any bit: only the set can say.
+            _ => true,
+        }
+    }
+}
+
+fn length_bit(len: usize) -> Option<u64> {
+    1u64.checked_shl(u32::try_from(len).ok()?)
 }
 
 /// The field stating one of `names` (tried in order, so the most telling one present wins).
@@ -150,6 +221,30 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
     use serde_json::json;
+
+    #[test]
+    fn the_quick_shape_test_never_turns_a_listed_name_away() {
+        let wanted = Wanted::new();
+        for name in FACT_KEYS.iter().flat_map(|(_, names)| names.iter()) {
+            assert!(wanted.contains(name), "{name}");
+        }
+        for other in ["", "plans", "attribute12345", "lastseenx", &"x".repeat(80)] {
+            assert!(!wanted.contains(other), "{other}");
+        }
+        // Raw keys: the shape is that of the normalized last part.
+        for raw in [
+            "user.Created_At",
+            "LAST-SEEN",
+            "a.b.plan",
+            "Stätus",
+            "\u{212A}ey",
+        ] {
+            assert!(wanted.may_name(raw), "{raw}");
+        }
+        for raw in ["attribute_12345", "plan.x", "created_at.value", "plans"] {
+            assert!(!wanted.may_name(raw), "{raw}");
+        }
+    }
 
     fn now() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2024, 3, 4, 10, 0, 0).unwrap()
