@@ -52,6 +52,33 @@ pub struct LookupOutcome {
     pub origin: Origin,
 }
 
+/// A found profile with a placeholder request and no body, for unit tests of what is built
+/// from a profile.
+#[cfg(test)]
+pub(crate) fn outcome_for_tests(
+    vendor: VendorKind,
+    connection: &str,
+    profile: crate::profile::Profile,
+) -> LookupOutcome {
+    LookupOutcome {
+        vendor,
+        connection: connection.into(),
+        lookup: Lookup::new(crate::vendors::LookupKind::Id, "x"),
+        request: RequestInfo {
+            method: "GET".into(),
+            url: "https://example.com/".into(),
+            status: 200,
+            elapsed_ms: 1,
+            response_headers: vec![],
+            request_headers: vec![],
+        },
+        profile,
+        raw: bytes::Bytes::new(),
+        warnings: vec![],
+        origin: Origin::Request,
+    }
+}
+
 /// Where a profile's body came from.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Origin {

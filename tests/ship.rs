@@ -658,3 +658,43 @@ fn a_key_bound_to_two_actions_is_refused_naming_both() {
     let check = home.run(&["config", "check", moved.to_str().unwrap()], &[]);
     assert_eq!(check.code, 0, "{}", check.stderr);
 }
+
+/// The release profile builds named crates for size (`[profile.release.package]`). A name that
+/// matches no package (a crate renamed or dropped upstream) only earns a cargo warning, and the
+/// binary silently grows back past the 12 MB target: every name must be in the lock file, and
+/// the hot paths must not be among them.
+#[test]
+fn the_size_profile_names_real_packages_and_no_hot_path() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifest: toml::Table =
+        toml::from_str(&std::fs::read_to_string(root.join("Cargo.toml")).unwrap()).unwrap();
+    let lock: toml::Table =
+        toml::from_str(&std::fs::read_to_string(root.join("Cargo.lock")).unwrap()).unwrap();
+    let locked: Vec<&str> = lock["package"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    let release = &manifest["profile"]["release"];
+    assert_eq!(release["lto"].as_str(), Some("fat"));
+    assert_eq!(release["strip"].as_bool(), Some(true));
+    let sized = release["package"].as_table().unwrap();
+    assert!(sized.len() > 40, "{}", sized.len());
+    for (name, settings) in sized {
+        assert!(locked.contains(&name.as_str()), "`{name}` is in no package");
+        assert_eq!(settings["opt-level"].as_str(), Some("z"), "{name}");
+    }
+    for hot in [
+        "userscope",
+        "serde_json",
+        "tokio",
+        "hyper",
+        "reqwest",
+        "ratatui-core",
+        "regex-automata",
+        "memchr",
+    ] {
+        assert!(!sized.contains_key(hot), "`{hot}` is on a measured path");
+    }
+}

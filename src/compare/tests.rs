@@ -290,23 +290,7 @@ fn two_vendors() -> (VendorKind, VendorKind) {
 }
 
 fn outcome(vendor: VendorKind, connection: &str, profile: Profile) -> LookupOutcome {
-    LookupOutcome {
-        vendor,
-        connection: connection.into(),
-        lookup: Lookup::new(crate::vendors::LookupKind::Id, "x"),
-        request: crate::lookup::RequestInfo {
-            method: "GET".into(),
-            url: "https://example.com/".into(),
-            status: 200,
-            elapsed_ms: 1,
-            response_headers: vec![],
-            request_headers: vec![],
-        },
-        profile,
-        raw: bytes::Bytes::new(),
-        warnings: vec![],
-        origin: crate::lookup::Origin::Request,
-    }
+    crate::lookup::outcome_for_tests(vendor, connection, profile)
 }
 
 #[test]

@@ -53,6 +53,8 @@ struct Wanted {
     names: HashSet<&'static str>,
     /// For each first byte, a bit per length (up to 63) some listed name has.
     lengths_by_first: [u64; 256],
+    /// The bytes some listed name ends in.
+    last_bytes: [bool; 256],
 }
 
 impl Wanted {
@@ -60,12 +62,20 @@ impl Wanted {
         let mut wanted = Wanted {
             names: HashSet::new(),
             lengths_by_first: [0; 256],
+            last_bytes: [false; 256],
         };
         for name in FACT_KEYS
             .iter()
             .flat_map(|(_, names)| names.iter().copied())
         {
             wanted.names.insert(name);
+            if let Some(last) = name
+                .bytes()
+                .next_back()
+                .and_then(|b| wanted.last_bytes.get_mut(usize::from(b)))
+            {
+                *last = true;
+            }
             if let (Some(first), Some(bit)) = (name.bytes().next(), length_bit(name.len()))
                 && let Some(lengths) = wanted.lengths_by_first.get_mut(usize::from(first))
             {
@@ -91,7 +101,13 @@ impl Wanted {
                 b'_' | b'-' | b' ' => {}
                 _ if !b.is_ascii() => return true,
                 _ => {
-                    first = Some(b.to_ascii_lowercase());
+                    let lower = b.to_ascii_lowercase();
+                    // The last letter is met first: most keys end in one no listed name
+                    // ends in (a digit, say) and are turned away at their last byte.
+                    if len == 0 && !self.last_bytes.get(usize::from(lower)).is_some_and(|l| *l) {
+                        return false;
+                    }
+                    first = Some(lower);
                     len += 1;
                 }
             }
@@ -241,7 +257,13 @@ mod tests {
         ] {
             assert!(wanted.may_name(raw), "{raw}");
         }
-        for raw in ["attribute_12345", "plan.x", "created_at.value", "plans"] {
+        for raw in [
+            "attribute_12345",
+            "plan.x",
+            "created_at.value",
+            "plans",
+            "lastseen2",
+        ] {
             assert!(!wanted.may_name(raw), "{raw}");
         }
     }

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 
 use crate::json::{JsonLine, JsonTree, RawIndex};
 use crate::lookup::LookupOutcome;
-use crate::profile::Field;
+use crate::profile::{Field, ValueHint};
 use crate::sanitize::sanitize;
 use crate::tui::fuzzy::{FuzzyQuery, Needle};
 use crate::tui::text::width;
@@ -326,6 +326,53 @@ impl ProfileView {
         }
     }
 
+    /// `old`'s filter of `pane` applied to this (newer) version of the profile, with the scroll
+    /// reset as `set_filter` does. A field whose key and value are the same as at the same
+    /// place in `old`, and whose text does not move with the clock (not a date, which shows
+    /// its age), keeps its old verdict instead of being matched again: a watch refresh
+    /// changes a few of 100,000 attributes, and comparing is cheaper than matching.
+    pub fn carry_filter(&mut self, old: &ProfileView, pane: Pane, now: DateTime<Utc>) {
+        let Some(filter) = old.filter(pane) else {
+            return;
+        };
+        let (Some(needle), Some(old_fields), Some(new_fields)) =
+            (&filter.needle, old.fields(pane), self.fields(pane))
+        else {
+            return self.set_filter(pane, &filter.query, now);
+        };
+        if old_fields.len() != new_fields.len() {
+            return self.set_filter(pane, &filter.query, now);
+        }
+        let mut buf = String::new();
+        let mut old_matches = filter.rows.iter().copied().peekable();
+        let mut rows = Vec::with_capacity(filter.rows.len());
+        for (i, (was, is)) in old_fields.iter().zip(new_fields).enumerate() {
+            let matched_before = old_matches.next_if_eq(&i).is_some();
+            let same = is.hint == ValueHint::Plain
+                && was.hint == ValueHint::Plain
+                && was.key == is.key
+                && was.value == is.value;
+            let matches = if same {
+                matched_before
+            } else {
+                needle.matches(&is.key) || needle.matches(field_match_text(is, now, &mut buf))
+            };
+            if matches {
+                rows.push(i);
+            }
+        }
+        if let Some(slot) = self.filters.get_mut(pane.index()) {
+            *slot = Some(Filter {
+                query: filter.query.clone(),
+                needle: Some(needle.clone()),
+                rows,
+            });
+        }
+        if let Some(s) = self.scroll_mut(pane) {
+            *s = PaneScroll::default();
+        }
+    }
+
     /// Whether unfiltered row `i` matches, on the key and value text the row shows. Nothing is
     /// formatted or copied for the common values (strings, booleans, null), so no per-pane
     /// preparation is needed and the first keystroke costs what every later one does. Field
@@ -386,6 +433,66 @@ mod tests {
     use crate::profile::ValueHint;
     use chrono::TimeZone;
     use serde_json::{Value, json};
+
+    use proptest::prelude::*;
+
+    fn view_of(attributes: Vec<Field>) -> ProfileView {
+        let vendor = VendorKind::all().next().unwrap();
+        let profile = crate::profile::Profile {
+            attributes,
+            ..Default::default()
+        };
+        ProfileView::new(crate::lookup::outcome_for_tests(vendor, "c", profile))
+    }
+
+    /// An attribute from a small alphabet, so that versions share keys and values.
+    fn field() -> impl Strategy<Value = Field> {
+        (0..4u8, 0..6u8, 0..3u8).prop_map(|(k, v, kind)| match kind {
+            0 => Field::new(format!("k{k}"), json!(format!("v{v}"))),
+            1 => Field::new(format!("k{k}"), json!(v)),
+            _ => Field::with_hint(
+                format!("seen{k}"),
+                json!(1_709_287_200_000i64 + i64::from(v) * 86_400_000),
+                ValueHint::EpochMillis,
+            ),
+        })
+    }
+
+    proptest! {
+        // Carrying a filter to the next version keeps unchanged rows' verdicts and matches
+        // the rest: the rows are exactly those a fresh filter finds, whatever changed (values,
+        // keys, dates whose age moved with the clock, rows added or removed).
+        #[test]
+        fn a_carried_filter_finds_what_a_fresh_one_finds(
+            old in proptest::collection::vec(field(), 0..40),
+            changes in proptest::collection::vec((0..40usize, field()), 0..6),
+            grow in 0..2usize,
+            query in "(k1|v2|3|seen|day|k 5)",
+        ) {
+            let then = Utc.with_ymd_and_hms(2024, 3, 4, 10, 0, 0).unwrap();
+            let now = then + chrono::Duration::days(3);
+            let mut new = old.clone();
+            for (i, f) in changes {
+                if let Some(slot) = new.get_mut(i) {
+                    *slot = f;
+                }
+            }
+            if grow == 1 {
+                new.push(Field::new("k1", json!("v2")));
+            }
+            let mut before = view_of(old);
+            before.set_filter(Pane::Attributes, &query, then);
+            let mut carried = view_of(new.clone());
+            carried.carry_filter(&before, Pane::Attributes, now);
+            let mut fresh = view_of(new);
+            fresh.set_filter(Pane::Attributes, &query, now);
+            prop_assert_eq!(
+                &carried.filter(Pane::Attributes).unwrap().rows,
+                &fresh.filter(Pane::Attributes).unwrap().rows
+            );
+            prop_assert_eq!(carried.scroll(Pane::Attributes), PaneScroll::default());
+        }
+    }
 
     #[test]
     fn the_filter_matches_the_text_the_row_shows() {

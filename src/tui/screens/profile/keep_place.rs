@@ -16,10 +16,8 @@ use super::warning_jump::find_line;
 pub fn carry_over(old: &ProfileView, new: &mut ProfileView, now: DateTime<Utc>) {
     new.focus = old.focus;
     for pane in Pane::ALL {
-        if let Some(filter) = old.filter(pane) {
-            // `set_filter` resets the pane's scroll: the old one is put back below.
-            new.set_filter(pane, &filter.query, now);
-        }
+        // `carry_filter` resets the pane's scroll: the old one is put back below.
+        new.carry_filter(old, pane, now);
     }
     carry_raw(old, new);
     for pane in Pane::ALL {
