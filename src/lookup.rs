@@ -66,7 +66,7 @@ pub(crate) fn outcome_for_tests(
         lookup: Lookup::new(crate::vendors::LookupKind::Id, "x"),
         request: RequestInfo {
             method: "GET".into(),
-            url: "https://example.com/".into(),
+            url: "http://127.0.0.1/".into(),
             status: 200,
             elapsed_ms: 1,
             response_headers: vec![],

@@ -1,5 +1,6 @@
 use super::rows::field_cell;
 use super::*;
+use crate::lookup::outcome_for_tests as outcome;
 use crate::profile::Location;
 use crate::profile::{Field, Profile, Segment, ValueHint};
 use serde_json::Value;
@@ -287,10 +288,6 @@ fn tags_and_segments_compare_as_sets() {
 fn two_vendors() -> (VendorKind, VendorKind) {
     let mut all = VendorKind::all();
     (all.next().unwrap(), all.next().unwrap())
-}
-
-fn outcome(vendor: VendorKind, connection: &str, profile: Profile) -> LookupOutcome {
-    crate::lookup::outcome_for_tests(vendor, connection, profile)
 }
 
 #[test]

@@ -49,7 +49,6 @@ mod tests {
 
     use super::*;
     use crate::find::route::TargetError;
-    use crate::lookup::{LookupOutcome, Origin, RequestInfo};
     use crate::profile::Profile;
     use crate::vendors::{LookupKind, VendorKind};
 
@@ -83,26 +82,15 @@ mod tests {
 
     fn found(name: &str, email: Option<&str>) -> Row {
         let vendor = VendorKind::first();
-        let outcome = LookupOutcome {
+        let mut outcome = crate::lookup::outcome_for_tests(
             vendor,
-            connection: name.into(),
-            lookup: Lookup::new(LookupKind::Id, "acct-1"),
-            request: RequestInfo {
-                method: "GET".into(),
-                url: "http://127.0.0.1/".into(),
-                status: 200,
-                elapsed_ms: 1,
-                response_headers: vec![],
-                request_headers: vec![],
-            },
-            profile: Profile {
+            name,
+            Profile {
                 email: email.map(str::to_owned),
                 ..Profile::default()
             },
-            raw: bytes::Bytes::new(),
-            warnings: vec![],
-            origin: Origin::Request,
-        };
+        );
+        outcome.lookup = Lookup::new(LookupKind::Id, "acct-1");
         row(
             name,
             vendor,

@@ -162,23 +162,11 @@ mod tests {
     }
 
     fn found() -> Row {
-        let outcome = crate::lookup::LookupOutcome {
-            vendor: VendorKind::first(),
-            connection: "c".into(),
-            lookup: Lookup::new(VendorKind::first().default_lookup(), "v"),
-            request: crate::lookup::RequestInfo {
-                method: "GET".into(),
-                url: "http://127.0.0.1/".into(),
-                status: 200,
-                elapsed_ms: 1,
-                response_headers: vec![],
-                request_headers: vec![],
-            },
-            profile: crate::profile::Profile::default(),
-            raw: bytes::Bytes::new(),
-            warnings: vec![],
-            origin: crate::lookup::Origin::Request,
-        };
+        let outcome = crate::lookup::outcome_for_tests(
+            VendorKind::first(),
+            "c",
+            crate::profile::Profile::default(),
+        );
         row(Status::Found {
             elapsed: Duration::ZERO,
             outcome: Box::new(outcome),

@@ -318,6 +318,11 @@ impl ProfileView {
                 rows,
             }
         });
+        self.install_filter(pane, filter);
+    }
+
+    /// A new filter (or none) for `pane`; its rows changed, so its scroll starts over.
+    fn install_filter(&mut self, pane: Pane, filter: Option<Filter>) {
         if let Some(slot) = self.filters.get_mut(pane.index()) {
             *slot = filter;
         }
@@ -345,32 +350,30 @@ impl ProfileView {
         }
         let mut buf = String::new();
         let mut old_matches = filter.rows.iter().copied().peekable();
-        let mut rows = Vec::with_capacity(filter.rows.len());
-        for (i, (was, is)) in old_fields.iter().zip(new_fields).enumerate() {
-            let matched_before = old_matches.next_if_eq(&i).is_some();
-            let same = is.hint == ValueHint::Plain
-                && was.hint == ValueHint::Plain
-                && was.key == is.key
-                && was.value == is.value;
-            let matches = if same {
-                matched_before
-            } else {
-                needle.matches(&is.key) || needle.matches(field_match_text(is, now, &mut buf))
-            };
-            if matches {
-                rows.push(i);
-            }
-        }
-        if let Some(slot) = self.filters.get_mut(pane.index()) {
-            *slot = Some(Filter {
-                query: filter.query.clone(),
-                needle: Some(needle.clone()),
-                rows,
-            });
-        }
-        if let Some(s) = self.scroll_mut(pane) {
-            *s = PaneScroll::default();
-        }
+        let rows = old_fields
+            .iter()
+            .zip(new_fields)
+            .enumerate()
+            .filter(|(i, (was, is))| {
+                let matched_before = old_matches.next_if_eq(i).is_some();
+                let same_text = was.hint == ValueHint::Plain
+                    && is.hint == ValueHint::Plain
+                    && was.key == is.key
+                    && was.value == is.value;
+                if same_text {
+                    matched_before
+                } else {
+                    self.row_matches(pane, *i, needle, now, &mut buf)
+                }
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let carried = Filter {
+            query: filter.query.clone(),
+            needle: Some(needle.clone()),
+            rows,
+        };
+        self.install_filter(pane, Some(carried));
     }
 
     /// Whether unfiltered row `i` matches, on the key and value text the row shows. Nothing is
@@ -437,12 +440,15 @@ mod tests {
     use proptest::prelude::*;
 
     fn view_of(attributes: Vec<Field>) -> ProfileView {
-        let vendor = VendorKind::all().next().unwrap();
         let profile = crate::profile::Profile {
             attributes,
             ..Default::default()
         };
-        ProfileView::new(crate::lookup::outcome_for_tests(vendor, "c", profile))
+        ProfileView::new(crate::lookup::outcome_for_tests(
+            VendorKind::first(),
+            "c",
+            profile,
+        ))
     }
 
     /// An attribute from a small alphabet, so that versions share keys and values.
